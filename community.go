@@ -1,0 +1,89 @@
+package convene
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Community is one movement's home on an instance: its calls, people and record.
+type Community struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	TimeZone    string   // IANA zone used when nothing more specific applies
+	Languages   []string // "en", "fr"
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Languages Convene speaks.
+var Languages = []string{"en", "fr"}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// Field size limits, shared by validation and forms.
+const (
+	MaxSlug        = 60
+	MaxName        = 120
+	MaxTitle       = 200
+	MaxDescription = 5000
+	MaxShortText   = 200
+)
+
+// Normalize trims the community's text fields and lowercases its slug.
+func (c *Community) Normalize() {
+	c.Slug = strings.ToLower(strings.TrimSpace(c.Slug))
+	c.Name = strings.TrimSpace(c.Name)
+	c.Description = strings.TrimSpace(c.Description)
+	c.TimeZone = strings.TrimSpace(c.TimeZone)
+}
+
+// Validate checks the community before it is stored.
+func (c *Community) Validate() error {
+	var f fieldErrors
+	switch {
+	case c.Slug == "":
+		f.add("slug", "field.required", nil)
+	case utf8.RuneCountInString(c.Slug) > MaxSlug:
+		f.add("slug", "field.too_long", map[string]any{"Max": MaxSlug})
+	case !slugPattern.MatchString(c.Slug):
+		f.add("slug", "slug.invalid", nil)
+	}
+	checkText(&f, "name", c.Name, MaxName, true)
+	checkText(&f, "description", c.Description, MaxDescription, false)
+	if !ValidZone(c.TimeZone) {
+		f.add("time_zone", "timezone.unknown", map[string]any{"Zone": c.TimeZone})
+	}
+	if len(c.Languages) == 0 {
+		f.add("languages", "languages.required", nil)
+	}
+	for _, l := range c.Languages {
+		if !isLanguage(l) {
+			f.add("languages", "languages.unknown", map[string]any{"Language": l})
+			break
+		}
+	}
+	return f.err()
+}
+
+func isLanguage(l string) bool {
+	for _, x := range Languages {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// checkText adds a field error when a text is missing (and required) or longer than max characters.
+func checkText(f *fieldErrors, field, value string, max int, required bool) {
+	switch {
+	case required && value == "":
+		f.add(field, "field.required", nil)
+	case utf8.RuneCountInString(value) > max:
+		f.add(field, "field.too_long", map[string]any{"Max": max})
+	}
+}

@@ -1,0 +1,194 @@
+package convene
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/teambition/rrule-go"
+)
+
+// Series is a recurring call: one rule, one local start time in one zone, arranged in seasons.
+type Series struct {
+	ID              int64
+	CommunityID     int64
+	Title           string
+	Description     string
+	RRule           string // RFC 5545 RRULE value without DTSTART, e.g. "FREQ=MONTHLY;BYDAY=2WE"
+	StartsOn        Date   // anchor of the rule: the first day it may produce
+	StartTime       string // local wall-clock time, "15:04"
+	TimeZone        string // IANA zone the wall-clock time is in
+	DurationMinutes int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// MaxDuration is the longest call a series may schedule, in minutes.
+const MaxDuration = 12 * 60
+
+// Normalize trims the series' text fields and strips an "RRULE:" prefix.
+func (s *Series) Normalize() {
+	s.Title = strings.TrimSpace(s.Title)
+	s.Description = strings.TrimSpace(s.Description)
+	s.RRule = strings.ToUpper(strings.TrimSpace(s.RRule))
+	s.RRule = strings.TrimPrefix(s.RRule, "RRULE:")
+	s.StartTime = strings.TrimSpace(s.StartTime)
+	s.TimeZone = strings.TrimSpace(s.TimeZone)
+}
+
+// Validate checks the series before it is stored.
+func (s *Series) Validate() error {
+	var f fieldErrors
+	checkText(&f, "title", s.Title, MaxTitle, true)
+	checkText(&f, "description", s.Description, MaxDescription, false)
+	if _, err := s.rule(); err != nil {
+		e, _ := AsError(err)
+		f.add("rrule", e.Key, e.Args)
+	}
+	if s.StartsOn.IsZero() {
+		f.add("starts_on", "field.required", nil)
+	}
+	if _, err := time.Parse("15:04", s.StartTime); err != nil {
+		f.add("start_time", "time.invalid", nil)
+	}
+	if !ValidZone(s.TimeZone) {
+		f.add("time_zone", "timezone.unknown", map[string]any{"Zone": s.TimeZone})
+	}
+	if s.DurationMinutes < 5 || s.DurationMinutes > MaxDuration {
+		f.add("duration", "duration.range", map[string]any{"Min": 5, "Max": MaxDuration})
+	}
+	return f.err()
+}
+
+// rule parses the series' RRULE anchored at its first local start.
+func (s *Series) rule() (*rrule.RRule, error) {
+	if s.RRule == "" {
+		return nil, Invalid("rrule.required", nil)
+	}
+	if strings.Contains(s.RRule, "DTSTART") || strings.Contains(s.RRule, "\n") {
+		return nil, Invalid("rrule.invalid", nil)
+	}
+	opt, err := rrule.StrToROption(s.RRule)
+	if err != nil {
+		return nil, Invalid("rrule.invalid", nil)
+	}
+	if opt.Freq > rrule.DAILY { // HOURLY, MINUTELY, SECONDLY
+		return nil, Invalid("rrule.too_frequent", nil)
+	}
+	start, err := s.startOn(s.StartsOn)
+	if err != nil {
+		return nil, err
+	}
+	opt.Dtstart = start
+	r, err := rrule.NewRRule(*opt)
+	if err != nil {
+		return nil, Invalid("rrule.invalid", nil)
+	}
+	return r, nil
+}
+
+// startOn is the local start time of the series on day d.
+func (s *Series) startOn(d Date) (time.Time, error) {
+	loc, err := LoadZone(s.TimeZone)
+	if err != nil {
+		return time.Time{}, err
+	}
+	hm, err := time.Parse("15:04", s.StartTime)
+	if err != nil {
+		return time.Time{}, Invalid("time.invalid", nil)
+	}
+	if d.IsZero() {
+		return time.Time{}, Invalid("field.required", nil)
+	}
+	return time.Date(d.Year, d.Month, d.Day, hm.Hour(), hm.Minute(), 0, 0, loc), nil
+}
+
+// StartOn is the local start time of a call of this series held on day d, for extra calls.
+func (s *Series) StartOn(d Date) (time.Time, error) { return s.startOn(d) }
+
+// Occurrences lists the starts the rule produces on the days from first to last inclusive, in the
+// series' zone. The local wall-clock time stays the same across daylight-saving changes.
+func (s *Series) Occurrences(first, last Date) ([]time.Time, error) {
+	r, err := s.rule()
+	if err != nil {
+		return nil, err
+	}
+	loc, _ := LoadZone(s.TimeZone)
+	from := first.In(loc)
+	to := last.AddDays(1).In(loc)
+	// Guard against a rule that would fill memory; ten years of daily calls is plenty.
+	const maxOccurrences = 3700
+	var out []time.Time
+	iter := r.Iterator()
+	for {
+		t, ok := iter()
+		if !ok || !t.Before(to) {
+			break
+		}
+		if t.Before(from) {
+			continue
+		}
+		if len(out) == maxOccurrences {
+			return nil, Invalid("rrule.too_many", map[string]any{"Max": maxOccurrences})
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// Describe is a short English rendering of the rule for logs and tests; pages use the catalog.
+func (s *Series) Describe() string {
+	return fmt.Sprintf("%s at %s %s", s.RRule, s.StartTime, s.TimeZone)
+}
+
+// Season is a named span of a series, such as a pilot from January to June or a fall reboot.
+// Its calls are the occurrences of the series' rule between its first and last days.
+type Season struct {
+	ID        int64
+	SeriesID  int64
+	Name      string
+	StartsOn  Date
+	EndsOn    Date
+	Note      string
+	PausedAt  *time.Time // set while the season is paused: its future calls are removed
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// MaxSeasonDays is the longest span a season may cover.
+const MaxSeasonDays = 3 * 366
+
+// Normalize trims the season's text fields.
+func (s *Season) Normalize() {
+	s.Name = strings.TrimSpace(s.Name)
+	s.Note = strings.TrimSpace(s.Note)
+}
+
+// Validate checks the season before it is stored.
+func (s *Season) Validate() error {
+	var f fieldErrors
+	checkText(&f, "name", s.Name, MaxName, true)
+	checkText(&f, "note", s.Note, MaxDescription, false)
+	if s.StartsOn.IsZero() {
+		f.add("starts_on", "field.required", nil)
+	}
+	if s.EndsOn.IsZero() {
+		f.add("ends_on", "field.required", nil)
+	}
+	if !s.StartsOn.IsZero() && !s.EndsOn.IsZero() {
+		if s.EndsOn.Before(s.StartsOn) {
+			f.add("ends_on", "season.ends_before_start", nil)
+		} else if s.EndsOn.In(time.UTC).Sub(s.StartsOn.In(time.UTC)) > MaxSeasonDays*24*time.Hour {
+			f.add("ends_on", "season.too_long", map[string]any{"Max": MaxSeasonDays})
+		}
+	}
+	return f.err()
+}
+
+// Contains reports whether day d falls within the season.
+func (s *Season) Contains(d Date) bool {
+	return !d.Before(s.StartsOn) && !s.EndsOn.Before(d)
+}
+
+// Paused reports whether the season is paused.
+func (s *Season) Paused() bool { return s.PausedAt != nil }

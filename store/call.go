@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+// callColumns selects a call with its series, so pages never need a second query for it.
+const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
+	c.status, c.title, c.theme, c.note, c.sequence, c.created_at, c.updated_at,
+	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes, s.created_at, s.updated_at`
+
+const callFrom = ` FROM calls c JOIN series s ON s.id = c.series_id`
+
+func scanCall(row interface{ Scan(...any) error }) (*convene.Call, error) {
+	var c convene.Call
+	var sr convene.Series
+	var season sql.NullInt64
+	var orig sql.NullTime
+	var startsOn string
+	err := row.Scan(&c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
+		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.CreatedAt, &c.UpdatedAt,
+		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
+		&sr.DurationMinutes, &sr.CreatedAt, &sr.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	sr.StartsOn = parseDateText(startsOn)
+	c.SeasonID = season.Int64
+	c.OriginalStart = timePtr(orig)
+	c.StartsAt = c.StartsAt.UTC()
+	c.Series = &sr
+	return &c, nil
+}
+
+// CallByID finds a call with its series.
+func (s *Store) CallByID(ctx context.Context, id int64) (*convene.Call, error) {
+	c, err := scanCall(s.read().row(ctx, `SELECT `+callColumns+callFrom+` WHERE c.id = ?`, id))
+	return c, notFound(err, "call.not_found")
+}
+
+// Calls lists the calls a filter selects, in time order.
+func (s *Store) Calls(ctx context.Context, f convene.CallFilter) ([]*convene.Call, error) {
+	var where []string
+	var args []any
+	if f.CommunityID != 0 {
+		where, args = append(where, "c.community_id = ?"), append(args, f.CommunityID)
+	}
+	if f.SeriesID != 0 {
+		where, args = append(where, "c.series_id = ?"), append(args, f.SeriesID)
+	}
+	if f.SeasonID != 0 {
+		where, args = append(where, "c.season_id = ?"), append(args, f.SeasonID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "c.starts_at >= ?"), append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "c.starts_at < ?"), append(args, f.To.UTC())
+	}
+	q := `SELECT ` + callColumns + callFrom
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	if f.Descending {
+		q += ` ORDER BY c.starts_at DESC, c.id DESC`
+	} else {
+		q += ` ORDER BY c.starts_at, c.id`
+	}
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := s.read().query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.Call
+	for rows.Next() {
+		c, err := scanCall(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// NextCall is the community's first scheduled call that has not ended by now.
+func (s *Store) NextCall(ctx context.Context, communityID int64, now time.Time) (*convene.Call, error) {
+	// A call that started up to MaxDuration ago may still be running; keep the first one not yet over.
+	calls, err := s.Calls(ctx, convene.CallFilter{CommunityID: communityID, From: now.Add(-convene.MaxDuration * time.Minute), Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range calls {
+		if c.StatusAt(now) == convene.CallScheduled {
+			return c, nil
+		}
+	}
+	return nil, convene.NotFound("call.none_upcoming")
+}
+
+// CreateCall adds an extra call to a series, outside its rule.
+func (s *Store) CreateCall(ctx context.Context, c *convene.Call) error {
+	c.Normalize()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	c.CreatedAt, c.UpdatedAt, c.OriginalStart = now, now, nil
+	return s.inTx(ctx, func(tx conn) error {
+		sr, err := scanSeries(tx.row(ctx, `SELECT `+seriesColumns+` FROM series WHERE id = ?`, c.SeriesID))
+		if err != nil {
+			return notFound(err, "series.not_found")
+		}
+		c.CommunityID, c.Series = sr.CommunityID, sr
+		var season any
+		if c.SeasonID != 0 {
+			season = c.SeasonID
+		}
+		id, err := tx.insert(ctx, `INSERT INTO calls (community_id, series_id, season_id, starts_at, duration_minutes, status, title, theme, note, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.CommunityID, c.SeriesID, season, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, now, now)
+		c.ID = id
+		return err
+	})
+}
+
+// UpdateCall saves a call's own time, duration, status, title, theme and note. Its sequence rises
+// when anything a calendar holds changes, so later invitations replace earlier ones.
+func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
+	c.Normalize()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		old, err := scanCall(tx.row(ctx, `SELECT `+callColumns+callFrom+` WHERE c.id = ? AND c.community_id = ?`, c.ID, c.CommunityID))
+		if err != nil {
+			return notFound(err, "call.not_found")
+		}
+		seq := old.Sequence
+		if !old.StartsAt.Equal(c.StartsAt) || old.DurationMinutes != c.DurationMinutes || old.Status != c.Status ||
+			old.Title != c.Title || old.Theme != c.Theme {
+			seq++
+		}
+		c.Sequence, c.UpdatedAt = seq, now
+		c.SeriesID, c.SeasonID, c.OriginalStart, c.Series, c.CreatedAt = old.SeriesID, old.SeasonID, old.OriginalStart, old.Series, old.CreatedAt
+		_, err = tx.exec(ctx, `UPDATE calls SET starts_at = ?, duration_minutes = ?, status = ?, title = ?, theme = ?, note = ?, sequence = ?, updated_at = ?
+			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, now, c.ID)
+		return err
+	})
+}
+
+// bumpSequence marks a call changed for calendars, e.g. when its agenda or join kit changes.
+func bumpSequence(ctx context.Context, tx conn, callID int64, now time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE calls SET sequence = sequence + 1, updated_at = ? WHERE id = ?`, now, callID)
+	return err
+}

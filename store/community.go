@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/opengovcall/convene"
+)
+
+func slugTaken() error {
+	return &convene.Error{Code: convene.ECONFLICT, Key: "community.slug_taken",
+		Fields: []convene.FieldError{{Field: "slug", Key: "community.slug_taken"}}}
+}
+
+// CreateCommunity stores a new community and makes ownerID (when not 0) its owner, in one transaction.
+func (s *Store) CreateCommunity(ctx context.Context, c *convene.Community, ownerID int64) error {
+	c.Normalize()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		id, err := tx.insert(ctx, `INSERT INTO communities (slug, name, description, time_zone, languages, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.CreatedAt, c.UpdatedAt)
+		if isUniqueViolation(err) {
+			return slugTaken()
+		} else if err != nil {
+			return err
+		}
+		c.ID = id
+		if ownerID != 0 {
+			_, err = tx.exec(ctx, `INSERT INTO memberships (community_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
+				c.ID, ownerID, convene.RoleOwner, c.CreatedAt)
+		}
+		return err
+	})
+}
+
+// UpdateCommunity saves a community's editable fields, slug included.
+func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error {
+	c.Normalize()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.UpdatedAt = s.now()
+	res, err := s.read().exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?
+		WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt, c.ID)
+	if isUniqueViolation(err) {
+		return slugTaken()
+	} else if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("community.not_found")
+	}
+	return nil
+}
+
+const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at`
+
+func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, error) {
+	var c convene.Community
+	var langs string
+	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if langs != "" {
+		c.Languages = strings.Split(langs, ",")
+	}
+	return &c, nil
+}
+
+// CommunityBySlug finds a community by the slug in its address.
+func (s *Store) CommunityBySlug(ctx context.Context, slug string) (*convene.Community, error) {
+	c, err := scanCommunity(s.read().row(ctx, `SELECT `+communityColumns+` FROM communities WHERE slug = ?`, strings.ToLower(slug)))
+	return c, notFound(err, "community.not_found")
+}
+
+// CommunityByID finds a community.
+func (s *Store) CommunityByID(ctx context.Context, id int64) (*convene.Community, error) {
+	c, err := scanCommunity(s.read().row(ctx, `SELECT `+communityColumns+` FROM communities WHERE id = ?`, id))
+	return c, notFound(err, "community.not_found")
+}
+
+// Communities lists every community on the instance by name.
+func (s *Store) Communities(ctx context.Context) ([]*convene.Community, error) {
+	rows, err := s.read().query(ctx, `SELECT `+communityColumns+` FROM communities ORDER BY name, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.Community
+	for rows.Next() {
+		c, err := scanCommunity(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CountCommunities tells whether the instance is still empty (for serve --demo).
+func (s *Store) CountCommunities(ctx context.Context) (int, error) {
+	var n int
+	err := s.read().row(ctx, `SELECT COUNT(*) FROM communities`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,63 @@
+package convene
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Roles a person can hold in a community.
+const (
+	RoleOwner     = "owner"
+	RoleOrganizer = "organizer"
+	RoleMember    = "member"
+)
+
+// User is a person with an account on the instance.
+type User struct {
+	ID           int64
+	Email        string // never shown to anyone but the user and the operator
+	Name         string
+	PasswordHash string
+	IsAdmin      bool // may create communities and act as organizer everywhere
+	CreatedAt    time.Time
+}
+
+// MinPassword is the shortest password accepted.
+const MinPassword = 10
+
+// NormalizeEmail lowercases and trims an address so the same person always matches.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// ValidateNewUser checks an account before it is created with the given password.
+func ValidateNewUser(u *User, password string) error {
+	var f fieldErrors
+	u.Email = NormalizeEmail(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
+		f.add("email", "email.invalid", nil)
+	}
+	checkText(&f, "name", u.Name, MaxName, true)
+	if len(password) < MinPassword {
+		f.add("password", "password.too_short", map[string]any{"Min": MinPassword})
+	} else if len(password) > 72 {
+		f.add("password", "password.too_long", map[string]any{"Max": 72})
+	}
+	return f.err()
+}
+
+// HashPassword returns the bcrypt hash stored in place of a password.
+func HashPassword(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	return string(h), err
+}
+
+// CheckPassword reports whether password matches the stored hash.
+func (u *User) CheckPassword(password string) bool {
+	return u.PasswordHash != "" && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
+}
+
+// CanOrganize reports whether a person holding role may edit the community's calls.
+func CanOrganize(role string) bool { return role == RoleOwner || role == RoleOrganizer }
