@@ -1,0 +1,388 @@
+// Command convene runs a Convene instance: the web server, its database migrations, the demo
+// community and account administration.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/demo"
+	"github.com/opengovcall/convene/store"
+	"github.com/opengovcall/convene/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `Convene runs a recurring community call that grows a movement.
+
+Usage:
+  convene <command> [flags]
+
+Commands:
+  serve     run the web server (add --demo to load the demo community into an empty database)
+  migrate   bring the database schema up to date
+  demo      load the demo community into a database
+  user      manage accounts: convene user create --email … --name … [--admin]
+  version   print the version
+
+Run "convene <command> --help" for a command's flags. Every flag can also be set with an
+environment variable, named in its help (e.g. CONVENE_DB).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "convene:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run dispatches a command; main's only job is to turn its error into an exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return loadDemo(ctx, args[1:], stdout, stderr)
+	case "user":
+		return user(ctx, args[1:], stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "convene", buildVersion())
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return version
+}
+
+// env reads a CONVENE_* variable with a default, for flags' fallbacks.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: convene %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// dbFlag adds --db to a command.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", env("CONVENE_DB", "convene.db"), "SQLite file path, or a postgres:// URL (env CONVENE_DB)")
+}
+
+// openStore opens and migrates the database, explaining a bad --db clearly.
+func openStore(ctx context.Context, dsn string, clock convene.Clock) (*store.Store, error) {
+	dsn = strings.TrimSpace(dsn)
+	if dsn == "" {
+		return nil, errors.New("--db is empty: give a SQLite file path or a postgres:// URL")
+	}
+	if strings.Contains(dsn, "://") && !store.IsPostgres(dsn) {
+		return nil, fmt.Errorf("--db %q: only SQLite file paths and postgres:// URLs are supported", redact(dsn))
+	}
+	st, err := store.Open(ctx, dsn, clock)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", redact(dsn), err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// redact hides a password in a database URL before it is printed.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "Run the web server until interrupted (SIGINT or SIGTERM), then finish the requests in flight.", stderr)
+	addr := fs.String("addr", env("CONVENE_ADDR", "127.0.0.1:8080"), "address to listen on, host:port (env CONVENE_ADDR)")
+	db := dbFlag(fs)
+	baseURL := fs.String("base-url", env("CONVENE_BASE_URL", ""), "absolute URL people reach this instance at; default http://ADDR (env CONVENE_BASE_URL)")
+	withDemo := fs.Bool("demo", env("CONVENE_DEMO", "") == "true", "load the demo community if the database is empty (env CONVENE_DEMO=true)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("--addr %q: want host:port, e.g. 127.0.0.1:8080", *addr)
+	}
+	if *baseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		*baseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url %q: want an absolute http(s) URL such as https://calls.example.org", *baseURL)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	clock := convene.SystemClock{}
+	st, err := openStore(ctx, *db, clock)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *withDemo {
+		if err := demoIfEmpty(ctx, st, clock, stdout); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	go sweep(ctx, st, logger)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	logger.Info("convene is serving", "url", *baseURL, "listen", ln.Addr().String(), "database", st.Engine(), "version", buildVersion())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutdownCtx)
+}
+
+// sweep removes expired sessions and old sign-in attempts every hour.
+func sweep(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := st.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("sweep expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// demoIfEmpty loads the demo community with a fresh organizer password, printed once.
+func demoIfEmpty(ctx context.Context, st *store.Store, clock convene.Clock, stdout io.Writer) error {
+	n, err := st.CountCommunities(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password := randomPassword()
+	res, err := demo.Load(ctx, st, clock, password)
+	if err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "Loaded the demo community %q with %d calls.\nSign in as organizer: %s / %s\n",
+		res.Community.Name, res.Calls, demo.OrganizerEmail, password)
+	return nil
+}
+
+func randomPassword() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("migrate", "Bring the database schema up to date. serve does this too at start.", stderr)
+	db := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *db, convene.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "The %s database is up to date.\n", st.Engine())
+	return nil
+}
+
+func loadDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("demo", "Load the demo community (Canada's open government community call) into a database.", stderr)
+	db := dbFlag(fs)
+	password := fs.String("organizer-password", env("CONVENE_DEMO_PASSWORD", ""), "also create the demo organizer "+demo.OrganizerEmail+" with this password (env CONVENE_DEMO_PASSWORD)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *db, convene.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := demo.Load(ctx, st, convene.SystemClock{}, *password)
+	if convene.ErrorCode(err) == convene.ECONFLICT {
+		return errors.New("the demo community (or its organizer) is already in this database")
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Loaded %q: %d calls, the reboot call is /c/%s/calls/%d.\n", res.Community.Name, res.Calls, demo.Slug, res.RebootID)
+	return nil
+}
+
+func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprint(stderr, "Usage: convene user create --email ADDRESS --name NAME [--admin] [--community SLUG [--role organizer]]\n")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errors.New("user: the only subcommand is create")
+	}
+	fs := newFlagSet("user create", "Create an account. The password is read from the first line of standard input, or from CONVENE_PASSWORD;\nif neither gives one, a random password is made and printed.", stderr)
+	db := dbFlag(fs)
+	email := fs.String("email", "", "email address to sign in with (required)")
+	name := fs.String("name", "", "display name (required)")
+	admin := fs.Bool("admin", false, "make the account an instance administrator, who can create communities")
+	community := fs.String("community", "", "slug of a community to give the account a role in")
+	role := fs.String("role", convene.RoleOrganizer, "role in --community: owner, organizer or member")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	password := os.Getenv("CONVENE_PASSWORD")
+	generated := false
+	if password == "" {
+		if f, ok := stdin.(*os.File); !ok || !isTerminal(f) {
+			line, _ := readLine(stdin)
+			password = line
+		}
+	}
+	if password == "" {
+		password, generated = randomPassword(), true
+	}
+	u := &convene.User{Email: *email, Name: *name, IsAdmin: *admin}
+	if err := convene.ValidateNewUser(u, password); err != nil {
+		return describe(err)
+	}
+	st, err := openStore(ctx, *db, convene.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var c *convene.Community
+	if *community != "" {
+		if c, err = st.CommunityBySlug(ctx, *community); err != nil {
+			return fmt.Errorf("community %q not found", *community)
+		}
+	}
+	if u.PasswordHash, err = convene.HashPassword(password); err != nil {
+		return err
+	}
+	if err := st.CreateUser(ctx, u); err != nil {
+		return describe(err)
+	}
+	if c != nil {
+		if err := st.SetRole(ctx, c.ID, u.ID, *role); err != nil {
+			return describe(err)
+		}
+	}
+	fmt.Fprintf(stdout, "Created %s (%s).\n", u.Email, u.Name)
+	if generated {
+		fmt.Fprintf(stdout, "Password: %s\n", password)
+	}
+	return nil
+}
+
+// describe spells out a validation error for the terminal, in English.
+func describe(err error) error {
+	e, ok := convene.AsError(err)
+	if !ok {
+		return err
+	}
+	var parts []string
+	for _, f := range e.Fields {
+		parts = append(parts, f.Field+": "+f.Key)
+	}
+	if len(parts) == 0 {
+		return errors.New(e.Key)
+	}
+	return errors.New(strings.Join(parts, "; "))
+}
+
+func readLine(r io.Reader) (string, error) {
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				break
+			}
+			b.WriteByte(buf[0])
+		}
+		if err != nil {
+			break
+		}
+	}
+	return strings.TrimRight(b.String(), "\r"), nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,414 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+// languageOptions are the language sets a community may run in.
+func languageOptions(l *Localizer) []Option {
+	return []Option{{Value: "en,fr", Label: l.T("languages.both")}, {Value: "en", Label: l.T("languages.en")}, {Value: "fr", Label: l.T("languages.fr")}}
+}
+
+func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(r)
+	l := v.L
+	var c *convene.Community
+	var b base
+	if r.PathValue("slug") == "" { // creating: instance admins only
+		if v.User == nil {
+			return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
+		}
+		if !v.User.IsAdmin {
+			return convene.Errorf(convene.EFORBIDDEN, "error.forbidden", nil)
+		}
+		b = s.newBase(r, "")
+	} else {
+		var err error
+		if c, err = s.communityOf(r); err != nil {
+			return err
+		}
+		if err := s.requireOrganizer(r, c); err != nil {
+			return err
+		}
+		if b, err = s.communityBase(r, c, ""); err != nil {
+			return err
+		}
+	}
+	ed := editor{title: l.T("community.new"), submit: l.T("action.create"), back: "/",
+		initial: url.Values{"time_zone": {"America/Toronto"}, "languages": {"en,fr"}}}
+	if c != nil {
+		ed.title, ed.submit, ed.back = l.T("community.edit"), l.T("action.save"), "/c/"+c.Slug
+		ed.initial = url.Values{"slug": {c.Slug}, "name": {c.Name}, "description": {c.Description},
+			"time_zone": {c.TimeZone}, "languages": {strings.Join(c.Languages, ",")}}
+	}
+	ed.fields = []Field{
+		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
+		{Name: "slug", Label: l.T("field.slug"), Type: "text", Required: true, Max: convene.MaxSlug, Hint: l.T("hint.slug")},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
+		{Name: "languages", Label: l.T("field.languages"), Type: "select", Options: languageOptions(l)},
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		nc := &convene.Community{Slug: vals.Get("slug"), Name: vals.Get("name"), Description: vals.Get("description"),
+			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ",")}
+		if c == nil {
+			if err := s.store.CreateCommunity(ctx, nc, v.User.ID); err != nil {
+				return "", "", err
+			}
+			return "/c/" + nc.Slug, "flash.community_created", nil
+		}
+		nc.ID = c.ID
+		if err := s.store.UpdateCommunity(ctx, nc); err != nil {
+			return "", "", err
+		}
+		return "/c/" + nc.Slug, "flash.saved", nil
+	}
+	return s.edit(w, r, b, ed)
+}
+
+// organizing loads the path's community and checks the viewer may organize it.
+func (s *Server) organizing(r *http.Request) (*convene.Community, base, error) {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return nil, base{}, err
+	}
+	if err := s.requireOrganizer(r, c); err != nil {
+		return nil, base{}, err
+	}
+	b, err := s.communityBase(r, c, "")
+	return c, b, err
+}
+
+func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, b, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	l := b.L
+	var sr *convene.Series
+	if r.PathValue("id") != "" {
+		if sr, err = s.seriesOf(r, c); err != nil {
+			return err
+		}
+	}
+	ed := editor{title: l.T("series.new"), submit: l.T("action.create"), back: "/c/" + c.Slug,
+		initial: url.Values{"rrule": {"FREQ=MONTHLY;BYDAY=2WE"}, "start_time": {"12:00"}, "time_zone": {c.TimeZone},
+			"duration": {"60"}, "starts_on": {convene.DateOf(s.clock.Now()).String()}}}
+	if sr != nil {
+		ed.title, ed.submit, ed.back = l.T("series.edit"), l.T("action.save"), seriesPath(c, sr)
+		ed.initial = url.Values{"title": {sr.Title}, "description": {sr.Description}, "rrule": {sr.RRule},
+			"starts_on": {sr.StartsOn.String()}, "start_time": {sr.StartTime}, "time_zone": {sr.TimeZone},
+			"duration": {strconv.Itoa(sr.DurationMinutes)}}
+	}
+	ed.fields = []Field{
+		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "rrule", Label: l.T("field.rrule"), Type: "text", Required: true, Hint: l.T("hint.rrule"), Max: 500},
+		{Name: "starts_on", Label: l.T("field.series_starts_on"), Type: "date", Required: true, Hint: l.T("hint.series_starts_on")},
+		{Name: "start_time", Label: l.T("field.start_time"), Type: "time", Required: true},
+		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
+		{Name: "duration", Label: l.T("field.duration"), Type: "number", Required: true},
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		var parse []convene.FieldError
+		ns := &convene.Series{CommunityID: c.ID, Title: vals.Get("title"), Description: vals.Get("description"), RRule: vals.Get("rrule"),
+			StartsOn: dateField(vals, "starts_on", &parse), StartTime: vals.Get("start_time"), TimeZone: vals.Get("time_zone"),
+			DurationMinutes: intField(vals, "duration", &parse)}
+		ns.Normalize()
+		if err := mergeErrors(parse, ns.Validate()); err != nil {
+			return "", "", err
+		}
+		if sr == nil {
+			if err := s.store.CreateSeries(ctx, ns); err != nil {
+				return "", "", err
+			}
+			return seriesPath(c, ns) + "/seasons/new", "flash.series_created", nil
+		}
+		ns.ID = sr.ID
+		if err := s.store.UpdateSeries(ctx, ns); err != nil {
+			return "", "", err
+		}
+		return seriesPath(c, ns), "flash.saved", nil
+	}
+	return s.edit(w, r, b, ed)
+}
+
+func (s *Server) seasonForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, b, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	l := b.L
+	sr, err := s.seriesOf(r, c)
+	if err != nil {
+		return err
+	}
+	var se *convene.Season
+	if r.PathValue("season") != "" {
+		id, err := pathID(r, "season")
+		if err != nil {
+			return err
+		}
+		if se, err = s.store.SeasonByID(ctx, id); err != nil {
+			return err
+		}
+		if se.SeriesID != sr.ID {
+			return convene.NotFound("season.not_found")
+		}
+	}
+	today := convene.DateOf(s.clock.Now())
+	ed := editor{title: l.T("season.new", "Series", sr.Title), submit: l.T("action.create"), back: seriesPath(c, sr),
+		initial: url.Values{"starts_on": {today.String()}, "ends_on": {today.AddDays(180).String()}}}
+	if se != nil {
+		ed.title, ed.submit = l.T("season.edit", "Season", se.Name), l.T("action.save")
+		ed.initial = url.Values{"name": {se.Name}, "starts_on": {se.StartsOn.String()}, "ends_on": {se.EndsOn.String()}, "note": {se.Note}}
+	}
+	ed.fields = []Field{
+		{Name: "name", Label: l.T("field.season_name"), Type: "text", Required: true, Max: convene.MaxName, Hint: l.T("hint.season_name")},
+		{Name: "starts_on", Label: l.T("field.starts_on"), Type: "date", Required: true},
+		{Name: "ends_on", Label: l.T("field.ends_on"), Type: "date", Required: true, Hint: l.T("hint.ends_on")},
+		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription},
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		var parse []convene.FieldError
+		ns := &convene.Season{SeriesID: sr.ID, Name: vals.Get("name"), Note: vals.Get("note"),
+			StartsOn: dateField(vals, "starts_on", &parse), EndsOn: dateField(vals, "ends_on", &parse)}
+		ns.Normalize()
+		if err := mergeErrors(parse, ns.Validate()); err != nil {
+			return "", "", err
+		}
+		if se == nil {
+			if err := s.store.CreateSeason(ctx, ns); err != nil {
+				return "", "", err
+			}
+			return seriesPath(c, sr), "flash.season_created", nil
+		}
+		ns.ID = se.ID
+		if err := s.store.UpdateSeason(ctx, ns); err != nil {
+			return "", "", err
+		}
+		return seriesPath(c, sr), "flash.saved", nil
+	}
+	return s.edit(w, r, b, ed)
+}
+
+func (s *Server) pauseSeason(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, _, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	sr, err := s.seriesOf(r, c)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "season")
+	if err != nil {
+		return err
+	}
+	se, err := s.store.SeasonByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if se.SeriesID != sr.ID {
+		return convene.NotFound("season.not_found")
+	}
+	if strings.HasSuffix(r.URL.Path, "/pause") {
+		err, flash := s.store.PauseSeason(ctx, se.ID), "flash.season_paused"
+		if err != nil {
+			return err
+		}
+		return s.redirect(w, r, seriesPath(c, sr), flash)
+	}
+	if err := s.store.ResumeSeason(ctx, se.ID); err != nil {
+		return err
+	}
+	return s.redirect(w, r, seriesPath(c, sr), "flash.season_resumed")
+}
+
+func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, b, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	l := b.L
+	var call *convene.Call
+	var sr *convene.Series
+	if strings.Contains(r.URL.Path, "/calls/new") {
+		if sr, err = s.seriesOf(r, c); err != nil {
+			return err
+		}
+	} else {
+		if call, err = s.callOf(r, c); err != nil {
+			return err
+		}
+		sr = call.Series
+	}
+	loc, err := convene.LoadZone(sr.TimeZone)
+	if err != nil {
+		return err
+	}
+	ed := editor{title: l.T("call.new", "Series", sr.Title), submit: l.T("action.create"), back: seriesPath(c, sr),
+		initial: url.Values{"date": {convene.DateOf(s.clock.Now().In(loc)).String()}, "time": {sr.StartTime},
+			"duration": {strconv.Itoa(sr.DurationMinutes)}, "status": {convene.CallScheduled}}}
+	if call != nil {
+		local := call.StartsAt.In(loc)
+		ed.title, ed.submit, ed.back = l.T("call.edit"), l.T("action.save"), callPath(c, call)
+		ed.initial = url.Values{"date": {local.Format(time.DateOnly)}, "time": {local.Format("15:04")},
+			"duration": {strconv.Itoa(call.DurationMinutes)}, "status": {call.Status}, "title": {call.Title},
+			"theme": {call.Theme}, "note": {call.Note}}
+	}
+	ed.fields = []Field{
+		{Name: "date", Label: l.T("field.date"), Type: "date", Required: true},
+		{Name: "time", Label: l.T("field.time_in_zone", "Zone", l.ZoneName(sr.TimeZone)), Type: "time", Required: true},
+		{Name: "duration", Label: l.T("field.duration"), Type: "number", Required: true},
+		{Name: "title", Label: l.T("field.call_title"), Type: "text", Max: convene.MaxTitle, Hint: l.T("hint.call_title", "Series", sr.Title)},
+		{Name: "theme", Label: l.T("field.theme"), Type: "text", Max: convene.MaxTitle},
+		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription, Hint: l.T("hint.call_note")},
+	}
+	if call != nil {
+		ed.fields = append(ed.fields, Field{Name: "status", Label: l.T("field.status"), Type: "select", Options: []Option{
+			{Value: convene.CallScheduled, Label: l.T("status.scheduled")}, {Value: convene.CallCancelled, Label: l.T("status.cancelled")}}})
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		var parse []convene.FieldError
+		day := dateField(vals, "date", &parse)
+		nc := &convene.Call{SeriesID: sr.ID, CommunityID: c.ID, DurationMinutes: intField(vals, "duration", &parse),
+			Title: vals.Get("title"), Theme: vals.Get("theme"), Note: vals.Get("note"), Status: convene.CallScheduled}
+		if call != nil {
+			nc.ID, nc.Status = call.ID, vals.Get("status")
+		}
+		hm, err := time.Parse("15:04", strings.TrimSpace(vals.Get("time")))
+		if err != nil {
+			parse = append(parse, convene.FieldError{Field: "time", Key: "time.invalid"})
+		} else if !day.IsZero() {
+			nc.StartsAt = time.Date(day.Year, day.Month, day.Day, hm.Hour(), hm.Minute(), 0, 0, loc)
+		}
+		nc.Normalize()
+		if verr := nc.Validate(); verr != nil || len(parse) > 0 {
+			if e, ok := convene.AsError(verr); ok {
+				for i := range e.Fields { // the form asks for a date and a time, not one instant
+					if e.Fields[i].Field == "starts_at" {
+						e.Fields[i].Field = "date"
+					}
+				}
+			}
+			return "", "", mergeErrors(parse, verr)
+		}
+		if call == nil {
+			if err := s.store.CreateCall(ctx, nc); err != nil {
+				return "", "", err
+			}
+			return callPath(c, nc), "flash.call_created", nil
+		}
+		if err := s.store.UpdateCall(ctx, nc); err != nil {
+			return "", "", err
+		}
+		return callPath(c, nc), "flash.saved", nil
+	}
+	return s.edit(w, r, b, ed)
+}
+
+func (s *Server) agendaForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, b, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	l := b.L
+	call, err := s.callOf(r, c)
+	if err != nil {
+		return err
+	}
+	var item *convene.AgendaItem
+	if r.PathValue("item") != "" {
+		id, err := pathID(r, "item")
+		if err != nil {
+			return err
+		}
+		if item, err = s.store.AgendaItemByID(ctx, call.ID, id); err != nil {
+			return err
+		}
+	}
+	ed := editor{title: l.T("agenda.new"), submit: l.T("action.add"), back: callPath(c, call), initial: url.Values{"kind": {convene.AgendaUpdate}}}
+	if item != nil {
+		ed.title, ed.submit = l.T("agenda.edit"), l.T("action.save")
+		ed.initial = url.Values{"kind": {item.Kind}, "title": {item.Title}, "description": {item.Description},
+			"presenter_name": {item.PresenterName}, "presenter_org": {item.PresenterOrg}, "minutes": {strconv.Itoa(item.Minutes)}}
+	}
+	var kinds []Option
+	for _, k := range convene.AgendaKinds {
+		kinds = append(kinds, Option{Value: k, Label: l.T("kind." + k)})
+	}
+	ed.fields = []Field{
+		{Name: "kind", Label: l.T("field.kind"), Type: "select", Options: kinds},
+		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "presenter_name", Label: l.T("field.presenter_name"), Type: "text", Max: convene.MaxShortText},
+		{Name: "presenter_org", Label: l.T("field.presenter_org"), Type: "text", Max: convene.MaxShortText},
+		{Name: "minutes", Label: l.T("field.minutes"), Type: "number", Hint: l.T("hint.minutes")},
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		var parse []convene.FieldError
+		a := &convene.AgendaItem{CallID: call.ID, Kind: vals.Get("kind"), Title: vals.Get("title"), Description: vals.Get("description"),
+			PresenterName: vals.Get("presenter_name"), PresenterOrg: vals.Get("presenter_org"), Minutes: intField(vals, "minutes", &parse)}
+		a.Normalize()
+		if err := mergeErrors(parse, a.Validate()); err != nil {
+			return "", "", err
+		}
+		if item == nil {
+			if err := s.store.AddAgendaItem(ctx, c.ID, a); err != nil {
+				return "", "", err
+			}
+			return callPath(c, call) + "#agenda", "flash.agenda_added", nil
+		}
+		a.ID = item.ID
+		if err := s.store.UpdateAgendaItem(ctx, c.ID, a); err != nil {
+			return "", "", err
+		}
+		return callPath(c, call) + "#agenda", "flash.saved", nil
+	}
+	return s.edit(w, r, b, ed)
+}
+
+// agendaAction moves an item up or down, or deletes it.
+func (s *Server) agendaAction(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, _, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	call, err := s.callOf(r, c)
+	if err != nil {
+		return err
+	}
+	item, err := pathID(r, "item")
+	if err != nil {
+		return err
+	}
+	flash := "flash.saved"
+	switch r.PathValue("action") {
+	case "up":
+		err = s.store.MoveAgendaItem(ctx, c.ID, call.ID, item, -1)
+	case "down":
+		err = s.store.MoveAgendaItem(ctx, c.ID, call.ID, item, 1)
+	case "delete":
+		err, flash = s.store.DeleteAgendaItem(ctx, c.ID, call.ID, item), "flash.agenda_deleted"
+	default:
+		return convene.NotFound("page.not_found")
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, callPath(c, call)+"#agenda", flash)
+}

@@ -1,0 +1,258 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+// apiHandler adapts a JSON handler: errors become {"error": {"code", "message"}} with their status,
+// the message in the language the client asks for.
+func (s *Server) apiHandler(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*") // open data: public reads from any site
+		if err := h(w, r); err != nil {
+			status := statusOf(err)
+			if status == http.StatusInternalServerError {
+				s.log.Error("api request failed", "path", r.URL.Path, "err", err)
+			}
+			body := apiError{}
+			body.Error.Code = convene.ErrorCode(err)
+			body.Error.Message = viewerOf(r).L.Err(err)
+			if e, ok := convene.AsError(err); ok {
+				for _, f := range e.Fields {
+					body.Error.Fields = append(body.Error.Fields, apiFieldError{Field: f.Field, Message: viewerOf(r).L.Field(f)})
+				}
+			}
+			writeJSON(w, status, body)
+		}
+	})
+}
+
+type apiError struct {
+	Error struct {
+		Code    string          `json:"code"`
+		Message string          `json:"message"`
+		Fields  []apiFieldError `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+type apiFieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+type apiCommunity struct {
+	Slug        string   `json:"slug"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	TimeZone    string   `json:"time_zone"`
+	Languages   []string `json:"languages"`
+	URL         string   `json:"url"`
+	CallsURL    string   `json:"calls_url"`
+}
+
+func (s *Server) toAPICommunity(c *convene.Community) apiCommunity {
+	return apiCommunity{Slug: c.Slug, Name: c.Name, Description: c.Description, TimeZone: c.TimeZone, Languages: c.Languages,
+		URL: s.absURL("/c/" + c.Slug), CallsURL: s.absURL("/api/v1/communities/" + c.Slug + "/calls")}
+}
+
+func (s *Server) apiCommunities(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.store.Communities(r.Context())
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Communities []apiCommunity `json:"communities"`
+	}{Communities: []apiCommunity{}}
+	for _, c := range cs {
+		out.Communities = append(out.Communities, s.toAPICommunity(c))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCommunity(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.toAPICommunity(c))
+}
+
+type apiSeries struct {
+	ID       int64  `json:"id"`
+	Title    string `json:"title"`
+	RRule    string `json:"rrule"`
+	TimeZone string `json:"time_zone"`
+	URL      string `json:"url"`
+}
+
+type apiAgendaItem struct {
+	Position     int    `json:"position"`
+	Kind         string `json:"kind"`
+	Title        string `json:"title"`
+	Description  string `json:"description,omitempty"`
+	Presenter    string `json:"presenter"`
+	Organization string `json:"organization,omitempty"`
+	Minutes      int    `json:"minutes,omitempty"`
+}
+
+type apiDialIn struct {
+	Number string `json:"number"`
+	Label  string `json:"label"`
+}
+
+type apiJoinKit struct {
+	Provider        string      `json:"provider"`
+	URL             string      `json:"url,omitempty"`
+	MeetingID       string      `json:"meeting_id,omitempty"`
+	Passcode        string      `json:"passcode,omitempty"`
+	DialIns         []apiDialIn `json:"dial_ins"`
+	OneTap          []string    `json:"one_tap"`
+	LocalNumbersURL string      `json:"local_numbers_url,omitempty"`
+	SIP             string      `json:"sip,omitempty"`
+}
+
+type apiCall struct {
+	ID       int64           `json:"id"`
+	Title    string          `json:"title"`
+	Theme    string          `json:"theme,omitempty"`
+	Status   string          `json:"status"`
+	StartsAt string          `json:"starts_at"`
+	EndsAt   string          `json:"ends_at"`
+	TimeZone string          `json:"time_zone"`
+	Moved    bool            `json:"moved"`
+	URL      string          `json:"url"`
+	Series   apiSeries       `json:"series"`
+	Agenda   []apiAgendaItem `json:"agenda"`
+	Join     *apiJoinKit     `json:"join"`
+}
+
+func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem, kit *convene.JoinKit) apiCall {
+	out := apiCall{ID: call.ID, Title: call.DisplayTitle(), Theme: call.Theme, Status: call.StatusAt(s.clock.Now()),
+		StartsAt: call.StartsAt.UTC().Format(time.RFC3339), EndsAt: call.EndsAt().UTC().Format(time.RFC3339),
+		TimeZone: call.Series.TimeZone, Moved: call.Moved(), URL: s.absURL(callPath(c, call)),
+		Series: apiSeries{ID: call.Series.ID, Title: call.Series.Title, RRule: call.Series.RRule, TimeZone: call.Series.TimeZone,
+			URL: s.absURL(seriesPath(c, call.Series))},
+		Agenda: []apiAgendaItem{}}
+	for _, a := range agenda {
+		out.Agenda = append(out.Agenda, apiAgendaItem{Position: a.Position, Kind: a.Kind, Title: a.Title, Description: a.Description,
+			Presenter: a.PresenterName, Organization: a.PresenterOrg, Minutes: a.Minutes})
+	}
+	if kit != nil {
+		j := &apiJoinKit{Provider: kit.Provider, URL: kit.JoinURL, MeetingID: kit.MeetingID, Passcode: kit.Passcode,
+			LocalNumbersURL: kit.LocalNumbersURL, SIP: kit.SIP, DialIns: []apiDialIn{}, OneTap: []string{}}
+		for _, d := range kit.DialIns {
+			j.DialIns = append(j.DialIns, apiDialIn{Number: d.Number, Label: d.Label})
+		}
+		for _, t := range kit.OneTaps() {
+			j.OneTap = append(j.OneTap, t.Dial)
+		}
+		out.Join = j
+	}
+	return out
+}
+
+// maxAPIRange is the longest span one calls request may cover.
+const maxAPIRange = 10 * 366 * 24 * time.Hour
+
+func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := convene.CallFilter{CommunityID: c.ID}
+	for _, bound := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(bound.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return convene.Invalid("api.bound.invalid", map[string]any{"Name": bound.name, "Value": v})
+			}
+			*bound.t = t
+		}
+	}
+	if f.From.IsZero() && f.To.IsZero() {
+		f.From = s.clock.Now().Add(-convene.MaxDuration * time.Minute) // default: what is coming
+	}
+	if !f.From.IsZero() && !f.To.IsZero() {
+		if !f.From.Before(f.To) {
+			return convene.Invalid("api.bound.order", nil)
+		}
+		if f.To.Sub(f.From) > maxAPIRange {
+			return convene.Invalid("api.bound.range", map[string]any{"Years": 10})
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return convene.Invalid("api.limit.invalid", map[string]any{"Max": 1000})
+		}
+		f.Limit = n
+	} else {
+		f.Limit = 500
+	}
+	calls, err := s.store.Calls(ctx, f)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(calls))
+	for i, call := range calls {
+		ids[i] = call.ID
+	}
+	agendas, err := s.store.Agendas(ctx, ids)
+	if err != nil {
+		return err
+	}
+	kits, err := s.store.CallJoinKits(ctx, calls)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Calls []apiCall `json:"calls"`
+	}{Calls: make([]apiCall, 0, len(calls))}
+	for _, call := range calls {
+		out.Calls = append(out.Calls, s.toAPICall(c, call, agendas[call.ID], kits[call.ID]))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCall(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return convene.NotFound("call.not_found")
+	}
+	call, err := s.store.CallByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	c, err := s.store.CommunityByID(ctx, call.CommunityID)
+	if err != nil {
+		return err
+	}
+	agenda, err := s.store.Agenda(ctx, call.ID)
+	if err != nil {
+		return err
+	}
+	kit, _, err := s.store.CallJoinKit(ctx, call)
+	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.toAPICall(c, call, agenda, kit))
+}

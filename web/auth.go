@@ -1,0 +1,156 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+// Sign-in limits: failures per address and per client within the window.
+const (
+	signInWindow       = 15 * time.Minute
+	maxFailuresByEmail = 5
+	maxFailuresByIP    = 20
+)
+
+type signInPage struct {
+	base
+	Form Form
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	l := viewerOf(r).L
+	next := localPath(r.URL.Query().Get("next"))
+	vals := url.Values{}
+	errs := formErrors{}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		var err error
+		if vals, err = parseForm(w, r); err != nil {
+			return err
+		}
+		next = localPath(vals.Get("next"))
+		u, err := s.authenticate(r, vals.Get("email"), vals.Get("password"))
+		if err == nil {
+			// A new session token on sign-in stops session fixation.
+			if err := s.sessions.RenewToken(r.Context()); err != nil {
+				return err
+			}
+			s.sessions.Put(r.Context(), "user_id", u.ID)
+			return s.redirect(w, r, next, "flash.signed_in")
+		}
+		if convene.ErrorCode(err) == convene.EINTERNAL {
+			return err
+		}
+		errs[""] = l.Err(err)
+		status = statusOf(err)
+		vals.Del("password")
+	}
+	p := signInPage{base: s.newBase(r, l.T("signin.title"))}
+	p.Form = Form{Action: "/signin?next=" + url.QueryEscape(next), Submit: l.T("signin.submit"), Fields: []Field{
+		{Name: "email", Label: l.T("field.email"), Type: "email", Required: true, Max: 254},
+		{Name: "password", Label: l.T("field.password"), Type: "password", Required: true, Max: 72},
+	}}
+	p.Form.build(vals, errs, l)
+	return s.render(w, status, "signin", p)
+}
+
+// authenticate checks a password sign-in, refusing it while too many recent attempts failed.
+func (s *Server) authenticate(r *http.Request, email, password string) (*convene.User, error) {
+	ctx := r.Context()
+	ip := clientIP(r)
+	byEmail, byIP, err := s.store.FailedSignIns(ctx, email, ip, s.clock.Now().Add(-signInWindow))
+	if err != nil {
+		return nil, err
+	}
+	if byEmail >= maxFailuresByEmail || byIP >= maxFailuresByIP {
+		return nil, convene.Errorf(convene.ETOOMANY, "signin.too_many", map[string]any{"Minutes": int(signInWindow.Minutes())})
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+		return nil, err
+	}
+	if u == nil || !u.CheckPassword(password) {
+		if err := s.store.RecordSignIn(ctx, email, ip, false); err != nil {
+			return nil, err
+		}
+		return nil, convene.Errorf(convene.EUNAUTHORIZED, "signin.failed", nil)
+	}
+	return u, s.store.RecordSignIn(ctx, email, ip, true)
+}
+
+// clientIP is the address the request came from. Behind a proxy, deployments set the real address
+// with the proxy's own module; Convene does not trust forwarded headers.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/", "")
+}
+
+// setLanguage remembers the chosen language and goes back to the page it was chosen on.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PathValue("lang")
+	if lang != "en" && lang != "fr" {
+		return convene.NotFound("page.not_found")
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+// setZone remembers the zone a viewer reads times in.
+func (s *Server) setZone(w http.ResponseWriter, r *http.Request) error {
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	zone := vals.Get("zone")
+	if !convene.ValidZone(zone) {
+		return convene.Invalid("timezone.unknown", map[string]any{"Zone": zone})
+	}
+	http.SetCookie(w, &http.Cookie{Name: "tz", Value: url.QueryEscape(zone), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	http.Redirect(w, r, localPath(vals.Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+// canOrganize reports whether the viewer may edit the community: an instance admin, or its owner
+// or an organizer.
+func (s *Server) canOrganize(r *http.Request, c *convene.Community) (bool, error) {
+	u := viewerOf(r).User
+	if u == nil {
+		return false, nil
+	}
+	if u.IsAdmin {
+		return true, nil
+	}
+	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
+	return convene.CanOrganize(role), err
+}
+
+// requireOrganizer stops a request from anyone who may not organize the community: strangers are
+// asked to sign in, members are refused.
+func (s *Server) requireOrganizer(r *http.Request, c *convene.Community) error {
+	if viewerOf(r).User == nil {
+		return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
+	}
+	ok, err := s.canOrganize(r, c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return convene.Errorf(convene.EFORBIDDEN, "error.forbidden", nil)
+	}
+	return nil
+}

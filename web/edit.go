@@ -1,0 +1,62 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// editor describes one organizer form: its fields, its starting values and how it saves.
+type editor struct {
+	title   string
+	submit  string
+	back    string // where "cancel" leads
+	fields  []Field
+	initial url.Values
+	// save stores the posted values and returns where to go next and the flash to show there.
+	save func(vals url.Values) (to, flash string, err error)
+	// paste, when set, adds a second form above the fields (the join kit's "paste an invitation").
+	paste *Form
+}
+
+type formPage struct {
+	base
+	Heading string
+	Back    string
+	Form    Form
+	Paste   *Form
+}
+
+// edit runs the show-validate-save cycle every organizer form shares: GET shows the values, POST
+// saves them and redirects, and invalid input re-renders the form with a message on each field and
+// nothing written.
+func (s *Server) edit(w http.ResponseWriter, r *http.Request, b base, ed editor) error {
+	l := b.L
+	vals, errs, status := ed.initial, formErrors{}, http.StatusOK
+	if vals == nil {
+		vals = url.Values{}
+	}
+	if r.Method == http.MethodPost {
+		posted, err := parseForm(w, r)
+		if err != nil {
+			return err
+		}
+		vals = posted
+		to, flash, err := ed.save(vals)
+		if err == nil {
+			return s.redirect(w, r, to, flash)
+		}
+		fe, ok := errorsOf(l, err)
+		if !ok {
+			return err
+		}
+		errs, status = fe, statusOf(err)
+	}
+	return s.showForm(w, status, b, ed, vals, errs)
+}
+
+func (s *Server) showForm(w http.ResponseWriter, status int, b base, ed editor, vals url.Values, errs formErrors) error {
+	form := Form{Action: b.Path, Submit: ed.submit, Fields: ed.fields}
+	form.build(vals, errs, b.L)
+	b.Title = ed.title
+	return s.render(w, status, "form", formPage{base: b, Heading: ed.title, Back: ed.back, Form: form, Paste: ed.paste})
+}

@@ -1,0 +1,259 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+// communityOf loads the community named in the path.
+func (s *Server) communityOf(r *http.Request) (*convene.Community, error) {
+	return s.store.CommunityBySlug(r.Context(), r.PathValue("slug"))
+}
+
+// pathID reads a numeric id from the path; anything else is a page that does not exist.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, convene.NotFound("page.not_found")
+	}
+	return id, nil
+}
+
+// seriesOf loads the series named in the path, which must belong to c.
+func (s *Server) seriesOf(r *http.Request, c *convene.Community) (*convene.Series, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	sr, err := s.store.SeriesByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if sr.CommunityID != c.ID {
+		return nil, convene.NotFound("series.not_found")
+	}
+	return sr, nil
+}
+
+// callOf loads the call named in the path, which must belong to c.
+func (s *Server) callOf(r *http.Request, c *convene.Community) (*convene.Call, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	call, err := s.store.CallByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if call.CommunityID != c.ID {
+		return nil, convene.NotFound("call.not_found")
+	}
+	return call, nil
+}
+
+// communityBase is a page's layout data inside a community, with the viewer's zone defaulting to
+// the community's.
+func (s *Server) communityBase(r *http.Request, c *convene.Community, title string) (base, error) {
+	b := s.newBase(r, title)
+	b.Community = c
+	if viewerOf(r).Zone == "" {
+		b.Zone = c.TimeZone
+	}
+	var err error
+	b.Organizer, err = s.canOrganize(r, c)
+	return b, err
+}
+
+// callView is a call as pages show it: in the viewer's zone and every Canadian zone.
+type callView struct {
+	*convene.Call
+	URL     string
+	Status  string
+	Local   time.Time
+	Zones   []convene.ZoneTime
+	Agenda  []*convene.AgendaItem
+	Kit     *convene.JoinKit
+	OwnKit  bool
+	IsNext  bool
+	Created bool
+}
+
+func (s *Server) viewCall(c *convene.Community, call *convene.Call, zone string) *callView {
+	loc, err := convene.LoadZone(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return &callView{Call: call, URL: callPath(c, call), Status: call.StatusAt(s.clock.Now()), Local: call.StartsAt.In(loc)}
+}
+
+func callPath(c *convene.Community, call *convene.Call) string {
+	return "/c/" + c.Slug + "/calls/" + strconv.FormatInt(call.ID, 10)
+}
+
+func seriesPath(c *convene.Community, sr *convene.Series) string {
+	return "/c/" + c.Slug + "/series/" + strconv.FormatInt(sr.ID, 10)
+}
+
+type homePage struct {
+	base
+	Communities []*convene.Community
+	CanCreate   bool
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.store.Communities(r.Context())
+	if err != nil {
+		return err
+	}
+	v := viewerOf(r)
+	p := homePage{base: s.newBase(r, v.L.T("home.title")), Communities: cs, CanCreate: v.User != nil && v.User.IsAdmin}
+	return s.render(w, http.StatusOK, "home", p)
+}
+
+type communityPage struct {
+	base
+	Next     *callView
+	Upcoming []*callView
+	Past     []*callView
+	Series   []*convene.Series
+}
+
+func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, c.Name)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	p := communityPage{base: b}
+	if p.Series, err = s.store.SeriesOf(ctx, c.ID); err != nil {
+		return err
+	}
+	next, err := s.store.NextCall(ctx, c.ID, now)
+	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+		return err
+	}
+	if next != nil {
+		p.Next = s.viewCall(c, next, b.Zone)
+		p.Next.Zones = convene.InCanadianZones(next.StartsAt)
+		if p.Next.Agenda, err = s.store.Agenda(ctx, next.ID); err != nil {
+			return err
+		}
+	}
+	upcoming, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, From: now, Limit: 7})
+	if err != nil {
+		return err
+	}
+	for _, call := range upcoming {
+		if next == nil || call.ID != next.ID {
+			p.Upcoming = append(p.Upcoming, s.viewCall(c, call, b.Zone))
+		}
+	}
+	past, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, To: now, Descending: true, Limit: 12})
+	if err != nil {
+		return err
+	}
+	for _, call := range past {
+		if next == nil || call.ID != next.ID {
+			p.Past = append(p.Past, s.viewCall(c, call, b.Zone))
+		}
+	}
+	return s.render(w, http.StatusOK, "community", p)
+}
+
+type seasonView struct {
+	*convene.Season
+	Calls []*callView
+}
+
+type seriesPage struct {
+	base
+	Series  *convene.Series
+	Seasons []*seasonView
+	Others  []*callView // calls outside any season
+	Kit     *convene.JoinKit
+}
+
+func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	sr, err := s.seriesOf(r, c)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, sr.Title)
+	if err != nil {
+		return err
+	}
+	p := seriesPage{base: b, Series: sr}
+	seasons, err := s.store.SeasonsOf(ctx, sr.ID)
+	if err != nil {
+		return err
+	}
+	calls, err := s.store.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
+	if err != nil {
+		return err
+	}
+	bySeason := map[int64]*seasonView{}
+	for _, se := range seasons {
+		sv := &seasonView{Season: se}
+		bySeason[se.ID] = sv
+		p.Seasons = append(p.Seasons, sv)
+	}
+	for _, call := range calls {
+		cv := s.viewCall(c, call, b.Zone)
+		if sv := bySeason[call.SeasonID]; sv != nil {
+			sv.Calls = append(sv.Calls, cv)
+		} else {
+			p.Others = append(p.Others, cv)
+		}
+	}
+	if b.Organizer {
+		if p.Kit, err = s.store.SeriesJoinKit(ctx, sr.ID); err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, "series", p)
+}
+
+type callPage struct {
+	base
+	Call *callView
+}
+
+func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	call, err := s.callOf(r, c)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, call.DisplayTitle())
+	if err != nil {
+		return err
+	}
+	cv := s.viewCall(c, call, b.Zone)
+	cv.Zones = convene.InCanadianZones(call.StartsAt)
+	if cv.Agenda, err = s.store.Agenda(ctx, call.ID); err != nil {
+		return err
+	}
+	cv.Kit, cv.OwnKit, err = s.store.CallJoinKit(ctx, call)
+	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+		return err
+	}
+	b.Title = call.DisplayTitle() + " · " + b.L.ShortDate(cv.Local)
+	return s.render(w, http.StatusOK, "call", callPage{base: b, Call: cv})
+}

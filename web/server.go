@@ -1,0 +1,202 @@
+// Package web serves Convene's pages and JSON API over HTTP.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/store"
+)
+
+// Config is what the web server needs from the command line.
+type Config struct {
+	BaseURL string // absolute URL the instance is reached at, e.g. https://calls.example.org
+	Logger  *slog.Logger
+	Clock   convene.Clock
+}
+
+// Server serves one Convene instance.
+type Server struct {
+	store    *store.Store
+	clock    convene.Clock
+	log      *slog.Logger
+	baseURL  *url.URL
+	catalog  *Catalog
+	views    *views
+	sessions *scs.SessionManager
+	handler  http.Handler
+}
+
+// New builds the server and parses every template, so a broken one fails at start-up.
+func New(st *store.Store, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = convene.SystemClock{}
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, errors.New("base URL must be an absolute http(s) URL")
+	}
+	catalog, err := NewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadViews()
+	if err != nil {
+		return nil, err
+	}
+	sm := scs.New()
+	sm.Store = st.Sessions()
+	sm.Lifetime = 30 * 24 * time.Hour
+	sm.IdleTimeout = 7 * 24 * time.Hour
+	sm.Cookie.Name = "convene_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = base.Scheme == "https"
+	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Catalog is the server's message catalog, for tests that check nothing went untranslated.
+func (s *Server) Catalog() *Catalog { return s.catalog }
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+		mux.Handle(pattern, s.page(h))
+	}
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /static/", s.views.static())
+
+	handle("GET /{$}", s.home)
+	handle("GET /signin", s.signIn)
+	handle("POST /signin", s.signIn)
+	handle("POST /signout", s.signOut)
+	handle("GET /lang/{lang}", s.setLanguage)
+	handle("POST /prefs/zone", s.setZone)
+
+	handle("GET /communities/new", s.communityForm)
+	handle("POST /communities/new", s.communityForm)
+	handle("GET /c/{slug}", s.communityPage)
+	handle("GET /c/{slug}/edit", s.communityForm)
+	handle("POST /c/{slug}/edit", s.communityForm)
+
+	handle("GET /c/{slug}/series/new", s.seriesForm)
+	handle("POST /c/{slug}/series/new", s.seriesForm)
+	handle("GET /c/{slug}/series/{id}", s.seriesPage)
+	handle("GET /c/{slug}/series/{id}/edit", s.seriesForm)
+	handle("POST /c/{slug}/series/{id}/edit", s.seriesForm)
+	handle("GET /c/{slug}/series/{id}/seasons/new", s.seasonForm)
+	handle("POST /c/{slug}/series/{id}/seasons/new", s.seasonForm)
+	handle("GET /c/{slug}/series/{id}/seasons/{season}/edit", s.seasonForm)
+	handle("POST /c/{slug}/series/{id}/seasons/{season}/edit", s.seasonForm)
+	handle("POST /c/{slug}/series/{id}/seasons/{season}/pause", s.pauseSeason)
+	handle("POST /c/{slug}/series/{id}/seasons/{season}/resume", s.pauseSeason)
+	handle("GET /c/{slug}/series/{id}/calls/new", s.callForm)
+	handle("POST /c/{slug}/series/{id}/calls/new", s.callForm)
+	handle("GET /c/{slug}/series/{id}/joinkit", s.joinKitForm)
+	handle("POST /c/{slug}/series/{id}/joinkit", s.joinKitForm)
+
+	handle("GET /c/{slug}/calls/{id}", s.callPage)
+	handle("GET /c/{slug}/calls/{id}/edit", s.callForm)
+	handle("POST /c/{slug}/calls/{id}/edit", s.callForm)
+	handle("GET /c/{slug}/calls/{id}/joinkit", s.joinKitForm)
+	handle("POST /c/{slug}/calls/{id}/joinkit", s.joinKitForm)
+	handle("POST /c/{slug}/calls/{id}/joinkit/delete", s.deleteCallJoinKit)
+	handle("GET /c/{slug}/calls/{id}/agenda/new", s.agendaForm)
+	handle("POST /c/{slug}/calls/{id}/agenda/new", s.agendaForm)
+	handle("GET /c/{slug}/calls/{id}/agenda/{item}/edit", s.agendaForm)
+	handle("POST /c/{slug}/calls/{id}/agenda/{item}/edit", s.agendaForm)
+	handle("POST /c/{slug}/calls/{id}/agenda/{item}/{action}", s.agendaAction)
+
+	api := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+		mux.Handle(pattern, s.apiHandler(h))
+	}
+	api("GET /api/v1/communities", s.apiCommunities)
+	api("GET /api/v1/communities/{slug}", s.apiCommunity)
+	api("GET /api/v1/communities/{slug}/calls", s.apiCalls)
+	api("GET /api/v1/calls/{id}", s.apiCall)
+	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
+	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, convene.Errorf(convene.EFORBIDDEN, "error.cross_origin", nil))
+	}))
+	return s.recoverPanics(securityHeaders(cop.Handler(s.sessions.LoadAndSave(s.withViewer(mux)))))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// securityHeaders sets the headers every response carries: no framing, no sniffing, no inline script.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", v)
+				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusOf maps an application error code to its HTTP status.
+func statusOf(err error) int {
+	switch convene.ErrorCode(err) {
+	case convene.EINVALID:
+		return http.StatusUnprocessableEntity
+	case convene.ENOTFOUND:
+		return http.StatusNotFound
+	case convene.ECONFLICT:
+		return http.StatusConflict
+	case convene.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case convene.EFORBIDDEN:
+		return http.StatusForbidden
+	case convene.ETOOMANY:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// absURL turns a path into an absolute URL on this instance.
+func (s *Server) absURL(path string) string { return s.baseURL.String() + path }

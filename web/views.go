@@ -1,0 +1,257 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// views holds every parsed page and the checksummed static files.
+type views struct {
+	pages  map[string]*template.Template
+	hashes map[string]string // file name → content hash used in its URL
+}
+
+func loadViews() (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, hashes: map[string]string{}}
+	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		v.hashes[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"static": v.staticURL,
+		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"inZone": func(t time.Time, zone string) time.Time {
+			if loc, err := convene.LoadZone(zone); err == nil {
+				return t.In(loc)
+			}
+			return t.UTC()
+		},
+		"tel":      func(number string) template.URL { return template.URL("tel:" + strings.ReplaceAll(number, "#", "%23")) },
+		"phone":    convene.FormatPhone,
+		"query":    url.QueryEscape,
+		"lines":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"add":      func(a, b int) int { return a + b },
+		// row and callCtx hand a partial template the few values it needs.
+		"row": func(l *Localizer, c *callView) any {
+			return struct {
+				L    *Localizer
+				Call *callView
+			}{l, c}
+		},
+		"pasteCtx": func(l *Localizer, f *Form) any {
+			return struct {
+				L    *Localizer
+				Form *Form
+				Back string
+			}{l, f, ""}
+		},
+		"callCtx": func(l *Localizer, zone string, c *callView) any {
+			return struct {
+				L         *Localizer
+				Zone      string
+				Call      *callView
+				Organizer bool
+			}{l, zone, c, false}
+		},
+	}
+	pages, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		name := path.Base(p)
+		if name == "layout.html" || name == "partials.html" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		v.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return v, nil
+}
+
+// staticURL is the address of a static file with its content hash, so it can be cached forever.
+func (v *views) staticURL(name string) string {
+	return "/static/" + v.hashes[name] + "/" + name
+}
+
+// static serves /static/{hash}/{name}; a stale hash still gets the current file, without the long cache.
+func (v *views) static() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	files := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest := strings.TrimPrefix(r.URL.Path, "/static/")
+		hash, name, ok := strings.Cut(rest, "/")
+		if !ok || v.hashes[name] == "" {
+			http.NotFound(w, r)
+			return
+		}
+		if hash == v.hashes[name] {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/" + name
+		files.ServeHTTP(w, r2)
+	})
+}
+
+// viewer is who is asking: their account, language and time zone.
+type viewer struct {
+	User *convene.User
+	L    *Localizer
+	Zone string // IANA zone the viewer reads times in; "" until chosen
+}
+
+type viewerKey struct{}
+
+func viewerOf(r *http.Request) *viewer { return r.Context().Value(viewerKey{}).(*viewer) }
+
+// withViewer works out who is asking before any handler runs.
+func (s *Server) withViewer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := &viewer{L: s.catalog.Localizer(preferredLanguage(r))}
+		if c, err := r.Cookie("tz"); err == nil {
+			if zone, err := url.QueryUnescape(c.Value); err == nil && convene.ValidZone(zone) {
+				v.Zone = zone
+			}
+		}
+		if id := s.sessions.GetInt64(r.Context(), "user_id"); id != 0 {
+			u, err := s.store.UserByID(r.Context(), id)
+			if err == nil {
+				v.User = u
+			} else if convene.ErrorCode(err) != convene.ENOTFOUND {
+				s.log.Error("load session user", "err", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)))
+	})
+}
+
+// base is what every page's layout needs.
+type base struct {
+	L         *Localizer
+	User      *convene.User
+	Title     string
+	Path      string // this page's path and query, to come back to after a switch
+	Zone      string // the viewer's zone, or the community's
+	Zones     []convene.Zone
+	Flash     string
+	Community *convene.Community
+	Organizer bool // the viewer may organize this page's community
+}
+
+// newBase fills the layout's data for a page titled with a catalog key (or literal text).
+func (s *Server) newBase(r *http.Request, title string) base {
+	v := viewerOf(r)
+	b := base{L: v.L, User: v.User, Title: title, Path: r.URL.RequestURI(), Zone: v.Zone, Zones: convene.ViewerZones}
+	if f := s.sessions.PopString(r.Context(), "flash"); f != "" {
+		b.Flash = v.L.T(f)
+	}
+	if b.Zone == "" {
+		b.Zone = "America/Toronto"
+	}
+	return b
+}
+
+// render writes a page, buffered so a template failure never sends half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// page adapts a handler that returns an error: application errors become a translated error page,
+// anything else is logged and shown as a generic failure.
+func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+type errorPage struct {
+	base
+	Message string
+	Status  int
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	v, ok := r.Context().Value(viewerKey{}).(*viewer)
+	if !ok { // refused before the viewer was known (cross-origin check)
+		v = &viewer{L: s.catalog.Localizer(preferredLanguage(r))}
+		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+	}
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	p := errorPage{base: base{L: v.L, User: v.User, Path: r.URL.RequestURI(), Zones: convene.ViewerZones}, Message: v.L.Err(err), Status: status}
+	p.Title = v.L.T(fmt.Sprintf("error.title.%d", status))
+	if rerr := s.render(w, status, "error", p); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// redirect sends the browser on after a successful POST, with an optional flash message key.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		s.sessions.Put(r.Context(), "flash", flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// localPath keeps a "next" parameter on this site, so it cannot redirect elsewhere.
+func localPath(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
