@@ -56,11 +56,11 @@ func loadViews() (*views, error) {
 			}
 			return t.UTC()
 		},
-		"tel":      func(number string) template.URL { return template.URL("tel:" + strings.ReplaceAll(number, "#", "%23")) },
-		"phone":    convene.FormatPhone,
-		"query":    url.QueryEscape,
-		"lines":    func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"add":      func(a, b int) int { return a + b },
+		"tel":   func(number string) template.URL { return template.URL("tel:" + strings.ReplaceAll(number, "#", "%23")) },
+		"phone": convene.FormatPhone,
+		"query": url.QueryEscape,
+		"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"add":   func(a, b int) int { return a + b },
 		// row and callCtx hand a partial template the few values it needs.
 		"row": func(l *Localizer, c *callView) any {
 			return struct {
