@@ -19,6 +19,7 @@ const (
 type signInPage struct {
 	base
 	Form Form
+	Back string
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,158 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/demo"
+	"github.com/opengovcall/convene/internal/testdb"
+	"github.com/opengovcall/convene/store"
+	"github.com/opengovcall/convene/web"
+)
+
+// The tests' "now": two weeks before the seed's reboot call.
+var testNow = time.Date(2019, 10, 30, 15, 0, 0, 0, time.UTC)
+
+const organizerPassword = "correct horse battery"
+
+// app is a Convene instance on a real HTTP server on a loopback port, with the demo community.
+type app struct {
+	t      testing.TB
+	store  *store.Store
+	server *web.Server
+	http   *httptest.Server
+	demo   *demo.Result
+}
+
+// eachApp runs fn on an app per database engine.
+func eachApp(t *testing.T, fn func(t *testing.T, a *app)) {
+	t.Helper()
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) { fn(t, newApp(t, engine)) })
+	}
+}
+
+func newApp(t testing.TB, engine string) *app {
+	t.Helper()
+	clock := convene.FixedClock(testNow)
+	st := testdb.Open(t, engine, clock)
+	res, err := demo.Load(context.Background(), st, clock, organizerPassword)
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	hs := httptest.NewUnstartedServer(nil)
+	hs.Start()
+	srv, err := web.New(st, web.Config{BaseURL: hs.URL, Clock: clock, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.Config.Handler = srv
+	t.Cleanup(func() {
+		hs.Close()
+		if missing := srv.Catalog().Missing(); len(missing) > 0 {
+			t.Errorf("messages missing from the catalog: %v", missing)
+		}
+	})
+	return &app{t: t, store: st, server: srv, http: hs, demo: res}
+}
+
+// testLog sends the server's log to the test's output, shown when a test fails.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// client is a browser-like visitor with its own cookies; it does not follow redirects.
+type client struct {
+	a *app
+	c *http.Client
+}
+
+func (a *app) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{a: a, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type response struct {
+	status   int
+	body     string
+	location string
+	header   http.Header
+}
+
+func (c *client) do(req *http.Request) response {
+	c.a.t.Helper()
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.a.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, body: string(b), location: res.Header.Get("Location"), header: res.Header}
+}
+
+func (c *client) get(path string) response {
+	req, _ := http.NewRequest(http.MethodGet, c.a.http.URL+path, nil)
+	return c.do(req)
+}
+
+// post sends a form as a same-origin browser would.
+func (c *client) post(path string, form url.Values) response {
+	req, _ := http.NewRequest(http.MethodPost, c.a.http.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.a.http.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+// signIn signs the client in as the demo organizer.
+func (c *client) signIn() {
+	c.a.t.Helper()
+	r := c.post("/signin", url.Values{"email": {demo.OrganizerEmail}, "password": {organizerPassword}})
+	if r.status != http.StatusSeeOther {
+		c.a.t.Fatalf("sign in: status %d: %s", r.status, r.body)
+	}
+}
+
+func mustContain(t testing.TB, body string, wants ...string) {
+	t.Helper()
+	text := html.UnescapeString(body)
+	for _, w := range wants {
+		if !strings.Contains(body, w) && !strings.Contains(text, w) {
+			t.Errorf("response lacks %q", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("body: %.3000s", body)
+		t.FailNow()
+	}
+}
+
+func mustNotContain(t testing.TB, body string, unwanted ...string) {
+	t.Helper()
+	text := html.UnescapeString(body)
+	for _, w := range unwanted {
+		if strings.Contains(body, w) || strings.Contains(text, w) {
+			t.Fatalf("response contains %q", w)
+		}
+	}
+}
+
+func wantStatus(t testing.TB, r response, status int) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body: %.2000s", r.status, status, r.body)
+	}
+}

@@ -1,0 +1,280 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/opengovcall/convene"
+)
+
+func TestPublicPages(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		c := a.client()
+		home := c.get("/")
+		wantStatus(t, home, http.StatusOK)
+		mustContain(t, home.body, `<a href="/c/open-gov-canada">Open Government Community Call · Canada</a>`, `lang="en-CA"`)
+
+		// The community page puts the reboot call first, with its announced agenda and its time across Canada.
+		page := c.get("/c/open-gov-canada")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Next call", "Wednesday, November 13, 2019 · 12:00 p.m. EST",
+			"What the Ontario Open Government Team has been up to", "Launching Re:OpenGov",
+			"9:00 a.m. PST", "10:00 a.m. MST", "11:00 a.m. CST", "1:00 p.m. AST", "1:30 p.m. NST", "Past calls", "Jun 12, 2019")
+
+		call := c.get(fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID))
+		wantStatus(t, call, http.StatusOK)
+		mustContain(t, call.body, "The reboot", "Christine Hagyard", "Richard Pierto", "912 323 161", "005064",
+			`href="tel:+16475580588,,912323161%23"`, "+1 720 707 2699", "US (Denver)", "https://zoom.us/u/aegrsblAn2",
+			`datetime="2019-11-13T17:00:00Z"`)
+		mustNotContain(t, call.body, "Edit call") // visitors get no organizer controls
+
+		series := c.get(fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID))
+		wantStatus(t, series, http.StatusOK)
+		mustContain(t, series.body, "Pilot", "Fall reboot", "extended to June", "2019-01-01 to 2019-06-30", "6 calls", "2020–2021")
+
+		missing := c.get("/c/open-gov-canada/calls/999999")
+		wantStatus(t, missing, http.StatusNotFound)
+		mustContain(t, missing.body, "This call does not exist.")
+	})
+}
+
+func TestViewerZoneAndLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		c := a.client()
+		path := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
+		r := c.post("/prefs/zone", url.Values{"zone": {"America/St_Johns"}, "next": {path}})
+		wantStatus(t, r, http.StatusSeeOther)
+		if r.location != path {
+			t.Fatalf("redirected to %q", r.location)
+		}
+		mustContain(t, c.get(path).body, "Wednesday, November 13, 2019 · 1:30 p.m. NST", `<option value="America/St_Johns" selected>`)
+
+		// A "next" that leaves the site is ignored; an unknown zone is refused.
+		wantStatus(t, c.post("/prefs/zone", url.Values{"zone": {"America/Regina"}, "next": {"//evil.example/"}}), http.StatusSeeOther)
+		bad := c.post("/prefs/zone", url.Values{"zone": {"Canada/Nowhere"}})
+		wantStatus(t, bad, http.StatusUnprocessableEntity)
+		mustContain(t, bad.body, "is not a time zone we know")
+
+		r = c.get("/lang/fr?next=" + url.QueryEscape(path))
+		wantStatus(t, r, http.StatusSeeOther)
+		fr := c.get(path).body
+		mustContain(t, fr, `lang="fr-CA"`, "mercredi 13 novembre 2019 · 11 h 00 CST", "Ordre du jour", "Comment se joindre",
+			"Terre-Neuve (St. John’s)", "Présenté par Christine Hagyard")
+
+		// Accept-Language alone picks French for a new visitor.
+		req, _ := http.NewRequest(http.MethodGet, a.http.URL+"/", nil)
+		req.Header.Set("Accept-Language", "fr-CA,fr;q=0.9,en;q=0.5")
+		mustContain(t, a.client().do(req).body, "Appels communautaires")
+	})
+}
+
+func TestOrganizerPlansASeries(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		c := a.client()
+		c.signIn()
+		r := c.post("/c/open-gov-canada/series/new", url.Values{"title": {"Open Data Office Hours"}, "rrule": {"FREQ=WEEKLY;BYDAY=TU"},
+			"starts_on": {"2019-11-01"}, "start_time": {"13:30"}, "time_zone": {"America/Halifax"}, "duration": {"45"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		all, _ := a.store.SeriesOf(ctx, a.demo.Community.ID)
+		var sr *convene.Series
+		for _, s := range all {
+			if s.Title == "Open Data Office Hours" {
+				sr = s
+			}
+		}
+		if sr == nil || sr.TimeZone != "America/Halifax" || sr.DurationMinutes != 45 {
+			t.Fatalf("series not stored as posted: %+v", sr)
+		}
+		if r.location != fmt.Sprintf("/c/open-gov-canada/series/%d/seasons/new", sr.ID) {
+			t.Fatalf("redirected to %q", r.location)
+		}
+		r = c.post(r.location, url.Values{"name": {"Winter"}, "starts_on": {"2019-11-01"}, "ends_on": {"2019-11-30"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		page := c.get(r.location)
+		mustContain(t, page.body, "Season created and its calls scheduled.", "Winter", "4 calls", "Nov 5, 2019 · 12:30 p.m. EST")
+
+		calls, _ := a.store.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
+		if len(calls) != 4 {
+			t.Fatalf("calls = %d, want 4 Tuesdays", len(calls))
+		}
+		callPath := fmt.Sprintf("/c/open-gov-canada/calls/%d", calls[0].ID)
+		r = c.post(callPath+"/agenda/new", url.Values{"kind": {"ask"}, "title": {"Who can review the data standard?"},
+			"presenter_name": {"Jury Konga"}, "minutes": {"10"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.get(callPath).body, "Who can review the data standard?", "Presented by Jury Konga", "10 minutes", "Edit call")
+
+		// Moving and cancelling a call through its form.
+		r = c.post(callPath+"/edit", url.Values{"date": {"2019-11-06"}, "time": {"14:00"}, "duration": {"45"}, "status": {"cancelled"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		got, _ := a.store.CallByID(ctx, calls[0].ID)
+		if got.Status != convene.CallCancelled || got.StartsAt.Format("2006-01-02T15:04Z07:00") != "2019-11-06T18:00Z" || !got.Moved() {
+			t.Fatalf("call after edit: %+v", got)
+		}
+		mustContain(t, c.get(callPath).body, "This call is cancelled.", "Moved from")
+	})
+}
+
+func TestVisitorsCannotOrganize(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		form := url.Values{"title": {"Intruder"}, "rrule": {"FREQ=WEEKLY"}, "starts_on": {"2019-11-01"}, "start_time": {"12:00"},
+			"time_zone": {"UTC"}, "duration": {"60"}}
+		anon := a.client()
+		wantStatus(t, anon.post("/c/open-gov-canada/series/new", form), http.StatusUnauthorized)
+		r := anon.get("/c/open-gov-canada/series/new")
+		wantStatus(t, r, http.StatusSeeOther)
+		if r.location != "/signin?next=%2Fc%2Fopen-gov-canada%2Fseries%2Fnew" {
+			t.Fatalf("redirected to %q", r.location)
+		}
+
+		// A signed-in member without an organizer role is refused.
+		u := &convene.User{Email: "member@example.org", Name: "Member"}
+		u.PasswordHash, _ = convene.HashPassword("member password 1")
+		if err := a.store.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.store.SetRole(ctx, a.demo.Community.ID, u.ID, convene.RoleMember); err != nil {
+			t.Fatal(err)
+		}
+		member := a.client()
+		wantStatus(t, member.post("/signin", url.Values{"email": {"member@example.org"}, "password": {"member password 1"}}), http.StatusSeeOther)
+		r = member.post("/c/open-gov-canada/series/new", form)
+		wantStatus(t, r, http.StatusForbidden)
+		mustContain(t, r.body, "You are not allowed to do this.")
+		wantStatus(t, member.post(fmt.Sprintf("/c/open-gov-canada/calls/%d/agenda/new", a.demo.RebootID), url.Values{"kind": {"ask"}, "title": {"x"}}), http.StatusForbidden)
+
+		// A forged cross-site POST from a signed-in organizer's browser is refused too.
+		org := a.client()
+		org.signIn()
+		for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}} {
+			req, _ := http.NewRequest(http.MethodPost, a.http.URL+"/c/open-gov-canada/series/new", stringsReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range h {
+				req.Header.Set(k, v)
+			}
+			r := org.do(req)
+			wantStatus(t, r, http.StatusForbidden)
+			mustContain(t, r.body, "This request came from another site and was refused.")
+		}
+		all, _ := a.store.SeriesOf(ctx, a.demo.Community.ID)
+		if len(all) != 1 {
+			t.Fatalf("series = %d, want only the demo's", len(all))
+		}
+	})
+}
+
+func TestInvalidInputWritesNothing(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		c := a.client()
+		c.signIn()
+		r := c.post("/c/open-gov-canada/series/new", url.Values{"title": {""}, "rrule": {"FREQ=FORTNIGHTLY"}, "starts_on": {"2019-13-40"},
+			"start_time": {"25:00"}, "time_zone": {"America/Atlantis"}, "duration": {"ten"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "This field is required.", "This is not a recurrence rule we can read.",
+			"Enter a date as YYYY-MM-DD.", "Enter a time as HH:MM (24-hour).", html.EscapeString("“America/Atlantis” is not a time zone we know."),
+			"Enter a whole number.", `aria-invalid="true"`, `value="FREQ=FORTNIGHTLY"`, `role="alert"`)
+
+		seriesPath := fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID)
+		r = c.post(seriesPath+"/seasons/new", url.Values{"name": {"Backwards"}, "starts_on": {"2021-06-01"}, "ends_on": {"2021-01-01"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "The season must end on or after the day it starts.")
+		r = c.post(seriesPath+"/seasons/new", url.Values{"name": {"Overlap"}, "starts_on": {"2019-06-01"}, "ends_on": {"2019-08-01"}})
+		wantStatus(t, r, http.StatusConflict)
+		mustContain(t, r.body, "These dates overlap another season of this series.")
+
+		long := make([]byte, convene.MaxTitle+1)
+		for i := range long {
+			long[i] = 'x'
+		}
+		r = c.post(fmt.Sprintf("/c/open-gov-canada/calls/%d/agenda/new", a.demo.RebootID), url.Values{"kind": {"update"}, "title": {string(long)}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Use at most 200 characters.")
+
+		// Another community's organizer cannot reach this community's calls through their own slug.
+		admin := &convene.User{Email: "admin@example.org", Name: "Admin", IsAdmin: true}
+		admin.PasswordHash, _ = convene.HashPassword("admin password 1")
+		if err := a.store.CreateUser(ctx, admin); err != nil {
+			t.Fatal(err)
+		}
+		ac := a.client()
+		wantStatus(t, ac.post("/signin", url.Values{"email": {"admin@example.org"}, "password": {"admin password 1"}}), http.StatusSeeOther)
+		wantStatus(t, ac.post("/communities/new", url.Values{"name": {"Open Data BC"}, "slug": {"open-data-bc"}, "time_zone": {"America/Vancouver"}, "languages": {"en"}}), http.StatusSeeOther)
+		r = ac.post("/communities/new", url.Values{"name": {"Again"}, "slug": {"open-gov-canada"}, "time_zone": {"America/Toronto"}, "languages": {"en,fr"}})
+		wantStatus(t, r, http.StatusConflict)
+		mustContain(t, r.body, "Another community already uses this address.")
+		r = ac.post(fmt.Sprintf("/c/open-data-bc/calls/%d/agenda/new", a.demo.RebootID), url.Values{"kind": {"update"}, "title": {"Sneaky"}})
+		wantStatus(t, r, http.StatusNotFound)
+
+		items, _ := a.store.Agenda(ctx, a.demo.RebootID)
+		seasons, _ := a.store.SeasonsOf(ctx, a.demo.Series.ID)
+		all, _ := a.store.SeriesOf(ctx, a.demo.Community.ID)
+		communities, _ := a.store.Communities(ctx)
+		if len(items) != 3 || len(all) != 1 || len(communities) != 2 || len(seasons) != 3 {
+			t.Fatalf("invalid input wrote something: %d items, %d series, %d communities, %d seasons", len(items), len(all), len(communities), len(seasons))
+		}
+	})
+}
+
+func TestJoinKitFromPastedInvitation(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		c := a.client()
+		c.signIn()
+		callPath := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
+		invitation := "Jane Doe is inviting you to a scheduled Zoom meeting.\n\nTopic: Summit debrief\n\nJoin Zoom Meeting\n" +
+			"https://us02web.zoom.us/j/85775884256?pwd=UXRy\n\nMeeting ID: 857 7588 4256\nPasscode: 010383\nOne tap mobile\n" +
+			"+16475580588,,85775884256#,,,,*010383# Canada\n\nDial by your location\n        +1 647 558 0588 Canada\n"
+		r := c.post(callPath+"/joinkit", url.Values{"invitation": {invitation}})
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "were filled in from the invitation", `value="857 7588 4256"`, `value="010383"`,
+			`value="https://us02web.zoom.us/j/85775884256?pwd=UXRy"`, "+1 647 558 0588 Canada")
+		if _, own, _ := a.store.CallJoinKit(ctx, mustCall(t, a, a.demo.RebootID)); own {
+			t.Fatal("pasting alone saved a kit")
+		}
+		r = c.post(callPath+"/joinkit", url.Values{"invitation": {"Lunch on Friday? Call me at 613-555-0100."}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, html.EscapeString("We couldn’t find a Zoom meeting ID or link in this text."))
+
+		r = c.post(callPath+"/joinkit", url.Values{"provider": {"zoom"}, "join_url": {"https://us02web.zoom.us/j/85775884256?pwd=UXRy"},
+			"meeting_id": {"857 7588 4256"}, "passcode": {"010383"}, "phone_passcode": {"on"}, "dial_ins": {"+1 647 558 0588 Canada"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.get(callPath).body, "857 7588 4256", "+16475580588,,85775884256#,,,,*010383#")
+
+		r = c.post(callPath+"/joinkit", url.Values{"provider": {"zoom"}, "join_url": {"ftp://nope"}, "dial_ins": {"call the office"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Enter a web address starting with https://.", "This line has no phone number: call the office")
+		k, _, _ := a.store.CallJoinKit(ctx, mustCall(t, a, a.demo.RebootID))
+		if k.MeetingID != "85775884256" {
+			t.Fatalf("invalid kit replaced the saved one: %+v", k)
+		}
+	})
+}
+
+func mustCall(t *testing.T, a *app, id int64) *convene.Call {
+	t.Helper()
+	c, err := a.store.CallByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		c := a.client()
+		for i := 0; i < 5; i++ {
+			r := c.post("/signin", url.Values{"email": {"organizer@example.org"}, "password": {"wrong password"}})
+			wantStatus(t, r, http.StatusUnauthorized)
+			mustContain(t, r.body, "That email address and password do not match.")
+		}
+		r := c.post("/signin", url.Values{"email": {"organizer@example.org"}, "password": {organizerPassword}})
+		wantStatus(t, r, http.StatusTooManyRequests)
+		mustContain(t, r.body, "Too many failed attempts. Try again in 15 minutes.")
+	})
+}
