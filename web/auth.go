@@ -33,7 +33,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		if vals, err = parseForm(w, r); err != nil {
 			return err
 		}
-		next = localPath(vals.Get("next"))
+		if n := vals.Get("next"); n != "" {
+			next = localPath(n)
+		}
 		u, err := s.authenticate(r, vals.Get("email"), vals.Get("password"))
 		if err == nil {
 			// A new session token on sign-in stops session fixation.

@@ -132,6 +132,13 @@ func TestVisitorsCannotOrganize(t *testing.T) {
 			t.Fatalf("redirected to %q", r.location)
 		}
 
+		// Signing in from there leads back to the page that asked for it.
+		r = anon.post(r.location, url.Values{"email": {"organizer@example.org"}, "password": {organizerPassword}})
+		wantStatus(t, r, http.StatusSeeOther)
+		if r.location != "/c/open-gov-canada/series/new" {
+			t.Fatalf("after sign-in redirected to %q", r.location)
+		}
+
 		// A signed-in member without an organizer role is refused.
 		u := &convene.User{Email: "member@example.org", Name: "Member"}
 		u.PasswordHash, _ = convene.HashPassword("member password 1")
