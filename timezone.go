@@ -2,6 +2,7 @@ package convene
 
 import (
 	"strings"
+	"sync"
 	"time"
 	// Embed the IANA database so zones resolve the same on every machine, tzdata installed or not.
 	_ "time/tzdata"
@@ -40,6 +41,9 @@ var ViewerZones = append(append([]Zone{}, CanadianZones...),
 // things on different machines.
 func LoadZone(name string) (*time.Location, error) {
 	name = strings.TrimSpace(name)
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	if name == "" || name == "Local" {
 		return nil, Invalid("timezone.unknown", map[string]any{"Zone": name})
 	}
@@ -47,8 +51,13 @@ func LoadZone(name string) (*time.Location, error) {
 	if err != nil {
 		return nil, Invalid("timezone.unknown", map[string]any{"Zone": name})
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
+
+// zones caches loaded locations: time.LoadLocation reads and parses the zone data on every call.
+// Only valid names are stored, so the cache is bounded by the IANA database.
+var zones sync.Map
 
 // ValidZone reports whether name is a usable IANA zone.
 func ValidZone(name string) bool {
@@ -66,7 +75,7 @@ type ZoneTime struct {
 func InCanadianZones(t time.Time) []ZoneTime {
 	out := make([]ZoneTime, 0, len(CanadianZones))
 	for _, z := range CanadianZones {
-		loc, _ := time.LoadLocation(z.IANA) // embedded: cannot fail
+		loc, _ := LoadZone(z.IANA) // embedded: cannot fail
 		out = append(out, ZoneTime{Zone: z, Time: t.In(loc)})
 	}
 	return out

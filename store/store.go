@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -40,6 +41,7 @@ type Store struct {
 	db      *sql.DB
 	dialect dialect
 	clock   convene.Clock
+	stmts   sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
@@ -97,7 +99,13 @@ func sqliteDSN(path string) string {
 }
 
 // Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -179,6 +187,45 @@ type conn struct {
 	d dialect
 }
 
+// preparedDB runs reads through statements prepared once per query text, so the hot pages skip
+// parsing their SQL on every request.
+type preparedDB struct{ s *Store }
+
+func (p preparedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := p.s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := p.s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := p.s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+func (p preparedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.s.db.ExecContext(ctx, query, args...)
+}
+
+func (p preparedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p preparedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return p.s.db.QueryRowContext(ctx, query, args...) // reports the same error through Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return c.q.ExecContext(ctx, c.d.rebind(query), args...)
 }
@@ -199,7 +246,7 @@ func (c conn) insert(ctx context.Context, query string, args ...any) (int64, err
 }
 
 // read is a connection outside any transaction.
-func (s *Store) read() conn { return conn{q: s.db, d: s.dialect} }
+func (s *Store) read() conn { return conn{q: preparedDB{s}, d: s.dialect} }
 
 // inTx runs fn in one transaction, committed if fn returns nil and rolled back otherwise, so a
 // failed request leaves nothing half-written.

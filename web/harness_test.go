@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net"
 	"html"
 	"io"
 	"log/slog"
@@ -37,12 +38,18 @@ type app struct {
 // eachApp runs fn on an app per database engine.
 func eachApp(t *testing.T, fn func(t *testing.T, a *app)) {
 	t.Helper()
+	eachAppWith(t, nil, fn)
+}
+
+// eachAppWith is eachApp with a change to the server's configuration.
+func eachAppWith(t *testing.T, configure func(*web.Config), fn func(t *testing.T, a *app)) {
+	t.Helper()
 	for _, engine := range testdb.Engines {
-		t.Run(engine, func(t *testing.T) { fn(t, newApp(t, engine)) })
+		t.Run(engine, func(t *testing.T) { fn(t, newApp(t, engine, configure)) })
 	}
 }
 
-func newApp(t testing.TB, engine string) *app {
+func newApp(t testing.TB, engine string, configure func(*web.Config)) *app {
 	t.Helper()
 	clock := convene.FixedClock(testNow)
 	st := testdb.Open(t, engine, clock)
@@ -50,13 +57,21 @@ func newApp(t testing.TB, engine string) *app {
 	if err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
-	hs := httptest.NewUnstartedServer(nil)
-	hs.Start()
-	srv, err := web.New(st, web.Config{BaseURL: hs.URL, Clock: clock, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	// The server's address is part of its configuration, so listen first, then build the handler.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs.Config.Handler = srv
+	cfg := web.Config{BaseURL: "http://" + ln.Addr().String(), Clock: clock, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := web.New(st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: srv}}
+	hs.Start()
 	t.Cleanup(func() {
 		hs.Close()
 		if missing := srv.Catalog().Missing(); len(missing) > 0 {

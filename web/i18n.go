@@ -23,6 +23,7 @@ var localeFiles embed.FS
 // Catalog holds every user-visible message in English and French.
 type Catalog struct {
 	bundle  *i18n.Bundle
+	plain   map[string]map[string]string // language → id → text, for messages without placeholders or plurals
 	mu      sync.Mutex
 	missing map[string]bool
 }
@@ -33,12 +34,26 @@ var supported = []language.Tag{language.English, language.French}
 func NewCatalog() (*Catalog, error) {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, name := range []string{"locales/en.json", "locales/fr.json"} {
+	plain := map[string]map[string]string{}
+	for _, lang := range []string{"en", "fr"} {
+		name := "locales/" + lang + ".json"
 		if _, err := b.LoadMessageFileFS(localeFiles, name); err != nil {
 			return nil, fmt.Errorf("message catalog %s: %w", name, err)
 		}
+		// Most messages are fixed text: keep them ready, so pages need no template execution for them.
+		raw, _ := localeFiles.ReadFile(name)
+		var all map[string]any
+		if err := json.Unmarshal(raw, &all); err != nil {
+			return nil, fmt.Errorf("message catalog %s: %w", name, err)
+		}
+		plain[lang] = map[string]string{}
+		for id, v := range all {
+			if text, ok := v.(string); ok && !strings.Contains(text, "{{") {
+				plain[lang][id] = text
+			}
+		}
 	}
-	return &Catalog{bundle: b, missing: map[string]bool{}}, nil
+	return &Catalog{bundle: b, plain: plain, missing: map[string]bool{}}, nil
 }
 
 // Missing lists the message ids asked for that the catalog lacks, for tests.
@@ -70,6 +85,11 @@ type Localizer struct {
 
 // T translates a message; args are alternating names and values for its placeholders.
 func (l *Localizer) T(id string, args ...any) string {
+	if len(args) == 0 {
+		if text, ok := l.c.plain[l.Lang][id]; ok {
+			return text
+		}
+	}
 	var data map[string]any
 	if len(args) > 0 {
 		data = make(map[string]any, len(args)/2)

@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/web"
 )
 
 func TestPublicPages(t *testing.T) {
@@ -283,5 +285,36 @@ func TestSignInIsRateLimited(t *testing.T) {
 		r := c.post("/signin", url.Values{"email": {"organizer@example.org"}, "password": {organizerPassword}})
 		wantStatus(t, r, http.StatusTooManyRequests)
 		mustContain(t, r.body, "Too many failed attempts. Try again in 15 minutes.")
+	})
+}
+
+// TestPageCacheServesVisitorsAndForgetsOnWrite checks that anonymous visitors share a rendered page
+// while it is fresh, that a write through the site empties the cache, and that organizers always
+// see the live page.
+func TestPageCacheServesVisitorsAndForgetsOnWrite(t *testing.T) {
+	eachAppWith(t, func(c *web.Config) { c.PageCacheTTL = time.Minute }, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		path := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
+		visitor := a.client()
+		mustContain(t, visitor.get(path).body, "Launching Re:OpenGov")
+
+		// A change made behind the web's back (another instance) is not seen until the entry expires.
+		items, _ := a.store.Agenda(ctx, a.demo.RebootID)
+		items[1].Title = "Re:OpenGov has launched"
+		if err := a.store.UpdateAgendaItem(ctx, a.demo.Community.ID, items[1]); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, visitor.get(path).body, "Launching Re:OpenGov")
+
+		// An organizer sees the live page, and their write through the site empties the cache.
+		org := a.client()
+		org.signIn()
+		mustContain(t, org.get(path).body, "Re:OpenGov has launched")
+		wantStatus(t, org.post(path+"/agenda/new", url.Values{"kind": {"ask"}, "title": {"Volunteers for the podcast"}}), http.StatusSeeOther)
+		mustContain(t, visitor.get(path).body, "Re:OpenGov has launched", "Volunteers for the podcast")
+
+		// Each language and zone has its own entry.
+		visitor.get("/lang/fr?next=/")
+		mustContain(t, visitor.get(path).body, "Ordre du jour")
 	})
 }

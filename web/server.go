@@ -21,6 +21,9 @@ type Config struct {
 	BaseURL string // absolute URL the instance is reached at, e.g. https://calls.example.org
 	Logger  *slog.Logger
 	Clock   convene.Clock
+	// PageCacheTTL is how long anonymous visitors may be served a public page rendered earlier;
+	// 0 turns the cache off.
+	PageCacheTTL time.Duration
 }
 
 // Server serves one Convene instance.
@@ -32,6 +35,7 @@ type Server struct {
 	catalog  *Catalog
 	views    *views
 	sessions *scs.SessionManager
+	cache    *pageCache
 	handler  http.Handler
 }
 
@@ -63,7 +67,8 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = base.Scheme == "https"
-	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm}
+	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
+		cache: newPageCache(cfg.PageCacheTTL, 5000)}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -82,7 +87,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", s.views.static())
 
-	handle("GET /{$}", s.home)
+	handle("GET /{$}", s.cached(s.home))
 	handle("GET /signin", s.signIn)
 	handle("POST /signin", s.signIn)
 	handle("POST /signout", s.signOut)
@@ -91,13 +96,13 @@ func (s *Server) routes() http.Handler {
 
 	handle("GET /communities/new", s.communityForm)
 	handle("POST /communities/new", s.communityForm)
-	handle("GET /c/{slug}", s.communityPage)
+	handle("GET /c/{slug}", s.cached(s.communityPage))
 	handle("GET /c/{slug}/edit", s.communityForm)
 	handle("POST /c/{slug}/edit", s.communityForm)
 
 	handle("GET /c/{slug}/series/new", s.seriesForm)
 	handle("POST /c/{slug}/series/new", s.seriesForm)
-	handle("GET /c/{slug}/series/{id}", s.seriesPage)
+	handle("GET /c/{slug}/series/{id}", s.cached(s.seriesPage))
 	handle("GET /c/{slug}/series/{id}/edit", s.seriesForm)
 	handle("POST /c/{slug}/series/{id}/edit", s.seriesForm)
 	handle("GET /c/{slug}/series/{id}/seasons/new", s.seasonForm)
@@ -111,7 +116,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /c/{slug}/series/{id}/joinkit", s.joinKitForm)
 	handle("POST /c/{slug}/series/{id}/joinkit", s.joinKitForm)
 
-	handle("GET /c/{slug}/calls/{id}", s.callPage)
+	handle("GET /c/{slug}/calls/{id}", s.cached(s.callPage))
 	handle("GET /c/{slug}/calls/{id}/edit", s.callForm)
 	handle("POST /c/{slug}/calls/{id}/edit", s.callForm)
 	handle("GET /c/{slug}/calls/{id}/joinkit", s.joinKitForm)
@@ -128,8 +133,8 @@ func (s *Server) routes() http.Handler {
 	}
 	api("GET /api/v1/communities", s.apiCommunities)
 	api("GET /api/v1/communities/{slug}", s.apiCommunity)
-	api("GET /api/v1/communities/{slug}/calls", s.apiCalls)
-	api("GET /api/v1/calls/{id}", s.apiCall)
+	api("GET /api/v1/communities/{slug}/calls", s.cached(s.apiCalls))
+	api("GET /api/v1/calls/{id}", s.cached(s.apiCall))
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
 
@@ -137,7 +142,7 @@ func (s *Server) routes() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, convene.Errorf(convene.EFORBIDDEN, "error.cross_origin", nil))
 	}))
-	return s.recoverPanics(securityHeaders(cop.Handler(s.sessions.LoadAndSave(s.withViewer(mux)))))
+	return s.recoverPanics(securityHeaders(cop.Handler(s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux))))))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -158,8 +158,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := dbFlag(fs)
 	baseURL := fs.String("base-url", env("CONVENE_BASE_URL", ""), "absolute URL people reach this instance at; default http://ADDR (env CONVENE_BASE_URL)")
 	withDemo := fs.Bool("demo", env("CONVENE_DEMO", "") == "true", "load the demo community if the database is empty (env CONVENE_DEMO=true)")
+	pageCache := fs.String("page-cache", env("CONVENE_PAGE_CACHE", "2s"), "how long anonymous visitors may get a public page rendered earlier; 0 turns it off (env CONVENE_PAGE_CACHE)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	cacheTTL, err := time.ParseDuration(*pageCache)
+	if err != nil || cacheTTL < 0 || cacheTTL > time.Hour {
+		return fmt.Errorf("--page-cache %q: want a duration from 0 to 1h, such as 2s", *pageCache)
 	}
 	host, port, err := net.SplitHostPort(*addr)
 	if err != nil || port == "" {
@@ -186,7 +191,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock})
+	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL})
 	if err != nil {
 		return err
 	}

@@ -45,15 +45,7 @@ func Each(t *testing.T, clock convene.Clock, fn func(t *testing.T, s *store.Stor
 func Open(t testing.TB, engine string, clock convene.Clock) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	var dsn string
-	switch engine {
-	case "sqlite":
-		dsn = filepath.Join(t.TempDir(), "convene.db")
-	case "postgres":
-		dsn = postgresSchema(t)
-	default:
-		t.Fatalf("unknown engine %q", engine)
-	}
+	dsn := DSN(t, engine)
 	s, err := store.Open(ctx, dsn, clock)
 	if err != nil {
 		t.Fatalf("open %s: %v", engine, err)
@@ -63,6 +55,19 @@ func Open(t testing.TB, engine string, clock convene.Clock) *store.Store {
 		t.Fatalf("migrate %s: %v", engine, err)
 	}
 	return s
+}
+
+// DSN names an empty database on engine for one test, as the --db flag takes it, without opening it.
+func DSN(t testing.TB, engine string) string {
+	t.Helper()
+	switch engine {
+	case "sqlite":
+		return filepath.Join(t.TempDir(), "convene.db")
+	case "postgres":
+		return postgresSchema(t)
+	}
+	t.Fatalf("unknown engine %q", engine)
+	return ""
 }
 
 // postgresSchema creates a schema for one test and returns a URL whose search_path points at it.

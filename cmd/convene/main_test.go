@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opengovcall/convene/internal/testdb"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	out, _, err := runCmd(t, "", "--help")
+	if err != nil || !strings.Contains(out, "serve") || !strings.Contains(out, "migrate") || !strings.Contains(out, "user") {
+		t.Fatalf("help: %v %q", err, out)
+	}
+	for _, cmd := range []string{"serve", "migrate", "demo"} {
+		_, errOut, err := runCmd(t, "", cmd, "--help")
+		if err == nil || !strings.Contains(errOut, "CONVENE_DB") {
+			t.Fatalf("%s --help: %v %q", cmd, err, errOut)
+		}
+	}
+	if out, _, err := runCmd(t, "", "version"); err != nil || !strings.HasPrefix(out, "convene ") {
+		t.Fatalf("version: %v %q", err, out)
+	}
+	if _, _, err := runCmd(t, "", "launch"); err == nil || !strings.Contains(err.Error(), `unknown command "launch"`) {
+		t.Fatalf("unknown command: %v", err)
+	}
+}
+
+func TestServeValidatesFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "8080"}, "want host:port"},
+		{[]string{"serve", "--base-url", "calls.example.org"}, "want an absolute http(s) URL"},
+		{[]string{"serve", "--db", "mysql://root@localhost/convene"}, "only SQLite file paths and postgres:// URLs"},
+		{[]string{"serve", "--db", " "}, "--db is empty"},
+		{[]string{"serve", "--page-cache", "forever"}, "want a duration from 0 to 1h"},
+	} {
+		_, _, err := runCmd(t, "", tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	t.Setenv("CONVENE_ADDR", "nonsense")
+	if _, _, err := runCmd(t, "", "serve"); err == nil || !strings.Contains(err.Error(), `--addr "nonsense"`) {
+		t.Errorf("CONVENE_ADDR fallback: %v", err)
+	}
+}
+
+func TestCommandsOnBothDatabases(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			db := testdb.DSN(t, engine)
+			if out, _, err := runCmd(t, "", "migrate", "--db", db); err != nil || !strings.Contains(out, "up to date") {
+				t.Fatalf("migrate: %v %q", err, out)
+			}
+			out, _, err := runCmd(t, "", "demo", "--db", db)
+			if err != nil || !strings.Contains(out, "Open Government Community Call") {
+				t.Fatalf("demo: %v %q", err, out)
+			}
+			if _, _, err := runCmd(t, "", "demo", "--db", db); err == nil || !strings.Contains(err.Error(), "already in this database") {
+				t.Fatalf("demo twice: %v", err)
+			}
+			out, _, err = runCmd(t, "a long enough password\n", "user", "create", "--db", db, "--email", "Lead@Example.org",
+				"--name", "Lead Organizer", "--community", "open-gov-canada", "--role", "organizer")
+			if err != nil || !strings.Contains(out, "Created lead@example.org") || strings.Contains(out, "Password:") {
+				t.Fatalf("user create: %v %q", err, out)
+			}
+			if _, _, err := runCmd(t, "short\n", "user", "create", "--db", db, "--email", "x@example.org", "--name", "X"); err == nil ||
+				!strings.Contains(err.Error(), "password") {
+				t.Fatalf("short password accepted: %v", err)
+			}
+			if _, _, err := runCmd(t, "another long password\n", "user", "create", "--db", db, "--email", "lead@example.org", "--name", "Twin"); err == nil ||
+				!strings.Contains(err.Error(), "user.email_taken") {
+				t.Fatalf("duplicate email: %v", err)
+			}
+			serveUntilStopped(t, db)
+		})
+	}
+}
+
+// serveUntilStopped starts serve, checks it answers, then interrupts it and expects a clean stop.
+func serveUntilStopped(t *testing.T, db string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", addr}, strings.NewReader(""), io.Discard, io.Discard) }()
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		res, err := http.Get(fmt.Sprintf("http://%s/c/open-gov-canada", addr))
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		body = string(b)
+		break
+	}
+	if !strings.Contains(body, "Open Government Community Call · Canada") {
+		t.Fatalf("served page: %.500q", body)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve stopped with %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

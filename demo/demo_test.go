@@ -1,0 +1,50 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/demo"
+	"github.com/opengovcall/convene/internal/testdb"
+	"github.com/opengovcall/convene/store"
+)
+
+// The demo always has a next call, whatever day it is started on.
+func TestDemoCarriesOnToAYearFromNow(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	testdb.Each(t, convene.FixedClock(now), func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		res, err := demo.Load(ctx, s, convene.FixedClock(now), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		next, err := s.NextCall(ctx, res.Community.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := next.StartsAt.Format(time.RFC3339); got != "2026-12-09T17:00:00Z" {
+			t.Fatalf("next call %s, want the second Wednesday of December 2026 at noon Toronto", got)
+		}
+		if agenda, _ := s.Agenda(ctx, next.ID); len(agenda) != 2 {
+			t.Fatalf("next call agenda: %d items", len(agenda))
+		}
+		later, _ := s.Calls(ctx, convene.CallFilter{CommunityID: res.Community.ID, From: now.AddDate(1, 0, 0)})
+		if len(later) == 0 {
+			t.Fatal("no calls scheduled a year from now")
+		}
+		reboot, err := s.CallByID(ctx, res.RebootID)
+		if err != nil || reboot.StartsAt.Format(time.RFC3339) != "2019-11-13T17:00:00Z" || reboot.Theme != "The reboot" {
+			t.Fatalf("reboot call: %+v %v", reboot, err)
+		}
+		kit, _, err := s.CallJoinKit(ctx, reboot)
+		if err != nil || kit.MeetingID != "912323161" || kit.Passcode != "005064" || len(kit.DialIns) != 3 || kit.LocalNumbersURL != "https://zoom.us/u/aegrsblAn2" {
+			t.Fatalf("seed join kit: %+v %v", kit, err)
+		}
+		pilot, _ := s.Calls(ctx, convene.CallFilter{CommunityID: res.Community.ID, To: time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC)})
+		if len(pilot) != 6 {
+			t.Fatalf("pilot calls = %d, want January to June 2019", len(pilot))
+		}
+	})
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Measures Convene: Go benchmarks, then a wrk load test of the public call page and the calls API
+# against a bare Go handler measured in the same run (the machine is noisy; compare ratios).
+# Prints a Markdown summary for BENCHMARKS.md. Only loopback addresses are loaded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.bench
+mkdir -p "$out"
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNECTIONS:-50}
+
+echo "==> Go benchmarks (SQLite, five years of weekly calls)"
+go test -run XXX -bench . -benchmem -benchtime "${BENCH_TIME:-2s}" ./web/ | tee "$out/go-bench.txt"
+
+if ! command -v wrk >/dev/null; then
+  echo "==> installing wrk"
+  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+fi
+if ! command -v wrk >/dev/null; then
+  echo "wrk is not available: skipping the load test" >&2
+  exit 0
+fi
+
+go build -o "$out/benchserver" ./internal/benchserver
+port=18090
+pid=
+stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=; }
+trap stop EXIT
+
+# start MODE CACHE: runs the bench server and waits until it answers; sets $call.
+start() {
+  stop
+  "$out/benchserver" -mode "$1" -page-cache "$2" -addr "127.0.0.1:$port" -dir "$out" > "$out/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do grep -q ready "$out/server.log" 2>/dev/null && break; sleep 0.1; done
+  call=$(sed -n 's/^call=//p' "$out/server.log")
+  curl -sf -o /dev/null "http://127.0.0.1:$port${call:-/}"
+}
+
+# load NAME PATH: runs wrk and records requests per second and p99 latency.
+declare -A rps p99
+load() {
+  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$port$2" > "$out/wrk-$1.txt"
+  rps[$1]=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$1.txt")
+  p99[$1]=$(awk '$1 == "99%" {print $2}' "$out/wrk-$1.txt")
+  echo "$1: ${rps[$1]} req/s, p99 ${p99[$1]}"
+}
+
+echo "==> wrk, $CONNS connections, $DURATION each"
+start bare 0;          load bare /
+start convene 2s;      load call-page "$call"; load calls-api "/api/v1/communities/bench/calls?from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z"
+start convene 0;       load call-page-rendered "$call"; load calls-api-rendered "/api/v1/communities/bench/calls?from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z"
+stop
+
+ratio() { awk -v a="${rps[$1]}" -v b="${rps[bare]}" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+{
+  echo "| measured | requests/s | share of bare | p99 latency |"
+  echo "|---|---:|---:|---:|"
+  for k in bare call-page calls-api call-page-rendered calls-api-rendered; do
+    echo "| $k | ${rps[$k]} | $(ratio "$k") | ${p99[$k]} |"
+  done
+} | tee "$out/summary.md"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%d)"
