@@ -2,10 +2,10 @@ package web_test
 
 import (
 	"context"
-	"net"
 	"html"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"

@@ -105,7 +105,9 @@ func serveUntilStopped(t *testing.T, db string) {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", addr}, strings.NewReader(""), io.Discard, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr}, strings.NewReader(""), io.Discard, io.Discard)
+	}()
 	var body string
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		res, err := http.Get(fmt.Sprintf("http://%s/c/open-gov-canada", addr))
