@@ -68,8 +68,22 @@ ensure_chromium() {
   fi
 }
 
+ensure_axe() {
+  if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
+    say "installing axe-core into .tools for the accessibility checks"
+    if command -v npm >/dev/null; then
+      npm install --prefix .tools --no-audit --no-fund --silent axe-core@4.14.1 >/dev/null 2>&1 || true
+    fi
+  fi
+  if [ ! -f .tools/node_modules/axe-core/axe.min.js ] && [ "${CI:-}" = true ]; then
+    echo "axe-core could not be installed (npm install --prefix .tools axe-core); CI requires the accessibility checks" >&2
+    exit 1
+  fi
+}
+
 ensure_postgres
 ensure_chromium
+ensure_axe
 
 say "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

@@ -1,0 +1,99 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/opengovcall/convene/demo"
+)
+
+// axeSource is axe-core, installed by the test command into .tools (npm install --prefix .tools axe-core).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("CONVENE_AXE")
+	if path == "" {
+		path = filepath.Join("..", ".tools", "node_modules", "axe-core", "axe.min.js")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("axe-core is missing (%v); the test command installs it", err)
+		}
+		t.Skipf("SKIPPING accessibility checks: %v (run: npm install --prefix .tools axe-core)", err)
+	}
+	return string(b)
+}
+
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on every kind of page, in both languages,
+// for a visitor and for an organizer, with form errors shown.
+func TestAccessibility(t *testing.T) {
+	axe := axeSource(t)
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := newBrowser(t)
+		base := a.http.URL
+		call := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
+		series := fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID)
+		check := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+			t.Helper()
+			stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			if err := chromedp.Do(stepCtx, steps...); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if _, err := chromedp.Run(stepCtx, chromedp.Evaluate[any](axe+";0")); err != nil {
+				t.Fatalf("%s: load axe: %v", name, err)
+			}
+			res, err := chromedp.Run(stepCtx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag",
+				values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("%s: axe: %v", name, err)
+			}
+			var violations []axeViolation
+			if err := json.Unmarshal([]byte(res), &violations); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for _, v := range violations {
+				var where []string
+				for _, n := range v.Nodes {
+					where = append(where, fmt.Sprint(n.Target...))
+				}
+				t.Errorf("%s: %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
+			}
+		}
+		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+		for _, p := range []string{"/", "/c/open-gov-canada", call, series, "/signin", "/c/open-gov-canada/calls/999999"} {
+			check("visitor "+p, chromedp.Navigate(base+p), chromedp.WaitReady(css(`footer`)))
+		}
+		check("failed sign-in",
+			chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(css(`#f-email`)),
+			chromedp.SendKeys(css(`#f-email`), demo.OrganizerEmail), chromedp.SendKeys(css(`#f-password`), "wrong password"),
+			chromedp.Submit(css(`#f-password`)), chromedp.WaitVisible(css(`div.errors-summary`)))
+		check("organizer call page",
+			chromedp.SetValue(css(`#f-password`), organizerPassword), chromedp.Submit(css(`#f-password`)),
+			chromedp.WaitVisible(css(`div.flash`)), chromedp.Navigate(base+call), chromedp.WaitVisible(css(`div.item-actions`)))
+		check("organizer series page", chromedp.Navigate(base+series), chromedp.WaitVisible(css(`section.season`)))
+		check("series form with errors",
+			chromedp.Navigate(base+"/c/open-gov-canada/series/new"), chromedp.WaitVisible(css(`#f-title`)),
+			chromedp.SetValue(css(`#f-rrule`), "FREQ=NEVER"), chromedp.SetValue(css(`#f-time_zone`), "Mars/Olympus"),
+			chromedp.Submit(css(`#f-title`)), chromedp.WaitVisible(css(`div.errors-summary`)))
+		check("join kit form", chromedp.Navigate(base+call+"/joinkit"), chromedp.WaitVisible(css(`#f-invitation`)))
+		check("French community page", chromedp.Navigate(base+"/lang/fr?next=/c/open-gov-canada"), chromedp.WaitVisible(css(`#next-heading`)))
+	})
+}
