@@ -235,8 +235,12 @@ func sweep(ctx context.Context, st *store.Store, logger *slog.Logger) {
 // demoIfEmpty loads the demo community with a fresh organizer password, printed once.
 func demoIfEmpty(ctx context.Context, st *store.Store, clock convene.Clock, stdout io.Writer) error {
 	n, err := st.CountCommunities(ctx)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		fmt.Fprintln(stdout, "The database already holds communities, so the demo was not loaded again (start from a new --db file to reload it).")
+		return nil
 	}
 	password := randomPassword()
 	res, err := demo.Load(ctx, st, clock, password)
