@@ -36,7 +36,7 @@ func TestPublicPages(t *testing.T) {
 
 		series := c.get(fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID))
 		wantStatus(t, series, http.StatusOK)
-		mustContain(t, series.body, "Pilot", "Fall reboot", "extended to June", "2019-01-01 to 2019-06-30", "6 calls", "2020–2021")
+		mustContain(t, series.body, "Monthly, on the second Wednesday", "Pilot", "Fall reboot", "extended to June", "2019-01-01 to 2019-06-30", "6 calls", "2020–2021")
 
 		missing := c.get("/c/open-gov-canada/calls/999999")
 		wantStatus(t, missing, http.StatusNotFound)
@@ -316,5 +316,73 @@ func TestPageCacheServesVisitorsAndForgetsOnWrite(t *testing.T) {
 		// Each language and zone has its own entry.
 		visitor.get("/lang/fr?next=/")
 		mustContain(t, visitor.get(path).body, "Ordre du jour")
+	})
+}
+
+func TestOrganizerControls(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		c := a.client()
+		c.signIn()
+		seriesPath := fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID)
+		callPath := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
+
+		// Reorder and delete agenda items.
+		items, _ := a.store.Agenda(ctx, a.demo.RebootID)
+		wantStatus(t, c.post(fmt.Sprintf("%s/agenda/%d/down", callPath, items[0].ID), nil), http.StatusSeeOther)
+		wantStatus(t, c.post(fmt.Sprintf("%s/agenda/%d/delete", callPath, items[2].ID), nil), http.StatusSeeOther)
+		wantStatus(t, c.post(fmt.Sprintf("%s/agenda/%d/sideways", callPath, items[1].ID), nil), http.StatusNotFound)
+		after, _ := a.store.Agenda(ctx, a.demo.RebootID)
+		if len(after) != 2 || after[0].ID != items[1].ID || after[1].ID != items[0].ID {
+			t.Fatalf("agenda after moving and deleting: %+v %+v", after[0], after[1])
+		}
+
+		// Edit an agenda item through its form.
+		r := c.post(fmt.Sprintf("%s/agenda/%d/edit", callPath, items[0].ID), url.Values{"kind": {"update"}, "title": {"Ontario's open government update"},
+			"presenter_name": {"Christine Hagyard"}, "minutes": {"20"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.get(callPath).body, "Ontario's open government update", "20 minutes")
+
+		// Pause and resume the current season (the fall reboot, seen from October 30, 2019).
+		seasons, _ := a.store.SeasonsOf(ctx, a.demo.Series.ID)
+		reboot := seasons[1]
+		wantStatus(t, c.post(fmt.Sprintf("%s/seasons/%d/pause", seriesPath, reboot.ID), nil), http.StatusSeeOther)
+		page := c.get(seriesPath).body
+		mustContain(t, page, "Season paused: its future calls are off the schedule.", "Paused", "Resume season")
+		calls, _ := a.store.Calls(ctx, convene.CallFilter{SeasonID: reboot.ID})
+		// The reboot call and December's both carry an agenda, so they stay, cancelled; the others go.
+		if len(calls) != 2 || calls[0].ID != a.demo.RebootID || calls[0].Status != convene.CallCancelled || calls[1].Status != convene.CallCancelled {
+			t.Fatalf("paused season keeps %d calls", len(calls))
+		}
+		wantStatus(t, c.post(fmt.Sprintf("%s/seasons/%d/resume", seriesPath, reboot.ID), nil), http.StatusSeeOther)
+		calls, _ = a.store.Calls(ctx, convene.CallFilter{SeasonID: reboot.ID})
+		if len(calls) != 8 || calls[0].Status != convene.CallScheduled {
+			t.Fatalf("resumed season has %d calls, first %s", len(calls), calls[0].Status)
+		}
+
+		// Extend a season through its form: the pilot gains July 2019.
+		pilot := seasons[0]
+		r = c.post(fmt.Sprintf("%s/seasons/%d/edit", seriesPath, pilot.ID), url.Values{"name": {"Pilot"}, "starts_on": {"2019-01-01"}, "ends_on": {"2019-07-31"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.get(seriesPath).body, "2019-01-01 to 2019-07-31 · 7 calls")
+
+		// Replace the series' join kit; calls without their own kit show it.
+		r = c.post(seriesPath+"/joinkit", url.Values{"provider": {"jitsi"}, "join_url": {"https://meet.jit.si/OpenGovCanada"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.get(callPath).body, "https://meet.jit.si/OpenGovCanada", "Join the Jitsi Meet meeting")
+
+		// Edit the community.
+		r = c.post("/c/open-gov-canada/edit", url.Values{"name": {"Open Government Canada"}, "slug": {"open-gov-canada"},
+			"time_zone": {"America/Halifax"}, "languages": {"en,fr"}, "description": {"Across the country."}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.get("/c/open-gov-canada").body, "<h1>Open Government Canada</h1>", "Across the country.")
+
+		// Signing out ends the session: organizer pages ask to sign in again.
+		wantStatus(t, c.post("/signout", nil), http.StatusSeeOther)
+		r = c.get(seriesPath + "/edit")
+		wantStatus(t, r, http.StatusSeeOther)
+		if r.location != "/signin?next="+url.QueryEscape(seriesPath+"/edit") {
+			t.Fatalf("after sign-out redirected to %q", r.location)
+		}
 	})
 }
