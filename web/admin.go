@@ -242,17 +242,9 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := b.L
-	var call *convene.Call
-	var sr *convene.Series
-	if strings.Contains(r.URL.Path, "/calls/new") {
-		if sr, err = s.seriesOf(r, c); err != nil {
-			return err
-		}
-	} else {
-		if call, err = s.callOf(r, c); err != nil {
-			return err
-		}
-		sr = call.Series
+	call, sr, err := s.callOrSeriesOf(r, c)
+	if err != nil {
+		return err
 	}
 	loc, err := convene.LoadZone(sr.TimeZone)
 	if err != nil {

@@ -55,15 +55,13 @@ func (s *Server) joinKitForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := b.L
-	var call *convene.Call
-	var sr *convene.Series
+	call, sr, err := s.callOrSeriesOf(r, c)
+	if err != nil {
+		return err
+	}
 	var current *convene.JoinKit
 	ed := editor{submit: l.T("action.save")}
-	if strings.Contains(r.URL.Path, "/calls/") {
-		if call, err = s.callOf(r, c); err != nil {
-			return err
-		}
-		sr = call.Series
+	if call != nil {
 		k, own, err := s.store.CallJoinKit(ctx, call)
 		if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 			return err
@@ -73,9 +71,6 @@ func (s *Server) joinKitForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		ed.title, ed.back = l.T("joinkit.edit_call"), callPath(c, call)
 	} else {
-		if sr, err = s.seriesOf(r, c); err != nil {
-			return err
-		}
 		if current, err = s.store.SeriesJoinKit(ctx, sr.ID); err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 			return err
 		}

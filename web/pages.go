@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -52,6 +53,20 @@ func (s *Server) callOf(r *http.Request, c *convene.Community) (*convene.Call, e
 		return nil, convene.NotFound("call.not_found")
 	}
 	return call, nil
+}
+
+// callOrSeriesOf loads what a form under /c/{slug}/series/{id}/… or /c/{slug}/calls/{id}/… is about:
+// the series alone, or the call with its series.
+func (s *Server) callOrSeriesOf(r *http.Request, c *convene.Community) (*convene.Call, *convene.Series, error) {
+	if strings.Contains(r.URL.Path, "/series/") {
+		sr, err := s.seriesOf(r, c)
+		return nil, sr, err
+	}
+	call, err := s.callOf(r, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return call, call.Series, nil
 }
 
 // communityBase is a page's layout data inside a community, with the viewer's zone defaulting to
