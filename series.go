@@ -1,7 +1,6 @@
 package convene
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -103,9 +102,6 @@ func (s *Series) startOn(d Date) (time.Time, error) {
 	return time.Date(d.Year, d.Month, d.Day, hm.Hour(), hm.Minute(), 0, 0, loc), nil
 }
 
-// StartOn is the local start time of a call of this series held on day d, for extra calls.
-func (s *Series) StartOn(d Date) (time.Time, error) { return s.startOn(d) }
-
 // Occurrences lists the starts the rule produces on the days from first to last inclusive, in the
 // series' zone. The local wall-clock time stays the same across daylight-saving changes.
 func (s *Series) Occurrences(first, last Date) ([]time.Time, error) {
@@ -134,11 +130,6 @@ func (s *Series) Occurrences(first, last Date) ([]time.Time, error) {
 		out = append(out, t)
 	}
 	return out, nil
-}
-
-// Describe is a short English rendering of the rule for logs and tests; pages use the catalog.
-func (s *Series) Describe() string {
-	return fmt.Sprintf("%s at %s %s", s.RRule, s.StartTime, s.TimeZone)
 }
 
 // Season is a named span of a series, such as a pilot from January to June or a fall reboot.

@@ -24,18 +24,6 @@ func (s *Store) CreateUser(ctx context.Context, u *convene.User) error {
 	return nil
 }
 
-// SetPassword replaces a user's password hash.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
-	res, err := s.read().exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return convene.NotFound("user.not_found")
-	}
-	return nil
-}
-
 const userColumns = `id, email, name, password_hash, is_admin, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*convene.User, error) {

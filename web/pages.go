@@ -85,15 +85,13 @@ func (s *Server) communityBase(r *http.Request, c *convene.Community, title stri
 // callView is a call as pages show it: in the viewer's zone and every Canadian zone.
 type callView struct {
 	*convene.Call
-	URL     string
-	Status  string
-	Local   time.Time
-	Zones   []convene.ZoneTime
-	Agenda  []*convene.AgendaItem
-	Kit     *convene.JoinKit
-	OwnKit  bool
-	IsNext  bool
-	Created bool
+	URL    string
+	Status string
+	Local  time.Time
+	Zones  []convene.ZoneTime
+	Agenda []*convene.AgendaItem
+	Kit    *convene.JoinKit
+	OwnKit bool
 }
 
 func (s *Server) viewCall(c *convene.Community, call *convene.Call, zone string) *callView {
