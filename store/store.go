@@ -164,6 +164,24 @@ func (d dialect) rebind(q string) string {
 	return b.String()
 }
 
+// skipLocked lets concurrent PostgreSQL workers claim different rows; SQLite has one writer at a
+// time, so it needs nothing.
+func (d dialect) skipLocked() string {
+	if d == postgresDialect {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// forUpdate locks the rows a transaction reads before it decides, on PostgreSQL; SQLite's immediate
+// transactions already hold the write lock.
+func (d dialect) forUpdate() string {
+	if d == postgresDialect {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // isUniqueViolation reports whether err is a unique-constraint failure on either engine.
 func isUniqueViolation(err error) bool {
 	var se *sqlite.Error

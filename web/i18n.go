@@ -4,7 +4,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,9 +36,18 @@ var supported = []language.Tag{language.English, language.French}
 func NewCatalog() (*Catalog, error) {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	plain := map[string]map[string]string{}
-	for _, lang := range []string{"en", "fr"} {
-		name := "locales/" + lang + ".json"
+	plain := map[string]map[string]string{"en": {}, "fr": {}}
+	names, err := fs.Glob(localeFiles, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	// Files are named topic.LANG.json, so each feature can keep its messages beside the others.
+	for _, name := range names {
+		lang := path.Ext(strings.TrimSuffix(name, ".json"))
+		lang = strings.TrimPrefix(lang, ".")
+		if _, ok := plain[lang]; !ok {
+			return nil, fmt.Errorf("message catalog %s: name it topic.en.json or topic.fr.json", name)
+		}
 		if _, err := b.LoadMessageFileFS(localeFiles, name); err != nil {
 			return nil, fmt.Errorf("message catalog %s: %w", name, err)
 		}
@@ -46,7 +57,6 @@ func NewCatalog() (*Catalog, error) {
 		if err := json.Unmarshal(raw, &all); err != nil {
 			return nil, fmt.Errorf("message catalog %s: %w", name, err)
 		}
-		plain[lang] = map[string]string{}
 		for id, v := range all {
 			if text, ok := v.(string); ok && !strings.Contains(text, "{{") {
 				plain[lang][id] = text

@@ -13,15 +13,28 @@ import (
 // TestCatalogsMatch keeps English and French in step: the same messages, the same placeholders.
 func TestCatalogsMatch(t *testing.T) {
 	load := func(lang string) map[string]any {
-		b, err := localeFiles.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			t.Fatal(err)
+		names, _ := fs.Glob(localeFiles, "locales/*."+lang+".json")
+		all := map[string]any{}
+		for _, name := range names {
+			b, err := localeFiles.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for id, v := range m {
+				if _, dup := all[id]; dup {
+					t.Errorf("%s is defined twice in %s catalogs", id, lang)
+				}
+				all[id] = v
+			}
 		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s.json: %v", lang, err)
+		if len(all) == 0 {
+			t.Fatalf("no %s messages", lang)
 		}
-		return m
+		return all
 	}
 	en, fr := load("en"), load("fr")
 	placeholders := regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)

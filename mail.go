@@ -1,0 +1,21 @@
+package convene
+
+import "time"
+
+// Mail is one email Convene sends. It is written to the outbox in the transaction of the change
+// that caused it, and delivered by the mail worker.
+type Mail struct {
+	To      string `json:"to"`
+	ToName  string `json:"to_name,omitempty"`
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	HTML    string `json:"html,omitempty"`
+}
+
+// OutboxItem is a mail waiting in the outbox, as the worker claims it.
+type OutboxItem struct {
+	ID       int64
+	Mail     Mail
+	Attempts int // delivery attempts so far, this one included
+	Created  time.Time
+}
