@@ -26,6 +26,8 @@ type Call struct {
 	Theme           string
 	Note            string // shown on the call page, e.g. "two weeks before the OGP Summit"
 	Sequence        int    // raised whenever time or status changes, for calendar updates
+	JoinVisibility  string // overrides the series' join-kit visibility when set
+	Capacity        int    // places for registration; 0 for no limit
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 
@@ -101,6 +103,12 @@ func (c *Call) Validate() error {
 	}
 	if c.Status != CallScheduled && c.Status != CallCancelled {
 		f.add("status", "call.status.invalid", nil)
+	}
+	if c.JoinVisibility != "" && !oneOf(c.JoinVisibility, JoinLevels) {
+		f.add("join_visibility", "join_visibility.invalid", nil)
+	}
+	if c.Capacity < 0 || c.Capacity > 100000 {
+		f.add("capacity", "capacity.range", map[string]any{"Max": 100000})
 	}
 	return f.err()
 }

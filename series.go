@@ -18,6 +18,8 @@ type Series struct {
 	StartTime       string // local wall-clock time, "15:04"
 	TimeZone        string // IANA zone the wall-clock time is in
 	DurationMinutes int
+	JoinVisibility  string // one of JoinLevels
+	RevealMinutes   int    // show the join kit only from this many minutes before a call; 0 for always
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -33,6 +35,9 @@ func (s *Series) Normalize() {
 	s.RRule = strings.TrimPrefix(s.RRule, "RRULE:")
 	s.StartTime = strings.TrimSpace(s.StartTime)
 	s.TimeZone = strings.TrimSpace(s.TimeZone)
+	if s.JoinVisibility == "" {
+		s.JoinVisibility = JoinEveryone
+	}
 }
 
 // Validate checks the series before it is stored.
@@ -55,6 +60,12 @@ func (s *Series) Validate() error {
 	}
 	if s.DurationMinutes < 5 || s.DurationMinutes > MaxDuration {
 		f.add("duration", "duration.range", map[string]any{"Min": 5, "Max": MaxDuration})
+	}
+	if !oneOf(s.JoinVisibility, JoinLevels) {
+		f.add("join_visibility", "join_visibility.invalid", nil)
+	}
+	if s.RevealMinutes < 0 || s.RevealMinutes > 7*24*60 {
+		f.add("reveal_minutes", "reveal_minutes.range", map[string]any{"Max": 7 * 24 * 60})
 	}
 	return f.err()
 }

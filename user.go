@@ -18,11 +18,24 @@ const (
 // User is a person with an account on the instance.
 type User struct {
 	ID           int64
-	Email        string // never shown to anyone but the user and the operator
+	Email        string // never shown to anyone but the user, the organizers of calls they register for, and the operator
 	Name         string
 	PasswordHash string
 	IsAdmin      bool // may create communities and act as organizer everywhere
+	Confirmed    bool // false for a light account whose email link has not been followed yet
 	CreatedAt    time.Time
+
+	// The profile.
+	Organization string
+	Title        string
+	Jurisdiction string // one of Jurisdictions, or ""
+	Municipality string // when Jurisdiction is "municipal"
+	Sector       string // one of Sectors, or ""
+	Interests    []string
+	Languages    []string // "en", "fr"; the first is the language of their mail
+	TimeZone     string
+	Visibility   string // one of Visibilities
+	Bio          string
 }
 
 // MinPassword is the shortest password accepted.

@@ -11,8 +11,9 @@ import (
 
 // callColumns selects a call with its series, so pages never need a second query for it.
 const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
-	c.status, c.title, c.theme, c.note, c.sequence, c.created_at, c.updated_at,
-	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes, s.created_at, s.updated_at`
+	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at,
+	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes,
+	s.join_visibility, s.reveal_minutes, s.created_at, s.updated_at`
 
 const callFrom = ` FROM calls c JOIN series s ON s.id = c.series_id`
 
@@ -23,9 +24,9 @@ func scanCall(row interface{ Scan(...any) error }) (*convene.Call, error) {
 	var orig sql.NullTime
 	var startsOn string
 	err := row.Scan(&c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
-		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.CreatedAt, &c.UpdatedAt,
+		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt,
 		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
-		&sr.DurationMinutes, &sr.CreatedAt, &sr.UpdatedAt)
+		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.CreatedAt, &sr.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -124,11 +125,19 @@ func (s *Store) CreateCall(ctx context.Context, c *convene.Call) error {
 		if c.SeasonID != 0 {
 			season = c.SeasonID
 		}
-		id, err := tx.insert(ctx, `INSERT INTO calls (community_id, series_id, season_id, starts_at, duration_minutes, status, title, theme, note, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.CommunityID, c.SeriesID, season, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, now, now)
+		id, err := tx.insert(ctx, `INSERT INTO calls (community_id, series_id, season_id, starts_at, duration_minutes, status, title, theme, note,
+			join_visibility, capacity, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.CommunityID, c.SeriesID, season, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note,
+			c.JoinVisibility, c.Capacity, now, now)
+		if err != nil {
+			return err
+		}
 		c.ID = id
-		return err
+		if c.StartsAt.After(now) {
+			return registerSubscribers(ctx, tx, c.SeriesID, c.ID, now)
+		}
+		return nil
 	})
 }
 
@@ -152,9 +161,17 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 		}
 		c.Sequence, c.UpdatedAt = seq, now
 		c.SeriesID, c.SeasonID, c.OriginalStart, c.Series, c.CreatedAt = old.SeriesID, old.SeasonID, old.OriginalStart, old.Series, old.CreatedAt
-		_, err = tx.exec(ctx, `UPDATE calls SET starts_at = ?, duration_minutes = ?, status = ?, title = ?, theme = ?, note = ?, sequence = ?, updated_at = ?
-			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, now, c.ID)
-		return err
+		_, err = tx.exec(ctx, `UPDATE calls SET starts_at = ?, duration_minutes = ?, status = ?, title = ?, theme = ?, note = ?, sequence = ?,
+			join_visibility = ?, capacity = ?, updated_at = ?
+			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, c.JoinVisibility, c.Capacity, now, c.ID)
+		if err != nil {
+			return err
+		}
+		// More places, or no limit any more: the waitlist moves up.
+		if c.Status == convene.CallScheduled && (c.Capacity == 0 || c.Capacity > old.Capacity) {
+			return promoteWaitlist(ctx, tx, c.ID, now, s.mailer)
+		}
+		return nil
 	})
 }
 

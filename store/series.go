@@ -8,13 +8,13 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, created_at, updated_at`
+const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, join_visibility, reveal_minutes, created_at, updated_at`
 
 func scanSeries(row interface{ Scan(...any) error }) (*convene.Series, error) {
 	var s convene.Series
 	var startsOn string
 	err := row.Scan(&s.ID, &s.CommunityID, &s.Title, &s.Description, &s.RRule, &startsOn, &s.StartTime,
-		&s.TimeZone, &s.DurationMinutes, &s.CreatedAt, &s.UpdatedAt)
+		&s.TimeZone, &s.DurationMinutes, &s.JoinVisibility, &s.RevealMinutes, &s.CreatedAt, &s.UpdatedAt)
 	s.StartsOn = parseDateText(startsOn)
 	return &s, err
 }
@@ -26,10 +26,11 @@ func (s *Store) CreateSeries(ctx context.Context, sr *convene.Series) error {
 		return err
 	}
 	sr.CreatedAt, sr.UpdatedAt = s.now(), s.now()
-	id, err := s.read().insert(ctx, `INSERT INTO series (community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	id, err := s.read().insert(ctx, `INSERT INTO series (community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes,
+		join_visibility, reveal_minutes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sr.CommunityID, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-		sr.DurationMinutes, sr.CreatedAt, sr.UpdatedAt)
+		sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.CreatedAt, sr.UpdatedAt)
 	if err != nil {
 		return err
 	}
@@ -51,9 +52,10 @@ func (s *Store) UpdateSeries(ctx context.Context, sr *convene.Series) error {
 			return notFound(err, "series.not_found")
 		}
 		sr.UpdatedAt = now
-		if _, err := tx.exec(ctx, `UPDATE series SET title = ?, description = ?, rrule = ?, starts_on = ?, start_time = ?, time_zone = ?, duration_minutes = ?, updated_at = ?
+		if _, err := tx.exec(ctx, `UPDATE series SET title = ?, description = ?, rrule = ?, starts_on = ?, start_time = ?, time_zone = ?, duration_minutes = ?,
+			join_visibility = ?, reveal_minutes = ?, updated_at = ?
 			WHERE id = ?`, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-			sr.DurationMinutes, sr.UpdatedAt, sr.ID); err != nil {
+			sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.UpdatedAt, sr.ID); err != nil {
 			return err
 		}
 		if old.DurationMinutes != sr.DurationMinutes {
@@ -353,10 +355,17 @@ func syncSeason(ctx context.Context, tx conn, sr *convene.Series, se *convene.Se
 		if !insert(t) {
 			continue
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO calls (community_id, series_id, season_id, original_start, starts_at, duration_minutes, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?) ON CONFLICT (series_id, original_start) DO NOTHING`,
-			sr.CommunityID, sr.ID, se.ID, t, t, sr.DurationMinutes, now, now); err != nil {
+		var id int64
+		err := tx.row(ctx, `INSERT INTO calls (community_id, series_id, season_id, original_start, starts_at, duration_minutes, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?) ON CONFLICT (series_id, original_start) DO NOTHING RETURNING id`,
+			sr.CommunityID, sr.ID, se.ID, t, t, sr.DurationMinutes, now, now).Scan(&id)
+		if err != nil && notFound(err, "") == err {
 			return err
+		}
+		if err == nil && t.After(now) {
+			if err := registerSubscribers(ctx, tx, sr.ID, id, now); err != nil {
+				return err
+			}
 		}
 	}
 	for _, g := range existing {

@@ -42,6 +42,7 @@ type Store struct {
 	dialect dialect
 	clock   convene.Clock
 	stmts   sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
+	mailer  Mailer
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
@@ -173,13 +174,22 @@ func (d dialect) skipLocked() string {
 	return ""
 }
 
-// forUpdate locks the rows a transaction reads before it decides, on PostgreSQL; SQLite's immediate
-// transactions already hold the write lock.
-func (d dialect) forUpdate() string {
+// forUpdateOf locks the rows of one table of a query before the transaction decides, on
+// PostgreSQL; SQLite's immediate transactions already hold the write lock.
+func (d dialect) forUpdateOf(table string) string {
 	if d == postgresDialect {
-		return " FOR UPDATE"
+		return " FOR UPDATE OF " + table
 	}
 	return ""
+}
+
+// contains is a condition that a text column holds the next argument as a plain substring (no
+// LIKE wildcards).
+func (d dialect) contains(column string) string {
+	if d == postgresDialect {
+		return "strpos(" + column + ", ?) > 0"
+	}
+	return "instr(" + column + ", ?) > 0"
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure on either engine.

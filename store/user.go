@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -11,9 +12,8 @@ import (
 func (s *Store) CreateUser(ctx context.Context, u *convene.User) error {
 	u.Email = convene.NormalizeEmail(u.Email)
 	u.CreatedAt = s.now()
-	id, err := s.read().insert(ctx,
-		`INSERT INTO users (email, name, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?, ?)`,
-		u.Email, u.Name, u.PasswordHash, u.IsAdmin, u.CreatedAt)
+	u.NormalizeProfile()
+	id, err := insertUser(ctx, s.read(), u)
 	if isUniqueViolation(err) {
 		return &convene.Error{Code: convene.ECONFLICT, Key: "user.email_taken",
 			Fields: []convene.FieldError{{Field: "email", Key: "user.email_taken"}}}
@@ -24,12 +24,33 @@ func (s *Store) CreateUser(ctx context.Context, u *convene.User) error {
 	return nil
 }
 
-const userColumns = `id, email, name, password_hash, is_admin, created_at`
+const userColumns = `id, email, name, password_hash, is_admin, confirmed, created_at, organization, title, jurisdiction,
+	municipality, sector, languages, time_zone, visibility, bio`
 
 func scanUser(row interface{ Scan(...any) error }) (*convene.User, error) {
+	return scanUserWith(row)
+}
+
+// scanUserWith scans the columns in before, then a user's columns, as a query selecting both lists.
+func scanUserWith(row interface{ Scan(...any) error }, before ...any) (*convene.User, error) {
 	var u convene.User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.IsAdmin, &u.CreatedAt)
-	return &u, err
+	var langs string
+	dest := append(before, &u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.IsAdmin, &u.Confirmed, &u.CreatedAt, &u.Organization,
+		&u.Title, &u.Jurisdiction, &u.Municipality, &u.Sector, &langs, &u.TimeZone, &u.Visibility, &u.Bio)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if langs != "" {
+		u.Languages = strings.Split(langs, ",")
+	}
+	return &u, nil
+}
+
+func insertUser(ctx context.Context, c conn, u *convene.User) (int64, error) {
+	return c.insert(ctx, `INSERT INTO users (email, name, password_hash, is_admin, confirmed, created_at, organization, title, jurisdiction,
+		municipality, sector, languages, time_zone, visibility, bio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Email, u.Name, u.PasswordHash, u.IsAdmin, u.Confirmed, u.CreatedAt, u.Organization, u.Title, u.Jurisdiction,
+		u.Municipality, u.Sector, strings.Join(u.Languages, ","), u.TimeZone, u.Visibility, u.Bio)
 }
 
 // UserByEmail finds the account with an address, in any letter case.
@@ -44,20 +65,26 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*convene.User, error) {
 	return u, notFound(err, "user.not_found")
 }
 
-// RecordSignIn notes an attempt to sign in, so repeated failures can be slowed down.
-func (s *Store) RecordSignIn(ctx context.Context, email, ip string, succeeded bool) error {
-	_, err := s.read().exec(ctx, `INSERT INTO sign_in_attempts (email, ip, succeeded, at) VALUES (?, ?, ?, ?)`,
-		convene.NormalizeEmail(email), ip, succeeded, s.now())
+// Kinds of sign-in attempt, limited separately.
+const (
+	AttemptPassword = "password" // counted when it fails
+	AttemptLink     = "link"     // every request for an emailed link counts
+)
+
+// RecordSignIn notes an attempt to sign in, so repeated failures (or link requests) can be slowed down.
+func (s *Store) RecordSignIn(ctx context.Context, kind, email, ip string, succeeded bool) error {
+	_, err := s.read().exec(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,
+		kind, convene.NormalizeEmail(email), ip, succeeded, s.now())
 	return err
 }
 
-// FailedSignIns counts the failed attempts for an address and from an address since a moment.
-// The counts live in the database, so every instance sees the same limit.
-func (s *Store) FailedSignIns(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int, err error) {
+// FailedSignIns counts the unsuccessful attempts of a kind for an address and from a client since
+// a moment. The counts live in the database, so every instance sees the same limit.
+func (s *Store) FailedSignIns(ctx context.Context, kind, email, ip string, since time.Time) (byEmail, byIP int, err error) {
 	err = s.read().row(ctx, `SELECT
-		(SELECT COUNT(*) FROM sign_in_attempts WHERE email = ? AND at >= ? AND NOT succeeded),
-		(SELECT COUNT(*) FROM sign_in_attempts WHERE ip = ? AND at >= ? AND NOT succeeded)`,
-		convene.NormalizeEmail(email), since.UTC(), ip, since.UTC()).Scan(&byEmail, &byIP)
+		(SELECT COUNT(*) FROM sign_in_attempts WHERE kind = ? AND email = ? AND at >= ? AND NOT succeeded),
+		(SELECT COUNT(*) FROM sign_in_attempts WHERE kind = ? AND ip = ? AND at >= ? AND NOT succeeded)`,
+		kind, convene.NormalizeEmail(email), since.UTC(), kind, ip, since.UTC()).Scan(&byEmail, &byIP)
 	return byEmail, byIP, err
 }
 

@@ -1,0 +1,72 @@
+package convene
+
+import "time"
+
+// Who may see a call's join kit.
+const (
+	JoinEveryone   = "everyone"
+	JoinMembers    = "members"    // signed-in members of the community
+	JoinRegistered = "registered" // people registered for the call (not waitlisted)
+)
+
+// JoinLevels lists the join-kit visibility levels, most open first.
+var JoinLevels = []string{JoinEveryone, JoinMembers, JoinRegistered}
+
+// Standing is what Convene knows of a viewer in relation to one call.
+type Standing struct {
+	SignedIn   bool
+	Member     bool // of the call's community
+	Registered bool // for the call, with a place (not waitlisted)
+	Organizer  bool // of the call's community, or an instance admin
+}
+
+// JoinLevel is the visibility that applies to a call's join kit: its own, or its series'.
+func (c *Call) JoinLevel() string {
+	if c.JoinVisibility != "" {
+		return c.JoinVisibility
+	}
+	if c.Series != nil && c.Series.JoinVisibility != "" {
+		return c.Series.JoinVisibility
+	}
+	return JoinEveryone
+}
+
+// RevealAt is when the join kit becomes visible to those allowed to see it; zero means at once.
+func (c *Call) RevealAt() time.Time {
+	if c.Series == nil || c.Series.RevealMinutes <= 0 {
+		return time.Time{}
+	}
+	return c.StartsAt.Add(-time.Duration(c.Series.RevealMinutes) * time.Minute)
+}
+
+// JoinAccess is the answer to "may this viewer see the join kit now?", with what to tell them if not.
+type JoinAccess struct {
+	Visible bool
+	Need    string    // when not visible: "sign_in", "member", "register" or "wait"
+	From    time.Time // when Need is "wait": the moment it is revealed
+}
+
+// JoinAccessFor decides whether a viewer with standing st sees the call's join kit at now.
+// Organizers always do; everyone else needs the call's level, and waits for the reveal time.
+func (c *Call) JoinAccessFor(st Standing, now time.Time) JoinAccess {
+	if st.Organizer {
+		return JoinAccess{Visible: true}
+	}
+	switch c.JoinLevel() {
+	case JoinMembers:
+		if !st.SignedIn {
+			return JoinAccess{Need: "sign_in"}
+		}
+		if !st.Member {
+			return JoinAccess{Need: "member"}
+		}
+	case JoinRegistered:
+		if !st.Registered {
+			return JoinAccess{Need: "register"}
+		}
+	}
+	if at := c.RevealAt(); !at.IsZero() && now.Before(at) {
+		return JoinAccess{Need: "wait", From: at}
+	}
+	return JoinAccess{Visible: true}
+}

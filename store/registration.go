@@ -1,0 +1,397 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+// Mailer writes the mails the store sends on its own, such as "a place opened up for you". The web
+// layer provides it, in each recipient's language.
+type Mailer interface {
+	WaitlistPromoted(u *convene.User, c *convene.Call) convene.Mail
+}
+
+// SetMailer installs the writer of the store's own mails; without one they are not sent.
+func (s *Store) SetMailer(m Mailer) { s.mailer = m }
+
+// lockedCall reads the call a registration change is about, locking it so that concurrent
+// registrations count places one at a time.
+func lockedCall(ctx context.Context, tx conn, callID int64) (*convene.Call, error) {
+	c, err := scanCall(tx.row(ctx, `SELECT `+callColumns+callFrom+` WHERE c.id = ?`+tx.d.forUpdateOf("c"), callID))
+	return c, notFound(err, "call.not_found")
+}
+
+// registerInTx gives a person a place at a call, or a place in line when it is full. Registering
+// again changes nothing.
+func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, answers map[string]string, now time.Time) (string, error) {
+	if c.Status == convene.CallCancelled {
+		return "", convene.Invalid("registration.call_cancelled", nil)
+	}
+	if !c.EndsAt().After(now) {
+		return "", convene.Invalid("registration.call_past", nil)
+	}
+	var status string
+	err := tx.row(ctx, `SELECT status FROM registrations WHERE call_id = ? AND user_id = ?`, c.ID, userID).Scan(&status)
+	if err == nil && status != convene.RegCancelled {
+		return status, nil
+	} else if err != nil && notFound(err, "") == err {
+		return "", err
+	}
+	status = convene.RegRegistered
+	if c.Capacity > 0 {
+		var taken int
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM registrations WHERE call_id = ? AND status = 'registered'`, c.ID).Scan(&taken); err != nil {
+			return "", err
+		}
+		if taken >= c.Capacity {
+			status = convene.RegWaitlisted
+		}
+	}
+	b, _ := json.Marshal(nonNilAnswers(answers))
+	if _, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (call_id, user_id) DO UPDATE SET status = excluded.status, answers = excluded.answers,
+			created_at = excluded.created_at, updated_at = excluded.updated_at`,
+		c.ID, userID, status, string(b), now, now); err != nil {
+		return "", err
+	}
+	return status, joinCommunity(ctx, tx, c.CommunityID, userID, now)
+}
+
+func nonNilAnswers(a map[string]string) map[string]string {
+	if a == nil {
+		return map[string]string{}
+	}
+	return a
+}
+
+// joinCommunity makes a person a member of a community unless they already hold a role there.
+func joinCommunity(ctx context.Context, tx conn, communityID, userID int64, now time.Time) error {
+	_, err := tx.exec(ctx, `INSERT INTO memberships (community_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)
+		ON CONFLICT (community_id, user_id) DO NOTHING`, communityID, userID, now)
+	return err
+}
+
+// Register gives a person a place at a call, or puts them on its waitlist when it is full, and
+// returns which. Registering twice is harmless. Cancelled and past calls take no registrations.
+func (s *Store) Register(ctx context.Context, callID, userID int64, answers map[string]string) (status string, err error) {
+	now := s.now()
+	err = s.inTx(ctx, func(tx conn) error {
+		c, err := lockedCall(ctx, tx, callID)
+		if err != nil {
+			return err
+		}
+		status, err = registerInTx(ctx, tx, c, userID, answers, now)
+		return err
+	})
+	return status, err
+}
+
+// CancelRegistration gives up a person's place; the first person waiting takes it and is told.
+func (s *Store) CancelRegistration(ctx context.Context, callID, userID int64) error {
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		c, err := lockedCall(ctx, tx, callID)
+		if err != nil {
+			return err
+		}
+		return cancelInTx(ctx, tx, c, userID, now, s.mailer)
+	})
+}
+
+func cancelInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, now time.Time, m Mailer) error {
+	res, err := tx.exec(ctx, `UPDATE registrations SET status = 'cancelled', updated_at = ? WHERE call_id = ? AND user_id = ? AND status <> 'cancelled'`,
+		now, c.ID, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return promoteWaitlist(ctx, tx, c.ID, now, m)
+}
+
+// promoteWaitlist fills free places from the waitlist, first come first served, and writes each
+// promoted person a mail in the same transaction.
+func promoteWaitlist(ctx context.Context, tx conn, callID int64, now time.Time, m Mailer) error {
+	c, err := scanCall(tx.row(ctx, `SELECT `+callColumns+callFrom+` WHERE c.id = ?`, callID))
+	if err != nil {
+		return err
+	}
+	if c.Status == convene.CallCancelled || !c.EndsAt().After(now) {
+		return nil
+	}
+	for {
+		if c.Capacity > 0 {
+			var taken int
+			if err := tx.row(ctx, `SELECT COUNT(*) FROM registrations WHERE call_id = ? AND status = 'registered'`, callID).Scan(&taken); err != nil {
+				return err
+			}
+			if taken >= c.Capacity {
+				return nil
+			}
+		}
+		var regID, userID int64
+		err := tx.row(ctx, `SELECT id, user_id FROM registrations WHERE call_id = ? AND status = 'waitlisted' AND user_id IS NOT NULL
+			ORDER BY created_at, id LIMIT 1`, callID).Scan(&regID, &userID)
+		if err != nil {
+			if notFound(err, "") != err {
+				return nil // nobody waiting
+			}
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE registrations SET status = 'registered', updated_at = ? WHERE id = ?`, now, regID); err != nil {
+			return err
+		}
+		if m != nil {
+			u, err := scanUser(tx.row(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID))
+			if err != nil {
+				return err
+			}
+			if err := enqueueMail(ctx, tx, m.WaitlistPromoted(u, c), now); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Subscribe registers a person for every future call of a series, and for calls added later,
+// until they unsubscribe.
+func (s *Store) Subscribe(ctx context.Context, seriesID, userID int64, answers map[string]string) error {
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		var communityID int64
+		if err := tx.row(ctx, `SELECT community_id FROM series WHERE id = ?`, seriesID).Scan(&communityID); err != nil {
+			return notFound(err, "series.not_found")
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO subscriptions (series_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT (series_id, user_id) DO NOTHING`,
+			seriesID, userID, now); err != nil {
+			return err
+		}
+		if err := joinCommunity(ctx, tx, communityID, userID, now); err != nil {
+			return err
+		}
+		ids, err := futureCalls(ctx, tx, seriesID, now)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			c, err := lockedCall(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if _, err := registerInTx(ctx, tx, c, userID, answers, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Unsubscribe ends a subscription and gives up the person's places at the series' future calls.
+func (s *Store) Unsubscribe(ctx context.Context, seriesID, userID int64) error {
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		if _, err := tx.exec(ctx, `DELETE FROM subscriptions WHERE series_id = ? AND user_id = ?`, seriesID, userID); err != nil {
+			return err
+		}
+		ids, err := futureCalls(ctx, tx, seriesID, now)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			c, err := lockedCall(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := cancelInTx(ctx, tx, c, userID, now, s.mailer); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// futureCalls lists the ids of a series' scheduled calls that start after now.
+func futureCalls(ctx context.Context, tx conn, seriesID int64, now time.Time) ([]int64, error) {
+	rows, err := tx.query(ctx, `SELECT id FROM calls WHERE series_id = ? AND starts_at > ? AND status = 'scheduled' ORDER BY starts_at`, seriesID, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// registerSubscribers gives a series' subscribers a place at a call just added to it.
+func registerSubscribers(ctx context.Context, tx conn, seriesID, callID int64, now time.Time) error {
+	_, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at)
+		SELECT ?, user_id, 'registered', '{}', ?, ? FROM subscriptions WHERE series_id = ?
+		ON CONFLICT (call_id, user_id) DO NOTHING`, callID, now, now, seriesID)
+	return err
+}
+
+// Subscribed reports whether a person is subscribed to a series.
+func (s *Store) Subscribed(ctx context.Context, seriesID, userID int64) (bool, error) {
+	var n int
+	err := s.read().row(ctx, `SELECT COUNT(*) FROM subscriptions WHERE series_id = ? AND user_id = ?`, seriesID, userID).Scan(&n)
+	return n > 0, err
+}
+
+// RegistrationStatuses tells a person's status at each of several calls ("" where they have none).
+func (s *Store) RegistrationStatuses(ctx context.Context, userID int64, callIDs []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(callIDs) == 0 || userID == 0 {
+		return out, nil
+	}
+	args := []any{userID}
+	for _, id := range callIDs {
+		args = append(args, id)
+	}
+	rows, err := s.read().query(ctx, `SELECT call_id, status FROM registrations WHERE user_id = ? AND status <> 'cancelled'
+		AND call_id IN (`+placeholders(len(callIDs))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var st string
+		if err := rows.Scan(&id, &st); err != nil {
+			return nil, err
+		}
+		out[id] = st
+	}
+	return out, rows.Err()
+}
+
+// RegisteredCounts counts the people with a place at each of several calls.
+func (s *Store) RegisteredCounts(ctx context.Context, callIDs []int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(callIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(callIDs))
+	for i, id := range callIDs {
+		args[i] = id
+	}
+	rows, err := s.read().query(ctx, `SELECT call_id, COUNT(*) FROM registrations WHERE status = 'registered'
+		AND call_id IN (`+placeholders(len(callIDs))+`) GROUP BY call_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// CallRegistrations lists who registered for a call, for its organizers: places first, then the
+// waitlist, each in order of registration; cancelled ones last.
+func (s *Store) CallRegistrations(ctx context.Context, callID int64) ([]*convene.Registration, error) {
+	rows, err := s.read().query(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, `+prefixed("u.", userColumns)+`
+		FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.call_id = ?
+		ORDER BY CASE r.status WHEN 'registered' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.created_at, r.id`, callID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.Registration
+	for rows.Next() {
+		var r convene.Registration
+		var answers string
+		dest := []any{&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt}
+		u, err := scanUserWith(rows, dest...)
+		if err != nil {
+			return nil, err
+		}
+		r.User, r.UserID = u, u.ID
+		_ = json.Unmarshal([]byte(answers), &r.Answers)
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// prefixed qualifies each column of a list with a table alias.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Questions lists a series' registration questions in order.
+func (s *Store) Questions(ctx context.Context, seriesID int64) ([]*convene.Question, error) {
+	rows, err := s.read().query(ctx, `SELECT id, series_id, position, kind, label, choices, required FROM registration_questions
+		WHERE series_id = ? ORDER BY position, id`, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.Question
+	for rows.Next() {
+		var q convene.Question
+		var choices string
+		if err := rows.Scan(&q.ID, &q.SeriesID, &q.Position, &q.Kind, &q.Label, &choices, &q.Required); err != nil {
+			return nil, err
+		}
+		if choices != "" {
+			q.Choices = strings.Split(choices, "\n")
+		}
+		out = append(out, &q)
+	}
+	return out, rows.Err()
+}
+
+// AddQuestion appends a registration question to a series of the community.
+func (s *Store) AddQuestion(ctx context.Context, communityID int64, q *convene.Question) error {
+	q.Normalize()
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx conn) error {
+		var n int
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM series WHERE id = ? AND community_id = ?`, q.SeriesID, communityID).Scan(&n); err != nil {
+			return err
+		} else if n == 0 {
+			return convene.NotFound("series.not_found")
+		}
+		if err := tx.row(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM registration_questions WHERE series_id = ?`, q.SeriesID).Scan(&q.Position); err != nil {
+			return err
+		}
+		id, err := tx.insert(ctx, `INSERT INTO registration_questions (series_id, position, kind, label, choices, required) VALUES (?, ?, ?, ?, ?, ?)`,
+			q.SeriesID, q.Position, q.Kind, q.Label, strings.Join(q.Choices, "\n"), q.Required)
+		q.ID = id
+		return err
+	})
+}
+
+// DeleteQuestion removes a registration question; answers already given stay with registrations.
+func (s *Store) DeleteQuestion(ctx context.Context, communityID, seriesID, questionID int64) error {
+	res, err := s.read().exec(ctx, `DELETE FROM registration_questions WHERE id = ? AND series_id = ?
+		AND series_id IN (SELECT id FROM series WHERE community_id = ?)`, questionID, seriesID, communityID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("question.not_found")
+	}
+	return nil
+}
