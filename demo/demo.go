@@ -40,7 +40,7 @@ type Result struct {
 
 func date(y int, m time.Month, d int) convene.Date { return convene.Date{Year: y, Month: m, Day: d} }
 
-// Load stores the demo community. Seasons run to at least a year after the clock's now, so there is
+// Load stores the demo community, with a few dozen fictional members. Seasons run to at least a year after the clock's now, so there is
 // always a next call. organizerPassword, when not empty, creates the demo organizer account.
 // Everything is loaded or, on failure, the caller is told; run it on an empty database.
 func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPassword string) (*Result, error) {
@@ -114,7 +114,11 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	}
 
 	res := &Result{Community: c, Series: sr}
-	if err := annotate(ctx, st, c, sr, clock.Now(), res); err != nil {
+	next, err := annotate(ctx, st, c, sr, clock.Now(), res)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadMembers(ctx, st, c, res.RebootID, next); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -122,10 +126,10 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 
 // annotate gives the calls around the summit their notes, the reboot call its announced agenda,
 // and the next call an agenda of its own.
-func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *convene.Series, now time.Time, res *Result) error {
+func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *convene.Series, now time.Time, res *Result) (*convene.Call, error) {
 	calls, err := st.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res.Calls = len(calls)
 	toronto, _ := convene.LoadZone("America/Toronto")
@@ -140,6 +144,7 @@ func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *co
 		case date(2019, 11, 13):
 			call.Theme = "The reboot"
 			call.Note = "The Open Government Community Call is back after a summer break. Please share this with others who might be interested."
+			call.JoinVisibility = convene.JoinRegistered // against uninvited disruption
 			res.RebootID = call.ID
 		default:
 			if next == nil && call.StartsAt.After(now) {
@@ -148,7 +153,7 @@ func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *co
 			continue
 		}
 		if err := st.UpdateCall(ctx, call); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	items := []convene.AgendaItem{
@@ -167,8 +172,8 @@ func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *co
 	}
 	for i := range items {
 		if err := st.AddAgendaItem(ctx, c.ID, &items[i]); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return next, nil
 }

@@ -395,3 +395,19 @@ func (s *Store) DeleteQuestion(ctx context.Context, communityID, seriesID, quest
 	}
 	return nil
 }
+
+// ImportRegistration records a registration as it happened at a past moment, for imports of
+// earlier records and the demo; unlike Register it accepts calls already held.
+func (s *Store) ImportRegistration(ctx context.Context, callID, userID int64, at time.Time) error {
+	return s.inTx(ctx, func(tx conn) error {
+		var communityID int64
+		if err := tx.row(ctx, `SELECT community_id FROM calls WHERE id = ?`, callID).Scan(&communityID); err != nil {
+			return notFound(err, "call.not_found")
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at) VALUES (?, ?, 'registered', '{}', ?, ?)
+			ON CONFLICT (call_id, user_id) DO NOTHING`, callID, userID, at.UTC(), at.UTC()); err != nil {
+			return err
+		}
+		return joinCommunity(ctx, tx, communityID, userID, at.UTC())
+	})
+}

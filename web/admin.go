@@ -10,6 +10,18 @@ import (
 	"github.com/opengovcall/convene"
 )
 
+// joinLevelOptions lists who may see join details; a call may also follow its series.
+func joinLevelOptions(l *Localizer, inherit bool) []Option {
+	var out []Option
+	if inherit {
+		out = append(out, Option{Value: "", Label: l.T("join_level.inherit")})
+	}
+	for _, lv := range convene.JoinLevels {
+		out = append(out, Option{Value: lv, Label: l.T("join_level." + lv)})
+	}
+	return out
+}
+
 // languageOptions are the language sets a community may run in.
 func languageOptions(l *Localizer) []Option {
 	return []Option{{Value: "en,fr", Label: l.T("languages.both")}, {Value: "en", Label: l.T("languages.en")}, {Value: "fr", Label: l.T("languages.fr")}}
@@ -106,7 +118,8 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		ed.title, ed.submit, ed.back = l.T("series.edit"), l.T("action.save"), seriesPath(c, sr)
 		ed.initial = url.Values{"title": {sr.Title}, "description": {sr.Description}, "rrule": {sr.RRule},
 			"starts_on": {sr.StartsOn.String()}, "start_time": {sr.StartTime}, "time_zone": {sr.TimeZone},
-			"duration": {strconv.Itoa(sr.DurationMinutes)}}
+			"duration": {strconv.Itoa(sr.DurationMinutes)}, "join_visibility": {sr.JoinVisibility},
+			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}}
 	}
 	ed.fields = []Field{
 		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
@@ -116,12 +129,15 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "start_time", Label: l.T("field.start_time"), Type: "time", Required: true},
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
 		{Name: "duration", Label: l.T("field.duration"), Type: "number", Required: true},
+		{Name: "join_visibility", Label: l.T("field.join_visibility"), Type: "select", Options: joinLevelOptions(l, false), Hint: l.T("hint.join_visibility")},
+		{Name: "reveal_minutes", Label: l.T("field.reveal_minutes"), Type: "number", Hint: l.T("hint.reveal_minutes")},
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		var parse []convene.FieldError
 		ns := &convene.Series{CommunityID: c.ID, Title: vals.Get("title"), Description: vals.Get("description"), RRule: vals.Get("rrule"),
 			StartsOn: dateField(vals, "starts_on", &parse), StartTime: vals.Get("start_time"), TimeZone: vals.Get("time_zone"),
-			DurationMinutes: intField(vals, "duration", &parse)}
+			DurationMinutes: intField(vals, "duration", &parse), JoinVisibility: vals.Get("join_visibility"),
+			RevealMinutes: intField(vals, "reveal_minutes", &parse)}
 		ns.Normalize()
 		if err := mergeErrors(parse, ns.Validate()); err != nil {
 			return "", "", err
@@ -258,7 +274,7 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		ed.title, ed.submit, ed.back = l.T("call.edit"), l.T("action.save"), callPath(c, call)
 		ed.initial = url.Values{"date": {local.Format(time.DateOnly)}, "time": {local.Format("15:04")},
 			"duration": {strconv.Itoa(call.DurationMinutes)}, "status": {call.Status}, "title": {call.Title},
-			"theme": {call.Theme}, "note": {call.Note}}
+			"theme": {call.Theme}, "note": {call.Note}, "capacity": {strconv.Itoa(call.Capacity)}, "join_visibility": {call.JoinVisibility}}
 	}
 	ed.fields = []Field{
 		{Name: "date", Label: l.T("field.date"), Type: "date", Required: true},
@@ -267,6 +283,8 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "title", Label: l.T("field.call_title"), Type: "text", Max: convene.MaxTitle, Hint: l.T("hint.call_title", "Series", sr.Title)},
 		{Name: "theme", Label: l.T("field.theme"), Type: "text", Max: convene.MaxTitle},
 		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription, Hint: l.T("hint.call_note")},
+		{Name: "capacity", Label: l.T("field.capacity"), Type: "number", Hint: l.T("hint.capacity")},
+		{Name: "join_visibility", Label: l.T("field.join_visibility"), Type: "select", Options: joinLevelOptions(l, true)},
 	}
 	if call != nil {
 		ed.fields = append(ed.fields, Field{Name: "status", Label: l.T("field.status"), Type: "select", Options: []Option{
@@ -276,7 +294,8 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		var parse []convene.FieldError
 		day := dateField(vals, "date", &parse)
 		nc := &convene.Call{SeriesID: sr.ID, CommunityID: c.ID, DurationMinutes: intField(vals, "duration", &parse),
-			Title: vals.Get("title"), Theme: vals.Get("theme"), Note: vals.Get("note"), Status: convene.CallScheduled}
+			Title: vals.Get("title"), Theme: vals.Get("theme"), Note: vals.Get("note"), Status: convene.CallScheduled,
+			Capacity: intField(vals, "capacity", &parse), JoinVisibility: vals.Get("join_visibility")}
 		if call != nil {
 			nc.ID, nc.Status = call.ID, vals.Get("status")
 		}

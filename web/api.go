@@ -122,6 +122,13 @@ type apiJoinKit struct {
 	SIP             string      `json:"sip,omitempty"`
 }
 
+type apiJoinAccess struct {
+	Level   string `json:"level"`
+	Visible bool   `json:"visible"`
+	Need    string `json:"need,omitempty"`
+	From    string `json:"from,omitempty"`
+}
+
 type apiCall struct {
 	ID       int64           `json:"id"`
 	Title    string          `json:"title"`
@@ -134,10 +141,22 @@ type apiCall struct {
 	URL      string          `json:"url"`
 	Series   apiSeries       `json:"series"`
 	Agenda   []apiAgendaItem `json:"agenda"`
-	Join     *apiJoinKit     `json:"join"`
+	// Join is null when there is no join kit, or when the caller may not see it (see join_access).
+	Join            *apiJoinKit   `json:"join"`
+	JoinAccess      apiJoinAccess `json:"join_access"`
+	RegisteredCount int           `json:"registered_count"`
+	Capacity        *int          `json:"capacity"`
+	Registration    string        `json:"registration,omitempty"` // the caller's: registered or waitlisted
 }
 
-func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem, kit *convene.JoinKit) apiCall {
+// callContext is what shapes a call's JSON for one caller.
+type callContext struct {
+	standing     convene.Standing
+	registration string
+	registered   int
+}
+
+func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem, kit *convene.JoinKit, cc callContext) apiCall {
 	out := apiCall{ID: call.ID, Title: call.DisplayTitle(), Theme: call.Theme, Status: call.StatusAt(s.clock.Now()),
 		StartsAt: call.StartsAt.UTC().Format(time.RFC3339), EndsAt: call.EndsAt().UTC().Format(time.RFC3339),
 		TimeZone: call.Series.TimeZone, Moved: call.Moved(), URL: s.absURL(callPath(c, call)),
@@ -148,7 +167,17 @@ func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*c
 		out.Agenda = append(out.Agenda, apiAgendaItem{Position: a.Position, Kind: a.Kind, Title: a.Title, Description: a.Description,
 			Presenter: a.PresenterName, Organization: a.PresenterOrg, Minutes: a.Minutes})
 	}
-	if kit != nil {
+	out.RegisteredCount, out.Registration = cc.registered, cc.registration
+	if call.Capacity > 0 {
+		capacity := call.Capacity
+		out.Capacity = &capacity
+	}
+	access := call.JoinAccessFor(cc.standing, s.clock.Now())
+	out.JoinAccess = apiJoinAccess{Level: call.JoinLevel(), Visible: access.Visible, Need: access.Need}
+	if !access.From.IsZero() {
+		out.JoinAccess.From = access.From.UTC().Format(time.RFC3339)
+	}
+	if kit != nil && access.Visible {
 		j := &apiJoinKit{Provider: kit.Provider, URL: kit.JoinURL, MeetingID: kit.MeetingID, Passcode: kit.Passcode,
 			LocalNumbersURL: kit.LocalNumbersURL, SIP: kit.SIP, DialIns: []apiDialIn{}, OneTap: []string{}}
 		for _, d := range kit.DialIns {
@@ -221,11 +250,15 @@ func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	contexts, err := s.callContexts(r, c, calls)
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Calls []apiCall `json:"calls"`
 	}{Calls: make([]apiCall, 0, len(calls))}
 	for _, call := range calls {
-		out.Calls = append(out.Calls, s.toAPICall(c, call, agendas[call.ID], kits[call.ID]))
+		out.Calls = append(out.Calls, s.toAPICall(c, call, agendas[call.ID], kits[call.ID], contexts[call.ID]))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -252,5 +285,96 @@ func (s *Server) apiCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.toAPICall(c, call, agenda, kit))
+	contexts, err := s.callContexts(r, c, []*convene.Call{call})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.toAPICall(c, call, agenda, kit, contexts[call.ID]))
+}
+
+// callContexts works out, for calls of one community, the caller's standing and registration and
+// each call's number of registered people, in a few queries.
+func (s *Server) callContexts(r *http.Request, c *convene.Community, calls []*convene.Call) (map[int64]callContext, error) {
+	ctx := r.Context()
+	ids := make([]int64, len(calls))
+	for i, call := range calls {
+		ids[i] = call.ID
+	}
+	counts, err := s.store.RegisteredCounts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var base convene.Standing
+	statuses := map[int64]string{}
+	if u := viewerOf(r).User; u != nil {
+		role, err := s.store.RoleOf(ctx, c.ID, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		base = convene.Standing{SignedIn: true, Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin}
+		if statuses, err = s.store.RegistrationStatuses(ctx, u.ID, ids); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[int64]callContext, len(calls))
+	for _, call := range calls {
+		st := base
+		st.Registered = statuses[call.ID] == convene.RegRegistered
+		out[call.ID] = callContext{standing: st, registration: statuses[call.ID], registered: counts[call.ID]}
+	}
+	return out, nil
+}
+
+// apiRegistration registers the caller for a call (POST) or cancels their registration (DELETE).
+func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u := viewerOf(r).User
+	if u == nil {
+		return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return convene.NotFound("call.not_found")
+	}
+	call, err := s.store.CallByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if r.Method == http.MethodDelete {
+		if err := s.store.CancelRegistration(ctx, call.ID, u.ID); err != nil {
+			return err
+		}
+		s.wakeMail()
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	var body struct {
+		Answers map[string]string `json:"answers"`
+		Series  bool              `json:"series"`
+	}
+	if r.ContentLength != 0 {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&body); err != nil {
+			return convene.Invalid("api.body.invalid", nil)
+		}
+	}
+	qs, err := s.store.Questions(ctx, call.SeriesID)
+	if err != nil {
+		return err
+	}
+	answers, err := convene.CleanAnswers(qs, body.Answers)
+	if err != nil {
+		return err
+	}
+	if body.Series {
+		if err := s.store.Subscribe(ctx, call.SeriesID, u.ID, answers); err != nil {
+			return err
+		}
+	} else if _, err := s.store.Register(ctx, call.ID, u.ID, answers); err != nil {
+		return err
+	}
+	statuses, err := s.store.RegistrationStatuses(ctx, u.ID, []int64{call.ID})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"call_id": call.ID, "status": statuses[call.ID], "series": body.Series})
 }

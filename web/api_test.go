@@ -26,7 +26,10 @@ type apiCall struct {
 		Title     string `json:"title"`
 		Presenter string `json:"presenter"`
 	} `json:"agenda"`
-	Join *struct {
+	RegisteredCount int  `json:"registered_count"`
+	Capacity        *int `json:"capacity"`
+	raw             string
+	Join            *struct {
 		MeetingID string   `json:"meeting_id"`
 		Passcode  string   `json:"passcode"`
 		OneTap    []string `json:"one_tap"`
@@ -68,7 +71,15 @@ func TestAPI(t *testing.T) {
 		var calls struct {
 			Calls []apiCall `json:"calls"`
 		}
-		decode(t, c.get("/api/v1/communities/open-gov-canada/calls?from=2019-11-01T00:00:00Z&to=2019-12-31T00:00:00Z"), &calls)
+		callsRes := c.get("/api/v1/communities/open-gov-canada/calls?from=2019-11-01T00:00:00Z&to=2019-12-31T00:00:00Z")
+		decode(t, callsRes, &calls)
+		var raws struct {
+			Calls []json.RawMessage `json:"calls"`
+		}
+		decode(t, callsRes, &raws)
+		for i := range calls.Calls {
+			calls.Calls[i].raw = string(raws.Calls[i])
+		}
 		if len(calls.Calls) != 2 {
 			t.Fatalf("calls in Nov–Dec 2019: %d", len(calls.Calls))
 		}
@@ -80,8 +91,16 @@ func TestAPI(t *testing.T) {
 		if len(reboot.Agenda) != 3 || reboot.Agenda[0].Kind != "update" || reboot.Agenda[0].Presenter != "Christine Hagyard" || reboot.Agenda[1].Title != "Launching Re:OpenGov" {
 			t.Fatalf("agenda: %+v", reboot.Agenda)
 		}
-		if reboot.Join == nil || reboot.Join.MeetingID != "912323161" || reboot.Join.OneTap[0] != "+16475580588,,912323161#" || len(reboot.Join.DialIns) != 3 {
-			t.Fatalf("join: %+v", reboot.Join)
+		// The reboot call's kit is for registered participants; December's is everyone's.
+		if reboot.Join != nil || !strings.Contains(calls.Calls[0].raw, `"join_access":{"level":"registered","visible":false,"need":"register"}`) {
+			t.Fatalf("reboot join for a visitor: %+v", reboot.Join)
+		}
+		dec := calls.Calls[1]
+		if dec.Join == nil || dec.Join.MeetingID != "912323161" || dec.Join.OneTap[0] != "+16475580588,,912323161#" || len(dec.Join.DialIns) != 3 {
+			t.Fatalf("join: %+v", dec.Join)
+		}
+		if reboot.RegisteredCount != 27 || reboot.Capacity != nil {
+			t.Fatalf("registered %d, capacity %v", reboot.RegisteredCount, reboot.Capacity)
 		}
 
 		var one apiCall

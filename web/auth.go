@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/store"
 )
 
 // Sign-in limits: failures per address and per client within the window.
@@ -18,46 +19,57 @@ const (
 
 type signInPage struct {
 	base
-	Form Form
-	Back string
+	Form     Form
+	LinkForm Form
+	Back     string
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	l := viewerOf(r).L
 	next := localPath(r.URL.Query().Get("next"))
-	vals := url.Values{}
-	errs := formErrors{}
-	status := http.StatusOK
-	if r.Method == http.MethodPost {
-		var err error
-		if vals, err = parseForm(w, r); err != nil {
+	if r.Method != http.MethodPost {
+		return s.showSignIn(w, r, http.StatusOK, url.Values{}, url.Values{}, nil, nil)
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	if n := vals.Get("next"); n != "" {
+		next = localPath(n)
+	}
+	u, err := s.authenticate(r, vals.Get("email"), vals.Get("password"))
+	if err == nil {
+		// A new session token on sign-in stops session fixation.
+		if err := s.sessions.RenewToken(r.Context()); err != nil {
 			return err
 		}
-		if n := vals.Get("next"); n != "" {
-			next = localPath(n)
-		}
-		u, err := s.authenticate(r, vals.Get("email"), vals.Get("password"))
-		if err == nil {
-			// A new session token on sign-in stops session fixation.
-			if err := s.sessions.RenewToken(r.Context()); err != nil {
-				return err
-			}
-			s.sessions.Put(r.Context(), "user_id", u.ID)
-			return s.redirect(w, r, next, "flash.signed_in")
-		}
-		if convene.ErrorCode(err) == convene.EINTERNAL {
-			return err
-		}
-		errs[""] = l.Err(err)
-		status = statusOf(err)
-		vals.Del("password")
+		s.sessions.Put(r.Context(), "user_id", u.ID)
+		return s.redirect(w, r, next, "flash.signed_in")
+	}
+	if convene.ErrorCode(err) == convene.EINTERNAL {
+		return err
+	}
+	vals.Del("password")
+	return s.showSignIn(w, r, statusOf(err), vals, url.Values{"email": {vals.Get("email")}}, formErrors{"": l.Err(err)}, nil)
+}
+
+// showSignIn renders the two ways in: a password, or a link by email.
+func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, status int, pwVals, linkVals url.Values, pwErrs, linkErrs formErrors) error {
+	l := viewerOf(r).L
+	next := localPath(r.URL.Query().Get("next"))
+	if n := r.PostFormValue("next"); n != "" {
+		next = localPath(n)
 	}
 	p := signInPage{base: s.newBase(r, l.T("signin.title"))}
 	p.Form = Form{Action: "/signin?next=" + url.QueryEscape(next), Submit: l.T("signin.submit"), Fields: []Field{
 		{Name: "email", Label: l.T("field.email"), Type: "email", Required: true, Max: 254},
 		{Name: "password", Label: l.T("field.password"), Type: "password", Required: true, Max: 72},
 	}}
-	p.Form.build(vals, errs, l)
+	p.Form.build(pwVals, pwErrs, l)
+	p.LinkForm = Form{Prefix: "link-", Action: "/signin/link?next=" + url.QueryEscape(next), Submit: l.T("signin.link_submit"), Fields: []Field{
+		{Name: "email", Label: l.T("field.email"), Type: "email", Required: true, Max: 254, Hint: l.T("hint.signin_link")},
+	}}
+	p.LinkForm.build(linkVals, linkErrs, l)
 	return s.render(w, status, "signin", p)
 }
 
@@ -65,7 +77,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) authenticate(r *http.Request, email, password string) (*convene.User, error) {
 	ctx := r.Context()
 	ip := clientIP(r)
-	byEmail, byIP, err := s.store.FailedSignIns(ctx, email, ip, s.clock.Now().Add(-signInWindow))
+	byEmail, byIP, err := s.store.FailedSignIns(ctx, store.AttemptPassword, email, ip, s.clock.Now().Add(-signInWindow))
 	if err != nil {
 		return nil, err
 	}
@@ -77,12 +89,12 @@ func (s *Server) authenticate(r *http.Request, email, password string) (*convene
 		return nil, err
 	}
 	if u == nil || !u.CheckPassword(password) {
-		if err := s.store.RecordSignIn(ctx, email, ip, false); err != nil {
+		if err := s.store.RecordSignIn(ctx, store.AttemptPassword, email, ip, false); err != nil {
 			return nil, err
 		}
 		return nil, convene.Errorf(convene.EUNAUTHORIZED, "signin.failed", nil)
 	}
-	return u, s.store.RecordSignIn(ctx, email, ip, true)
+	return u, s.store.RecordSignIn(ctx, store.AttemptPassword, email, ip, true)
 }
 
 // clientIP is the address the request came from. Behind a proxy, deployments set the real address

@@ -11,6 +11,7 @@ import (
 
 // Field is one form control with its label, current value and error, ready for the "field" template.
 type Field struct {
+	ID       string // the control's id: "f-" + the form's prefix + Name
 	Name     string
 	Label    string
 	Type     string // text, textarea, date, time, datetime-local, number, select, checkbox, url, email, password
@@ -35,6 +36,7 @@ type Form struct {
 	Submit string
 	Fields []Field
 	Errors []Field // the fields with errors, for the summary at the top
+	Prefix string  // keeps ids apart when a page holds two forms with the same field names
 	Notice string  // a general error above the fields
 	Info   string  // a note that is not an error, e.g. "filled in from the invitation"
 }
@@ -65,6 +67,7 @@ func errorsOf(l *Localizer, err error) (formErrors, bool) {
 func (f *Form) build(vals url.Values, errs formErrors, l *Localizer) {
 	for i := range f.Fields {
 		fd := &f.Fields[i]
+		fd.ID = "f-" + f.Prefix + fd.Name
 		if fd.Type == "checkbox" {
 			fd.Checked = vals.Get(fd.Name) != ""
 		} else {

@@ -94,6 +94,7 @@ func (s *Server) joinKitForm(w http.ResponseWriter, r *http.Request) error {
 	paste := &Form{Action: b.Path, Submit: l.T("joinkit.paste.submit"), Fields: []Field{
 		{Name: "invitation", Label: l.T("field.invitation"), Type: "textarea", Hint: l.T("hint.invitation"), Max: 20000},
 	}}
+	paste.build(url.Values{}, nil, l)
 	ed.paste = paste
 	ed.save = func(vals url.Values) (string, string, error) {
 		k, parse := kitFromValues(vals)

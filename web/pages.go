@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,15 @@ type callView struct {
 	Agenda []*convene.AgendaItem
 	Kit    *convene.JoinKit
 	OwnKit bool
+
+	// For the viewer of a call page.
+	Access          convene.JoinAccess
+	RegStatus       string // the viewer's registration: "", registered or waitlisted
+	RegisteredCount int
+	Open            bool // still takes registrations
+	Subscribed      bool // the viewer is subscribed to the series
+	RegForm         *Form
+	RegError        string // why the last registration attempt failed, when the form is not shown
 }
 
 func (s *Server) viewCall(c *convene.Community, call *convene.Call, zone string) *callView {
@@ -188,10 +198,11 @@ type seasonView struct {
 
 type seriesPage struct {
 	base
-	Series  *convene.Series
-	Seasons []*seasonView
-	Others  []*callView // calls outside any season
-	Kit     *convene.JoinKit
+	Subscribed bool
+	Series     *convene.Series
+	Seasons    []*seasonView
+	Others     []*callView // calls outside any season
+	Kit        *convene.JoinKit
 }
 
 func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
@@ -236,6 +247,11 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if b.User != nil {
+		if p.Subscribed, err = s.store.Subscribed(ctx, sr.ID, b.User.ID); err != nil {
+			return err
+		}
+	}
 	return s.render(w, http.StatusOK, "series", p)
 }
 
@@ -244,8 +260,30 @@ type callPage struct {
 	Call *callView
 }
 
-func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
+// standing works out what the viewer is to a call: signed in, member, registered, organizer.
+func (s *Server) standing(r *http.Request, c *convene.Community, call *convene.Call) (convene.Standing, string, error) {
 	ctx := r.Context()
+	u := viewerOf(r).User
+	var st convene.Standing
+	if u == nil {
+		return st, "", nil
+	}
+	st.SignedIn = true
+	role, err := s.store.RoleOf(ctx, c.ID, u.ID)
+	if err != nil {
+		return st, "", err
+	}
+	st.Member = role != "" || u.IsAdmin
+	st.Organizer = convene.CanOrganize(role) || u.IsAdmin
+	statuses, err := s.store.RegistrationStatuses(ctx, u.ID, []int64{call.ID})
+	if err != nil {
+		return st, "", err
+	}
+	st.Registered = statuses[call.ID] == convene.RegRegistered
+	return st, statuses[call.ID], nil
+}
+
+func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.communityOf(r)
 	if err != nil {
 		return err
@@ -254,6 +292,12 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.showCall(w, r, c, call, http.StatusOK, nil, nil)
+}
+
+// showCall renders a call page; vals and formErr re-render its registration form after a mistake.
+func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Community, call *convene.Call, status int, vals url.Values, formErr error) error {
+	ctx := r.Context()
 	b, err := s.communityBase(r, c, call.DisplayTitle())
 	if err != nil {
 		return err
@@ -267,6 +311,75 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return err
 	}
+	st, regStatus, err := s.standing(r, c, call)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	cv.Access = call.JoinAccessFor(st, now)
+	cv.RegStatus = regStatus
+	counts, err := s.store.RegisteredCounts(ctx, []int64{call.ID})
+	if err != nil {
+		return err
+	}
+	cv.RegisteredCount = counts[call.ID]
+	cv.Open = call.StatusAt(now) == convene.CallScheduled
+	if u := viewerOf(r).User; u != nil {
+		if cv.Subscribed, err = s.store.Subscribed(ctx, call.SeriesID, u.ID); err != nil {
+			return err
+		}
+	}
+	if cv.Open && regStatus == "" {
+		qs, err := s.store.Questions(ctx, call.SeriesID)
+		if err != nil {
+			return err
+		}
+		cv.RegForm = s.registrationForm(b.L, viewerOf(r).User == nil, qs, c, call)
+		errs := formErrors{}
+		if formErr != nil {
+			if fe, ok := errorsOf(b.L, formErr); ok {
+				errs = fe
+			} else {
+				errs[""] = b.L.Err(formErr)
+			}
+		}
+		if vals == nil {
+			vals = url.Values{"scope": {"call"}}
+		}
+		vals.Del("email") // re-shown from the form's own value below
+		if formErr != nil {
+			vals.Set("email", r.PostFormValue("email"))
+		}
+		cv.RegForm.build(vals, errs, b.L)
+	}
+	if formErr != nil && cv.RegForm == nil {
+		cv.RegError = b.L.Err(formErr)
+	}
 	b.Title = call.DisplayTitle() + " · " + b.L.ShortDate(cv.Local)
-	return s.render(w, http.StatusOK, "call", callPage{base: b, Call: cv})
+	return s.render(w, status, "call", callPage{base: b, Call: cv})
+}
+
+// registrationForm is the form on a call page: name and address for people without an account,
+// the series' questions, and whether to register for this call or the whole series.
+func (s *Server) registrationForm(l *Localizer, anonymous bool, qs []*convene.Question, c *convene.Community, call *convene.Call) *Form {
+	f := &Form{Prefix: "reg-", Action: callPath(c, call) + "/register", Submit: l.T("register.submit")}
+	if anonymous {
+		f.Fields = append(f.Fields,
+			Field{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
+			Field{Name: "email", Label: l.T("field.email"), Type: "email", Required: true, Max: 254, Hint: l.T("hint.register_email")})
+	}
+	for _, q := range qs {
+		fd := Field{Name: q.AnswerField(), Label: q.Label, Type: "text", Required: q.Required, Max: convene.MaxAnswer}
+		if q.Kind == convene.QuestionChoice {
+			fd.Type = "select"
+			fd.Options = []Option{{Value: "", Label: l.T("register.choose")}}
+			for _, ch := range q.Choices {
+				fd.Options = append(fd.Options, Option{Value: ch, Label: ch})
+			}
+		}
+		f.Fields = append(f.Fields, fd)
+	}
+	f.Fields = append(f.Fields, Field{Name: "scope", Label: l.T("field.scope"), Type: "select", Options: []Option{
+		{Value: "call", Label: l.T("register.scope.call")}, {Value: "series", Label: l.T("register.scope.series", "Series", call.Series.Title)}}})
+	return f
 }

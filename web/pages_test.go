@@ -29,10 +29,14 @@ func TestPublicPages(t *testing.T) {
 
 		call := c.get(fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID))
 		wantStatus(t, call, http.StatusOK)
-		mustContain(t, call.body, "The reboot", "Christine Hagyard", "Richard Pierto", "912 323 161", "005064",
-			`href="tel:+16475580588,,912323161%23"`, "+1 720 707 2699", "US (Denver)", "https://zoom.us/u/aegrsblAn2",
-			`datetime="2019-11-13T17:00:00Z"`)
-		mustNotContain(t, call.body, "Edit call") // visitors get no organizer controls
+		// The reboot call's join details are for registered participants: a visitor learns how to get them.
+		mustContain(t, call.body, "The reboot", "Christine Hagyard", "Richard Pierto", `datetime="2019-11-13T17:00:00Z"`,
+			"Register to receive the link", "27 people registered.")
+		mustNotContain(t, call.body, "Edit call", "912 323 161", "912323161", "005064", "aegrsblAn2")
+		org := a.client()
+		org.signIn()
+		mustContain(t, org.get(fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)).body, "912 323 161", "005064",
+			`href="tel:+16475580588,,912323161%23"`, "+1 720 707 2699", "US (Denver)", "https://zoom.us/u/aegrsblAn2")
 
 		series := c.get(fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID))
 		wantStatus(t, series, http.StatusOK)

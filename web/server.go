@@ -21,6 +21,9 @@ type Config struct {
 	BaseURL string // absolute URL the instance is reached at, e.g. https://calls.example.org
 	Logger  *slog.Logger
 	Clock   convene.Clock
+	// WakeMail, when set, is called after a request wrote mail to the outbox, so the mail worker
+	// sends it now rather than at its next poll.
+	WakeMail func()
 	// PageCacheTTL is how long anonymous visitors may be served a public page rendered earlier;
 	// 0 turns the cache off.
 	PageCacheTTL time.Duration
@@ -36,6 +39,8 @@ type Server struct {
 	views    *views
 	sessions *scs.SessionManager
 	cache    *pageCache
+	mails    mails
+	wake     func()
 	handler  http.Handler
 }
 
@@ -68,7 +73,9 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = base.Scheme == "https"
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
-		cache: newPageCache(cfg.PageCacheTTL, 5000)}
+		cache: newPageCache(cfg.PageCacheTTL, 5000), wake: cfg.WakeMail}
+	s.mails = mails{catalog: catalog, baseURL: base.String()}
+	st.SetMailer(s.mails)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -90,6 +97,12 @@ func (s *Server) routes() http.Handler {
 	handle("GET /{$}", s.cached(s.home))
 	handle("GET /signin", s.signIn)
 	handle("POST /signin", s.signIn)
+	handle("POST /signin/link", s.signInLink)
+	handle("GET /signup", s.signUp)
+	handle("POST /signup", s.signUp)
+	handle("GET /auth/{token}", s.authLink)
+	handle("POST /auth/{token}", s.authLink)
+	handle("GET /calls/{id}", s.callRedirect)
 	handle("POST /signout", s.signOut)
 	handle("GET /lang/{lang}", s.setLanguage)
 	handle("POST /prefs/zone", s.setZone)
@@ -127,6 +140,14 @@ func (s *Server) routes() http.Handler {
 	handle("GET /c/{slug}/calls/{id}/agenda/{item}/edit", s.agendaForm)
 	handle("POST /c/{slug}/calls/{id}/agenda/{item}/edit", s.agendaForm)
 	handle("POST /c/{slug}/calls/{id}/agenda/{item}/{action}", s.agendaAction)
+	handle("POST /c/{slug}/calls/{id}/register", s.register)
+	handle("POST /c/{slug}/calls/{id}/cancel-registration", s.cancelRegistration)
+	handle("GET /c/{slug}/calls/{id}/registrations", s.registrations)
+	handle("GET /c/{slug}/calls/{id}/registrations.csv", s.registrations)
+	handle("POST /c/{slug}/series/{id}/subscribe", s.subscription)
+	handle("POST /c/{slug}/series/{id}/unsubscribe", s.subscription)
+	handle("GET /c/{slug}/series/{id}/questions", s.questions)
+	handle("POST /c/{slug}/series/{id}/questions", s.questions)
 
 	api := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 		mux.Handle(pattern, s.apiHandler(h))
@@ -135,6 +156,9 @@ func (s *Server) routes() http.Handler {
 	api("GET /api/v1/communities/{slug}", s.apiCommunity)
 	api("GET /api/v1/communities/{slug}/calls", s.cached(s.apiCalls))
 	api("GET /api/v1/calls/{id}", s.cached(s.apiCall))
+	api("POST /api/v1/calls/{id}/registrations", s.apiRegistration)
+	api("DELETE /api/v1/calls/{id}/registrations", s.apiRegistration)
+	s.peopleRoutes(handle, api)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
 
@@ -201,6 +225,13 @@ func statusOf(err error) int {
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
+}
+
+// wakeMail tells the mail worker there is mail to send.
+func (s *Server) wakeMail() {
+	if s.wake != nil {
+		s.wake()
+	}
 }
 
 // absURL turns a path into an absolute URL on this instance.

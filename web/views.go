@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,6 +68,17 @@ func loadViews() (*views, error) {
 				L    *Localizer
 				Call *callView
 			}{l, c}
+		},
+		"deref": func(f *Form) Form { return *f },
+		"answer": func(r *convene.Registration, q *convene.Question) string {
+			return r.Answers[strconv.FormatInt(q.ID, 10)]
+		},
+		"formCtx": func(l *Localizer, f Form, back string) any {
+			return struct {
+				L    *Localizer
+				Form Form
+				Back string
+			}{l, f, back}
 		},
 		"pasteCtx": func(l *Localizer, f *Form) any {
 			return struct {
@@ -129,9 +141,10 @@ func (v *views) static() http.Handler {
 
 // viewer is who is asking: their account, language and time zone.
 type viewer struct {
-	User *convene.User
-	L    *Localizer
-	Zone string // IANA zone the viewer reads times in; "" until chosen
+	User  *convene.User
+	L     *Localizer
+	Zone  string // IANA zone the viewer reads times in; "" until chosen
+	Token bool   // signed in with an API token rather than a session
 }
 
 type viewerKey struct{}
@@ -147,7 +160,22 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 				v.Zone = zone
 			}
 		}
-		if id := s.sessions.GetInt64(r.Context(), "user_id"); id != 0 {
+		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			// API clients authenticate with a personal token; a wrong one is refused outright rather
+			// than treated as anonymous, so a client notices.
+			u, err := s.store.UserByAPIToken(r.Context(), strings.TrimSpace(token))
+			if err != nil {
+				r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+				s.apiHandler(func(http.ResponseWriter, *http.Request) error {
+					if convene.ErrorCode(err) == convene.ENOTFOUND {
+						return convene.Errorf(convene.EUNAUTHORIZED, "token.invalid", nil)
+					}
+					return err
+				}).ServeHTTP(w, r)
+				return
+			}
+			v.User, v.Token = u, true
+		} else if id := s.sessions.GetInt64(r.Context(), "user_id"); id != 0 {
 			u, err := s.store.UserByID(r.Context(), id)
 			if err == nil {
 				v.User = u

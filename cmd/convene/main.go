@@ -23,6 +23,7 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/demo"
+	"github.com/opengovcall/convene/mail"
 	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/web"
 )
@@ -158,6 +159,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := dbFlag(fs)
 	baseURL := fs.String("base-url", env("CONVENE_BASE_URL", ""), "absolute URL people reach this instance at; default http://ADDR (env CONVENE_BASE_URL)")
 	withDemo := fs.Bool("demo", env("CONVENE_DEMO", "") == "true", "load the demo community if the database is empty (env CONVENE_DEMO=true)")
+	smtpURL := fs.String("smtp", env("CONVENE_SMTP", ""), "SMTP server for mail, e.g. smtp://user:pass@mail.example.org:587 or smtp://127.0.0.1:1025; empty prints mail to the log (env CONVENE_SMTP)")
+	mailFrom := fs.String("mail-from", env("CONVENE_MAIL_FROM", "Convene <convene@localhost>"), "sender of Convene's mail (env CONVENE_MAIL_FROM)")
 	pageCache := fs.String("page-cache", env("CONVENE_PAGE_CACHE", "2s"), "how long anonymous visitors may get a public page rendered earlier; 0 turns it off (env CONVENE_PAGE_CACHE)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -181,6 +184,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	clock := convene.SystemClock{}
+	var sender mail.Sender = mail.NewLog(logger)
+	if *smtpURL != "" {
+		smtp, err := mail.NewSMTP(*smtpURL, *mailFrom)
+		if err != nil {
+			return fmt.Errorf("--smtp: %w", err)
+		}
+		sender = smtp
+	}
 	st, err := openStore(ctx, *db, clock)
 	if err != nil {
 		return err
@@ -191,7 +202,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL})
+	worker := mail.NewWorker(st, sender, logger, clock)
+	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, WakeMail: worker.Wake})
 	if err != nil {
 		return err
 	}
@@ -202,6 +214,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	go sweep(ctx, st, logger)
+	workerDone := make(chan struct{})
+	go func() { worker.Run(ctx); close(workerDone) }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	logger.Info("convene is serving", "url", *baseURL, "listen", ln.Addr().String(), "database", st.Engine(), "version", buildVersion())
@@ -213,7 +227,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return hs.Shutdown(shutdownCtx)
+	err = hs.Shutdown(shutdownCtx)
+	<-workerDone // mail in flight is marked before the database closes
+	return err
 }
 
 // sweep removes expired sessions and old sign-in attempts every hour.
