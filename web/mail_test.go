@@ -75,7 +75,7 @@ func TestSignInWithEmailedLink(t *testing.T) {
 		if r.location != "/c/open-gov-canada" {
 			t.Fatalf("after sign-in redirected to %q", r.location)
 		}
-		mustContain(t, c.get("/c/open-gov-canada").body, "Signed in as Demo Organizer")
+		mustContain(t, c.get("/c/open-gov-canada").body, "My profile", "(Demo Organizer)")
 
 		// The link works once; a forged one never.
 		other := a.client()

@@ -138,6 +138,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 type communityPage struct {
 	base
+	Member   bool // the viewer belongs to the community
 	Next     *callView
 	Upcoming []*callView
 	Past     []*callView
@@ -156,6 +157,13 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.clock.Now()
 	p := communityPage{base: b}
+	if b.User != nil {
+		role, err := s.store.RoleOf(ctx, c.ID, b.User.ID)
+		if err != nil {
+			return err
+		}
+		p.Member = role != ""
+	}
 	if p.Series, err = s.store.SeriesOf(ctx, c.ID); err != nil {
 		return err
 	}
