@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -77,6 +78,29 @@ func (s *Store) LoadInterests(ctx context.Context, users []*convene.User) error 
 // Directory lists a community's members that the viewer may see, by name, a page at a time
 // (keyset paging: pass the last name and id of the previous page).
 func (s *Store) Directory(ctx context.Context, f convene.DirectoryFilter) ([]*convene.User, error) {
+	q, args := directoryQuery(f)
+	rows, err := s.read().query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.LoadInterests(ctx, out)
+}
+
+// directoryQuery is the SQL of a directory page: it walks people in (name, id) order through the
+// users_name index, or narrows by the jurisdiction and sector index or the interest index first.
+func directoryQuery(f convene.DirectoryFilter) (string, []any) {
 	where := []string{"m.community_id = ?", "u.confirmed"}
 	args := []any{f.CommunityID}
 	if f.Public {
@@ -101,24 +125,36 @@ func (s *Store) Directory(ctx context.Context, f convene.DirectoryFilter) ([]*co
 		limit = 50
 	}
 	args = append(args, limit)
-	rows, err := s.read().query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY u.name, u.id LIMIT ?`, args...)
+	return `SELECT ` + prefixed("u.", userColumns) + ` FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY u.name, u.id LIMIT ?`, args
+}
+
+// ExplainDirectory returns the engine's query plan for a directory page, for the benchmarks' record.
+func (s *Store) ExplainDirectory(ctx context.Context, f convene.DirectoryFilter) (string, error) {
+	q, args := directoryQuery(f)
+	explain := "EXPLAIN QUERY PLAN "
+	if s.dialect == postgresDialect {
+		explain = "EXPLAIN "
+	}
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(explain+q), args...)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	defer rows.Close()
-	var out []*convene.User
+	cols, _ := rows.Columns()
+	var out []string
 	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
 		}
-		out = append(out, u)
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		out = append(out, fmt.Sprint(vals[len(vals)-1]))
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, s.LoadInterests(ctx, out)
+	return strings.Join(out, "\n"), rows.Err()
 }
 
 // PeopleLikeYou finds members of the community who share an interest with u but work in another

@@ -13,6 +13,7 @@ import (
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/internal/benchdata"
 	"github.com/opengovcall/convene/internal/testdb"
+	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/web"
 )
 
@@ -77,4 +78,124 @@ func BenchmarkCallsAPI(b *testing.B) {
 func BenchmarkCallsAPIFiveYears(b *testing.B) {
 	h, _ := benchServer(b, 0)
 	benchGet(b, h, "/api/v1/communities/"+benchdata.Slug+"/calls?from=2022-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&limit=1000")
+}
+
+// peopleServer is the web server over a store on engine with the benchmark community and 100,000
+// members, and the number of members loaded.
+func peopleServer(b *testing.B, engine string) (*web.Server, *store.Store, int64) {
+	b.Helper()
+	clock := convene.FixedClock(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC))
+	st := testdb.Open(b, engine, clock)
+	callID, err := benchdata.Load(context.Background(), st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, _ := st.CommunityBySlug(context.Background(), benchdata.Slug)
+	if err := benchdata.LoadPeople(context.Background(), st, c.ID, benchPeople); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := web.New(st, web.Config{BaseURL: "http://bench.example", Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, st, callID
+}
+
+// benchPeople is how many members the people benchmarks load.
+const benchPeople = 100_000
+
+// BenchmarkDirectory serves directory pages to a visitor at 100,000 members: unfiltered, filtered by
+// jurisdiction and sector, and by interest, on each engine.
+func BenchmarkDirectory(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(engine, func(b *testing.B) {
+			srv, _, _ := peopleServer(b, engine)
+			for _, q := range []struct{ name, query string }{
+				{"all", ""},
+				{"ON-government", "?jurisdiction=ON&sector=government"},
+				{"interest", "?interest=tag+7"},
+				{"page-20", "?after_name=Person+2&after_id=20000"},
+			} {
+				b.Run(q.name, func(b *testing.B) {
+					b.ReportAllocs()
+					for i := 0; i < b.N; i++ {
+						rec := httptest.NewRecorder()
+						srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/c/"+benchdata.Slug+"/people"+q.query, nil))
+						if rec.Code != http.StatusOK {
+							b.Fatalf("%d: %s", rec.Code, rec.Body.String())
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkRegister registers a different member for a call through the API on each iteration, at
+// 100,000 members.
+func BenchmarkRegister(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(engine, func(b *testing.B) {
+			srv, st, callID := peopleServer(b, engine)
+			ctx := context.Background()
+			call, _ := st.CallByID(ctx, callID)
+			call.StartsAt = time.Date(2024, 9, 4, 16, 0, 0, 0, time.UTC) // after the benchmark's now
+			call.Capacity = 50_000
+			if err := st.UpdateCall(ctx, call); err != nil {
+				b.Fatal(err)
+			}
+			tokens := make([]string, 0, 1000)
+			for i := 1; i <= cap(tokens); i++ {
+				u, err := st.UserByEmail(ctx, fmt.Sprintf("person%d@example.org", i))
+				if err != nil {
+					b.Fatal(err)
+				}
+				tok, err := st.CreateAPIToken(ctx, u.ID, "bench")
+				if err != nil {
+					b.Fatal(err)
+				}
+				tokens = append(tokens, tok)
+			}
+			path := fmt.Sprintf("/api/v1/calls/%d/registrations", callID)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				method := http.MethodPost
+				if (i/len(tokens))%2 == 1 {
+					method = http.MethodDelete // second pass through the tokens cancels, the third registers again
+				}
+				req := httptest.NewRequest(method, path, nil)
+				req.Header.Set("Authorization", "Bearer "+tokens[i%len(tokens)])
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK && rec.Code != http.StatusNoContent {
+					b.Fatalf("%d: %s", rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDirectoryPlans prints the engines' plans for directory queries at 100,000 members
+// (run with -v); it measures nothing else.
+func BenchmarkDirectoryPlans(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(engine, func(b *testing.B) {
+			_, st, _ := peopleServer(b, engine)
+			c, _ := st.CommunityBySlug(context.Background(), benchdata.Slug)
+			for _, f := range []convene.DirectoryFilter{
+				{CommunityID: c.ID, Public: true},
+				{CommunityID: c.ID, Public: true, Jurisdiction: "ON", Sector: "government"},
+				{CommunityID: c.ID, Public: true, Interest: "tag 7"},
+			} {
+				plan, err := st.ExplainDirectory(context.Background(), f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("%s, jurisdiction %q, sector %q, interest %q:\n%s", engine, f.Jurisdiction, f.Sector, f.Interest, plan)
+			}
+			for i := 0; i < b.N; i++ {
+			}
+		})
+	}
 }
