@@ -61,7 +61,7 @@ func (s *Series) Validate() error {
 	if s.DurationMinutes < 5 || s.DurationMinutes > MaxDuration {
 		f.add("duration", "duration.range", map[string]any{"Min": 5, "Max": MaxDuration})
 	}
-	if !oneOf(s.JoinVisibility, JoinLevels) {
+	if s.JoinVisibility != "" && !oneOf(s.JoinVisibility, JoinLevels) {
 		f.add("join_visibility", "join_visibility.invalid", nil)
 	}
 	if s.RevealMinutes < 0 || s.RevealMinutes > 7*24*60 {
