@@ -42,6 +42,21 @@ func TestDemoCarriesOnToAYearFromNow(t *testing.T) {
 		if err != nil || kit.MeetingID != "912323161" || kit.Passcode != "005064" || len(kit.DialIns) != 3 || kit.LocalNumbersURL != "https://zoom.us/u/aegrsblAn2" {
 			t.Fatalf("seed join kit: %+v %v", kit, err)
 		}
+		if reboot.JoinLevel() != convene.JoinRegistered {
+			t.Fatalf("the reboot call's join kit is for %s, want registered participants only", reboot.JoinLevel())
+		}
+		counts, _ := s.RegisteredCounts(ctx, []int64{reboot.ID, next.ID})
+		if counts[reboot.ID] != 27 || counts[next.ID] != 12 {
+			t.Fatalf("registrations: %v", counts)
+		}
+		members, _ := s.Members(ctx, res.Community.ID)
+		byJurisdiction := map[string]int{}
+		for _, m := range members {
+			byJurisdiction[m.User.Jurisdiction]++
+		}
+		if len(members) != 36 || byJurisdiction["ON"] < 15 || len(byJurisdiction) < 12 {
+			t.Fatalf("%d members by jurisdiction %v: want three dozen, mostly from Ontario, across the country", len(members), byJurisdiction)
+		}
 		pilot, _ := s.Calls(ctx, convene.CallFilter{CommunityID: res.Community.ID, To: time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC)})
 		if len(pilot) != 6 {
 			t.Fatalf("pilot calls = %d, want January to June 2019", len(pilot))

@@ -78,9 +78,13 @@ func TestAccessibility(t *testing.T) {
 			}
 		}
 		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-		for _, p := range []string{"/", "/c/open-gov-canada", call, series, "/signin", "/c/open-gov-canada/calls/999999"} {
+		for _, p := range []string{"/", "/c/open-gov-canada", call, series, "/signin", "/signup", "/privacy",
+			"/c/open-gov-canada/people", "/c/open-gov-canada/calls/999999"} {
 			check("visitor "+p, chromedp.Navigate(base+p), chromedp.WaitReady(css(`footer`)))
 		}
+		check("registration form with errors",
+			chromedp.Navigate(base+call), chromedp.WaitVisible(css(`#f-reg-name`)),
+			chromedp.Submit(css(`#f-reg-name`)), chromedp.WaitVisible(css(`#register div.errors-summary`)))
 		check("failed sign-in",
 			chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(css(`#f-email`)),
 			chromedp.SendKeys(css(`#f-email`), demo.OrganizerEmail), chromedp.SendKeys(css(`#f-password`), "wrong password"),
@@ -94,6 +98,11 @@ func TestAccessibility(t *testing.T) {
 			chromedp.SetValue(css(`#f-rrule`), "FREQ=NEVER"), chromedp.SetValue(css(`#f-time_zone`), "Mars/Olympus"),
 			chromedp.Submit(css(`#f-title`)), chromedp.WaitVisible(css(`div.errors-summary`)))
 		check("join kit form", chromedp.Navigate(base+call+"/joinkit"), chromedp.WaitVisible(css(`#f-invitation`)))
+		check("registrations", chromedp.Navigate(base+call+"/registrations"), chromedp.WaitVisible(css(`table.data`)))
+		check("questions", chromedp.Navigate(base+series+"/questions"), chromedp.WaitVisible(css(`#f-label`)))
+		check("members", chromedp.Navigate(base+"/c/open-gov-canada/members"), chromedp.WaitReady(css(`footer`)))
+		check("my profile", chromedp.Navigate(base+"/me"), chromedp.WaitVisible(css(`#f-name`)))
+		check("directory as organizer", chromedp.Navigate(base+"/c/open-gov-canada/people?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("French community page", chromedp.Navigate(base+"/lang/fr?next=/c/open-gov-canada"), chromedp.WaitVisible(css(`#next-heading`)))
 	})
 }
