@@ -68,22 +68,24 @@ ensure_chromium() {
   fi
 }
 
-ensure_axe() {
-  if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
-    say "installing axe-core into .tools for the accessibility checks"
+# Node checkers, installed into .tools: axe-core (accessibility) and Mozilla's ical.js (an
+# independent iCalendar parser for the feeds).
+ensure_node_tools() {
+  if [ ! -f .tools/node_modules/axe-core/axe.min.js ] || [ ! -f .tools/node_modules/ical.js/dist/ical.js ]; then
+    say "installing axe-core and ical.js into .tools"
     if command -v npm >/dev/null; then
-      npm install --prefix .tools --no-audit --no-fund --silent axe-core@4.14.1 >/dev/null 2>&1 || true
+      npm install --prefix .tools --no-audit --no-fund --silent axe-core@4.14.1 ical.js@2.2.1 >/dev/null 2>&1 || true
     fi
   fi
-  if [ ! -f .tools/node_modules/axe-core/axe.min.js ] && [ "${CI:-}" = true ]; then
-    echo "axe-core could not be installed (npm install --prefix .tools axe-core); CI requires the accessibility checks" >&2
+  if { [ ! -f .tools/node_modules/axe-core/axe.min.js ] || [ ! -f .tools/node_modules/ical.js/dist/ical.js ]; } && [ "${CI:-}" = true ]; then
+    echo "axe-core or ical.js could not be installed (npm install --prefix .tools axe-core ical.js); CI requires them" >&2
     exit 1
   fi
 }
 
 ensure_postgres
 ensure_chromium
-ensure_axe
+ensure_node_tools
 
 say "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

@@ -18,15 +18,20 @@ const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_
 const callFrom = ` FROM calls c JOIN series s ON s.id = c.series_id`
 
 func scanCall(row interface{ Scan(...any) error }) (*convene.Call, error) {
+	return scanCallWith(row)
+}
+
+// scanCallWith scans the columns in before, then a call's columns with its series'.
+func scanCallWith(row interface{ Scan(...any) error }, before ...any) (*convene.Call, error) {
 	var c convene.Call
 	var sr convene.Series
 	var season sql.NullInt64
 	var orig sql.NullTime
 	var startsOn string
-	err := row.Scan(&c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
+	err := row.Scan(append(before, &c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
 		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt,
 		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
-		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.CreatedAt, &sr.UpdatedAt)
+		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.CreatedAt, &sr.UpdatedAt)...)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +161,7 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 		}
 		seq := old.Sequence
 		if !old.StartsAt.Equal(c.StartsAt) || old.DurationMinutes != c.DurationMinutes || old.Status != c.Status ||
-			old.Title != c.Title || old.Theme != c.Theme {
+			old.Title != c.Title || old.Theme != c.Theme || old.Note != c.Note || old.JoinVisibility != c.JoinVisibility {
 			seq++
 		}
 		c.Sequence, c.UpdatedAt = seq, now

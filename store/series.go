@@ -65,6 +65,13 @@ func (s *Store) UpdateSeries(ctx context.Context, sr *convene.Series) error {
 				return err
 			}
 		}
+		if old.JoinVisibility != sr.JoinVisibility || old.RevealMinutes != sr.RevealMinutes || old.Title != sr.Title {
+			// What calendars show of each future call changes with these.
+			if _, err := tx.exec(ctx, `UPDATE calls SET sequence = sequence + 1, updated_at = ? WHERE series_id = ? AND starts_at > ?`,
+				now, sr.ID, now); err != nil {
+				return err
+			}
+		}
 		if old.RRule == sr.RRule && old.StartsOn == sr.StartsOn && old.StartTime == sr.StartTime && old.TimeZone == sr.TimeZone {
 			return nil
 		}

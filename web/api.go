@@ -59,11 +59,13 @@ type apiCommunity struct {
 	Languages   []string `json:"languages"`
 	URL         string   `json:"url"`
 	CallsURL    string   `json:"calls_url"`
+	ICSURL      string   `json:"ics_url"`
 }
 
 func (s *Server) toAPICommunity(c *convene.Community) apiCommunity {
 	return apiCommunity{Slug: c.Slug, Name: c.Name, Description: c.Description, TimeZone: c.TimeZone, Languages: c.Languages,
-		URL: s.absURL("/c/" + c.Slug), CallsURL: s.absURL("/api/v1/communities/" + c.Slug + "/calls")}
+		URL: s.absURL("/c/" + c.Slug), CallsURL: s.absURL("/api/v1/communities/" + c.Slug + "/calls"),
+		ICSURL: s.absURL("/c/" + c.Slug + "/calendar.ics")}
 }
 
 func (s *Server) apiCommunities(w http.ResponseWriter, r *http.Request) error {
@@ -94,6 +96,7 @@ type apiSeries struct {
 	RRule    string `json:"rrule"`
 	TimeZone string `json:"time_zone"`
 	URL      string `json:"url"`
+	ICSURL   string `json:"ics_url"`
 }
 
 type apiAgendaItem struct {
@@ -139,6 +142,7 @@ type apiCall struct {
 	TimeZone string          `json:"time_zone"`
 	Moved    bool            `json:"moved"`
 	URL      string          `json:"url"`
+	ICSURL   string          `json:"ics_url"`
 	Series   apiSeries       `json:"series"`
 	Agenda   []apiAgendaItem `json:"agenda"`
 	// Join is null when there is no join kit, or when the caller may not see it (see join_access).
@@ -160,8 +164,9 @@ func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*c
 	out := apiCall{ID: call.ID, Title: call.DisplayTitle(), Theme: call.Theme, Status: call.StatusAt(s.clock.Now()),
 		StartsAt: call.StartsAt.UTC().Format(time.RFC3339), EndsAt: call.EndsAt().UTC().Format(time.RFC3339),
 		TimeZone: call.Series.TimeZone, Moved: call.Moved(), URL: s.absURL(callPath(c, call)),
+		ICSURL: s.absURL(callPath(c, call) + "/calendar.ics"),
 		Series: apiSeries{ID: call.Series.ID, Title: call.Series.Title, RRule: call.Series.RRule, TimeZone: call.Series.TimeZone,
-			URL: s.absURL(seriesPath(c, call.Series))},
+			URL: s.absURL(seriesPath(c, call.Series)), ICSURL: s.absURL(seriesPath(c, call.Series) + "/calendar.ics")},
 		Agenda: []apiAgendaItem{}}
 	for _, a := range agenda {
 		out.Agenda = append(out.Agenda, apiAgendaItem{Position: a.Position, Kind: a.Kind, Title: a.Title, Description: a.Description,

@@ -87,6 +87,8 @@ type mePage struct {
 	Delete      *Form
 	Tokens      []tokenView
 	Communities []myCommunity
+	FeedOn      bool
+	NewFeed     *feedURLs // the personal feed's addresses, shown once after they are made
 }
 
 // showMe renders the account page; which names the form (profile, password, token, delete) that
@@ -97,6 +99,9 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 	l := b.L
 	b.Title = l.T("me.title")
 	p := mePage{base: b, Email: u.Email, HasPassword: u.PasswordHash != "", NewToken: s.sessions.PopString(ctx, "new_token")}
+	if err := s.fillFeed(r, u, &p); err != nil {
+		return err
+	}
 	p.Profile = &Form{Action: "/me", Submit: l.T("action.save"), Fields: []Field{
 		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName, Hint: l.T("people.hint.name")},
 		{Name: "organization", Label: l.T("people.field.organization"), Type: "text", Max: convene.MaxShortText},

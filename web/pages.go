@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/feed"
 )
 
 // communityOf loads the community named in the path.
@@ -102,6 +103,15 @@ type callView struct {
 	Subscribed      bool // the viewer is subscribed to the series
 	RegForm         *Form
 	RegError        string // why the last registration attempt failed, when the form is not shown
+	Calendar        callCalendar
+}
+
+// callCalendar are the ways a call page offers to put the call in a calendar.
+type callCalendar struct {
+	Download string
+	Series   feedURLs
+	Google   string
+	Outlook  string
 }
 
 func (s *Server) viewCall(c *convene.Community, call *convene.Call, zone string) *callView {
@@ -138,6 +148,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 type communityPage struct {
 	base
+	Calendar feedURLs
 	Member   bool // the viewer belongs to the community
 	Next     *callView
 	Upcoming []*callView
@@ -156,7 +167,7 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.clock.Now()
-	p := communityPage{base: b}
+	p := communityPage{base: b, Calendar: s.feedURLs("/c/" + c.Slug + "/calendar.ics")}
 	if b.User != nil {
 		role, err := s.store.RoleOf(ctx, c.ID, b.User.ID)
 		if err != nil {
@@ -206,6 +217,7 @@ type seasonView struct {
 
 type seriesPage struct {
 	base
+	Calendar   feedURLs
 	Subscribed bool
 	Series     *convene.Series
 	Seasons    []*seasonView
@@ -227,7 +239,7 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := seriesPage{base: b, Series: sr}
+	p := seriesPage{base: b, Series: sr, Calendar: s.feedURLs(seriesPath(c, sr) + "/calendar.ics")}
 	seasons, err := s.store.SeasonsOf(ctx, sr.ID)
 	if err != nil {
 		return err
@@ -363,6 +375,13 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	if formErr != nil && cv.RegForm == nil {
 		cv.RegError = b.L.Err(formErr)
 	}
+	entry := feed.Entry{Call: call, URL: s.absURL(callPath(c, call))}
+	details := entry.URL
+	for _, a := range cv.Agenda {
+		details += "\n" + strconv.Itoa(a.Position) + ". " + a.Title
+	}
+	cv.Calendar = callCalendar{Download: callPath(c, call) + "/calendar.ics", Series: s.feedURLs(seriesPath(c, call.Series) + "/calendar.ics"),
+		Google: feed.GoogleLink(entry, details), Outlook: feed.OutlookLink(entry, details)}
 	b.Title = call.DisplayTitle() + " · " + b.L.ShortDate(cv.Local)
 	return s.render(w, status, "call", callPage{base: b, Call: cv})
 }

@@ -130,6 +130,12 @@ func (s *Server) routes() http.Handler {
 	handle("POST /c/{slug}/series/{id}/joinkit", s.joinKitForm)
 
 	handle("GET /c/{slug}/calls/{id}", s.cached(s.callPage))
+	handle("GET /c/{slug}/calls/{id}/calendar.ics", s.communityFeed)
+	handle("GET /c/{slug}/series/{id}/calendar.ics", s.communityFeed)
+	handle("GET /c/{slug}/calendar.ics", s.communityFeed)
+	handle("GET /feeds/{token}/calendar.ics", s.personalFeed)
+	handle("POST /me/feed", s.personalFeedToken)
+	handle("POST /me/feed/delete", s.personalFeedToken)
 	handle("GET /c/{slug}/calls/{id}/edit", s.callForm)
 	handle("POST /c/{slug}/calls/{id}/edit", s.callForm)
 	handle("GET /c/{slug}/calls/{id}/joinkit", s.joinKitForm)

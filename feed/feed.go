@@ -1,0 +1,193 @@
+// Package feed writes Convene's calls as iCalendar (RFC 5545) with github.com/arran4/golang-ical:
+// subscribable feeds of a call, a series, a community or a person.
+//
+// Every call is its own VEVENT with times in UTC, so daylight-saving changes, moved and extra calls
+// are all exact without a VTIMEZONE; X-WR-TIMEZONE tells clients the zone the calls are planned in.
+// A call's UID never changes and its SEQUENCE is the call's, raised by every change to its time,
+// status, title, agenda or join kit, so a client replaces its entry instead of adding another.
+package feed
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/opengovcall/convene"
+)
+
+// Entry is one call as a feed shows it. Kit is nil when there is none or the feed's reader may not
+// see it; KitHidden says which, so the description can tell how to get it.
+type Entry struct {
+	Call      *convene.Call
+	URL       string // the call's page
+	Agenda    []*convene.AgendaItem
+	Kit       *convene.JoinKit
+	KitHidden bool
+}
+
+// Feed is a calendar to write.
+type Feed struct {
+	Name     string
+	TimeZone string // the zone the calls are planned in, as a display hint
+	Host     string // the instance's host, for UIDs
+	Entries  []Entry
+	Alarm    time.Duration // when positive, each event reminds this long before (personal feeds)
+	Labels   Labels
+}
+
+// Labels are the few words a feed's descriptions need, in the reader's language.
+type Labels struct {
+	Agenda, Join, MeetingID, Passcode, OneTap, DialIn, LocalNumbers, HiddenKit, Page, Cancelled string
+}
+
+// UID is a call's permanent identifier in every calendar.
+func UID(callID int64, host string) string {
+	return fmt.Sprintf("call-%d@%s", callID, host)
+}
+
+// Calendar builds the feed as an iCalendar object.
+func (f *Feed) Calendar() *ics.Calendar {
+	cal := ics.NewCalendarFor("Convene")
+	cal.SetProductId("-//Convene//Convene community calls//EN")
+	cal.SetCalscale("GREGORIAN")
+	cal.SetName(f.Name)
+	if f.TimeZone != "" {
+		cal.SetXWRTimezone(f.TimeZone)
+	}
+	// Google re-reads subscriptions rarely unless asked to.
+	cal.SetRefreshInterval("PT1H")
+	cal.SetXPublishedTTL("PT1H")
+	for _, e := range f.Entries {
+		f.addEvent(cal, e)
+	}
+	return cal
+}
+
+// Serialize writes the feed with CRLF line ends, lines folded at 75 octets and text escaped.
+func (f *Feed) Serialize() string { return f.Calendar().Serialize(ics.WithNewLine("\r\n")) }
+
+// ETag is a strong validator of a serialized feed.
+func ETag(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
+	c := e.Call
+	ev := cal.AddEvent(UID(c.ID, f.Host))
+	// DTSTAMP is the last change, so an unchanged feed is byte-identical and clients get 304s.
+	ev.SetDtStampTime(c.UpdatedAt.UTC())
+	ev.SetLastModifiedAt(c.UpdatedAt.UTC())
+	ev.SetCreatedTime(c.CreatedAt.UTC())
+	ev.SetSequence(c.Sequence)
+	ev.SetStartAt(c.StartsAt)
+	ev.SetEndAt(c.EndsAt())
+	summary := c.DisplayTitle()
+	if c.Theme != "" {
+		summary += ": " + c.Theme
+	}
+	ev.SetSummary(summary)
+	if c.Status == convene.CallCancelled {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+	}
+	ev.SetURL(e.URL)
+	if e.Kit != nil && e.Kit.JoinURL != "" {
+		ev.SetLocation(e.Kit.JoinURL)
+	} else {
+		ev.SetLocation(e.URL)
+	}
+	ev.SetDescription(f.description(e))
+	if f.Alarm > 0 && c.Status != convene.CallCancelled {
+		a := ev.AddAlarm()
+		a.SetAction(ics.ActionDisplay)
+		a.SetTrigger(fmt.Sprintf("-PT%dM", int(f.Alarm.Minutes())))
+		a.SetProperty(ics.ComponentPropertyDescription, summary)
+	}
+}
+
+// description is the agenda, then how to join (or how to get the join details), then the page.
+func (f *Feed) description(e Entry) string {
+	var b strings.Builder
+	l := f.Labels
+	if e.Call.Status == convene.CallCancelled {
+		b.WriteString(l.Cancelled + "\n\n")
+	}
+	if e.Call.Note != "" {
+		b.WriteString(e.Call.Note + "\n\n")
+	}
+	if len(e.Agenda) > 0 {
+		b.WriteString(l.Agenda + "\n")
+		for _, a := range e.Agenda {
+			fmt.Fprintf(&b, "%d. %s", a.Position, a.Title)
+			if p := a.Presenter(); p != "" {
+				b.WriteString(" — " + p)
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	if k := e.Kit; k != nil {
+		b.WriteString(l.Join + "\n")
+		if k.JoinURL != "" {
+			b.WriteString(k.JoinURL + "\n")
+		}
+		if k.MeetingID != "" {
+			b.WriteString(l.MeetingID + ": " + k.MeetingIDDisplay() + "\n")
+		}
+		if k.Passcode != "" {
+			b.WriteString(l.Passcode + ": " + k.Passcode + "\n")
+		}
+		if taps := k.OneTaps(); len(taps) > 0 {
+			b.WriteString(l.OneTap + "\n")
+			for _, t := range taps {
+				b.WriteString(strings.TrimSpace(t.Dial+" "+t.Label) + "\n")
+			}
+		}
+		if len(k.DialIns) > 0 {
+			b.WriteString(l.DialIn + "\n")
+			for _, d := range k.DialIns {
+				b.WriteString(strings.TrimSpace(convene.FormatPhone(d.Number)+" "+d.Label) + "\n")
+			}
+		}
+		if k.LocalNumbersURL != "" {
+			b.WriteString(l.LocalNumbers + ": " + k.LocalNumbersURL + "\n")
+		}
+		b.WriteString("\n")
+	} else if e.KitHidden {
+		b.WriteString(l.HiddenKit + "\n\n")
+	}
+	b.WriteString(l.Page + ": " + e.URL)
+	return b.String()
+}
+
+// GoogleLink is an "add to Google Calendar" address for a call.
+func GoogleLink(e Entry, details string) string {
+	const layout = "20060102T150405Z"
+	v := url.Values{}
+	v.Set("action", "TEMPLATE")
+	v.Set("text", e.Call.DisplayTitle())
+	v.Set("dates", e.Call.StartsAt.UTC().Format(layout)+"/"+e.Call.EndsAt().UTC().Format(layout))
+	v.Set("details", details)
+	v.Set("location", e.URL)
+	return "https://calendar.google.com/calendar/render?" + v.Encode()
+}
+
+// OutlookLink is an "add to Outlook" address for a call.
+func OutlookLink(e Entry, details string) string {
+	v := url.Values{}
+	v.Set("path", "/calendar/action/compose")
+	v.Set("rru", "addevent")
+	v.Set("subject", e.Call.DisplayTitle())
+	v.Set("startdt", e.Call.StartsAt.UTC().Format(time.RFC3339))
+	v.Set("enddt", e.Call.EndsAt().UTC().Format(time.RFC3339))
+	v.Set("body", details)
+	v.Set("location", e.URL)
+	return "https://outlook.live.com/calendar/0/deeplink/compose?" + v.Encode()
+}

@@ -1,0 +1,34 @@
+// Parses an iCalendar file with Mozilla's ical.js, an independent parser, and prints what a
+// calendar client would read from it as JSON. Used by Convene's feed tests.
+import { readFileSync } from "node:fs";
+
+const ICAL = (await import(process.env.ICALJS_DIR ? process.env.ICALJS_DIR + "/dist/ical.js" : "ical.js")).default;
+
+const text = readFileSync(process.argv[2], "utf8");
+const cal = new ICAL.Component(ICAL.parse(text));
+for (const tz of cal.getAllSubcomponents("vtimezone")) {
+  ICAL.TimezoneService.register(tz);
+}
+const events = cal.getAllSubcomponents("vevent").map((v) => {
+  const e = new ICAL.Event(v);
+  return {
+    uid: e.uid,
+    sequence: e.sequence,
+    start: e.startDate.toJSDate().toISOString(),
+    end: e.endDate.toJSDate().toISOString(),
+    summary: e.summary,
+    description: e.description,
+    location: e.location,
+    status: v.getFirstPropertyValue("status"),
+    url: v.getFirstPropertyValue("url"),
+    dtstamp: v.getFirstPropertyValue("dtstamp")?.toJSDate().toISOString(),
+    alarms: v.getAllSubcomponents("valarm").length,
+    recurrenceId: e.recurrenceId ? e.recurrenceId.toJSDate().toISOString() : null,
+  };
+});
+process.stdout.write(JSON.stringify({
+  method: cal.getFirstPropertyValue("method"),
+  name: cal.getFirstPropertyValue("x-wr-calname"),
+  refresh: cal.getFirstPropertyValue("refresh-interval")?.toString() ?? null,
+  events,
+}));

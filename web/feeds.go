@@ -1,0 +1,218 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/feed"
+)
+
+// feedLabels are a feed's words in one language.
+func feedLabels(l *Localizer) feed.Labels {
+	return feed.Labels{Agenda: l.T("call.agenda"), Join: l.T("call.join"), MeetingID: l.T("field.meeting_id"),
+		Passcode: l.T("field.passcode"), OneTap: l.T("joinkit.one_tap"), DialIn: l.T("joinkit.dial_by_location"),
+		LocalNumbers: l.T("joinkit.find_local"), HiddenKit: l.T("feed.kit_hidden"), Page: l.T("feed.page"),
+		Cancelled: l.T("call.cancelled_notice")}
+}
+
+// feedEntries turns calls of one community into feed entries for a reader: agendas, and join kits
+// only where the reader's standing allows. standing gives the reader's standing at each call.
+func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*convene.Call, standing func(*convene.Call) convene.Standing) ([]feed.Entry, error) {
+	ctx := r.Context()
+	ids := make([]int64, len(calls))
+	for i, call := range calls {
+		ids[i] = call.ID
+	}
+	agendas, err := s.store.Agendas(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	kits, err := s.store.CallJoinKits(ctx, calls)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	out := make([]feed.Entry, 0, len(calls))
+	for _, call := range calls {
+		e := feed.Entry{Call: call, URL: s.absURL(callPath(c, call)), Agenda: agendas[call.ID]}
+		if k := kits[call.ID]; k != nil {
+			if call.JoinAccessFor(standing(call), now).Visible {
+				e.Kit = k
+			} else {
+				e.KitHidden = true
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// serveFeed writes a calendar with validators, answering 304 to a client that has it already.
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, filename string) error {
+	body := f.Serialize()
+	etag := feed.ETag(body)
+	var last time.Time
+	for _, e := range f.Entries {
+		if e.Call.UpdatedAt.After(last) {
+			last = e.Call.UpdatedAt
+		}
+	}
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "no-cache")
+	if !last.IsZero() {
+		h.Set("Last-Modified", last.UTC().Format(http.TimeFormat))
+	}
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	if since, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && r.Header.Get("If-None-Match") == "" &&
+		!last.IsZero() && !last.Truncate(time.Second).After(since) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "text/calendar; charset=utf-8")
+	h.Set("Content-Disposition", `inline; filename="`+filename+`"`)
+	_, err := w.Write([]byte(body))
+	return err
+}
+
+// communityFeed is the feed of a community, of one of its series, or of one call, as its reader
+// (often a calendar app, signed in as nobody) may see it.
+func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	f := convene.CallFilter{CommunityID: c.ID}
+	name, file := c.Name, c.Slug+".ics"
+	switch {
+	case strings.Contains(r.URL.Path, "/calls/"):
+		call, err := s.callOf(r, c)
+		if err != nil {
+			return err
+		}
+		return s.writeFeed(w, r, c, []*convene.Call{call}, call.DisplayTitle(), "call-"+strconv.FormatInt(call.ID, 10)+".ics")
+	case strings.Contains(r.URL.Path, "/series/"):
+		sr, err := s.seriesOf(r, c)
+		if err != nil {
+			return err
+		}
+		f = convene.CallFilter{SeriesID: sr.ID}
+		name, file = sr.Title, c.Slug+"-series-"+strconv.FormatInt(sr.ID, 10)+".ics"
+	}
+	calls, err := s.store.Calls(ctx, f)
+	if err != nil {
+		return err
+	}
+	return s.writeFeed(w, r, c, calls, name, file)
+}
+
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Community, calls []*convene.Call, name, file string) error {
+	contexts, err := s.callContexts(r, c, calls)
+	if err != nil {
+		return err
+	}
+	entries, err := s.feedEntries(r, c, calls, func(call *convene.Call) convene.Standing { return contexts[call.ID].standing })
+	if err != nil {
+		return err
+	}
+	f := &feed.Feed{Name: name, TimeZone: c.TimeZone, Host: s.baseURL.Host, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
+	return s.serveFeed(w, r, f, file)
+}
+
+// personalFeed is a member's own calendar: the calls they registered for, with reminders, in
+// their language, opened by the secret in its address.
+func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := s.store.UserByFeedToken(ctx, r.PathValue("token"))
+	if err != nil {
+		return convene.NotFound("page.not_found") // no hint of what exists
+	}
+	calls, statuses, err := s.store.RegisteredCalls(ctx, u.ID, s.clock.Now().AddDate(0, -3, 0))
+	if err != nil {
+		return err
+	}
+	l := s.catalog.Localizer(u.Language())
+	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), TimeZone: u.TimeZone, Host: s.baseURL.Host,
+		Alarm: 30 * time.Minute, Labels: feedLabels(l)}
+	byCommunity := map[int64][]*convene.Call{}
+	var order []int64
+	for _, call := range calls {
+		if _, ok := byCommunity[call.CommunityID]; !ok {
+			order = append(order, call.CommunityID)
+		}
+		byCommunity[call.CommunityID] = append(byCommunity[call.CommunityID], call)
+	}
+	for _, id := range order {
+		c, err := s.store.CommunityByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		role, err := s.store.RoleOf(ctx, c.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		entries, err := s.feedEntries(r, c, byCommunity[id], func(call *convene.Call) convene.Standing {
+			return convene.Standing{SignedIn: true, Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin,
+				Registered: statuses[call.ID] == convene.RegRegistered}
+		})
+		if err != nil {
+			return err
+		}
+		f.Entries = append(f.Entries, entries...)
+	}
+	if f.TimeZone == "" && len(order) > 0 {
+		f.TimeZone = "America/Toronto"
+	}
+	return s.serveFeed(w, r, f, "convene.ics")
+}
+
+// feedURLs are the addresses a page offers for a feed: download, and subscribe with webcal://.
+type feedURLs struct {
+	Download, Subscribe string
+}
+
+func (s *Server) feedURLs(path string) feedURLs {
+	abs := s.absURL(path)
+	return feedURLs{Download: path, Subscribe: "webcal://" + strings.TrimPrefix(strings.TrimPrefix(abs, "https://"), "http://")}
+}
+
+// fillFeed tells the account page whether the personal feed is on, and its address right after
+// it was made (the secret is stored hashed, so it cannot be shown again).
+func (s *Server) fillFeed(r *http.Request, u *convene.User, p *mePage) error {
+	var err error
+	if p.FeedOn, err = s.store.HasFeedToken(r.Context(), u.ID); err != nil {
+		return err
+	}
+	if raw := s.sessions.PopString(r.Context(), "new_feed"); raw != "" {
+		urls := s.feedURLs("/feeds/" + raw + "/calendar.ics")
+		p.NewFeed = &urls
+	}
+	return nil
+}
+
+// personalFeedToken makes (or remakes) the viewer's feed secret, or revokes it.
+func (s *Server) personalFeedToken(w http.ResponseWriter, r *http.Request) error {
+	u := viewerOf(r).User
+	if u == nil || viewerOf(r).Token {
+		return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
+	}
+	if strings.HasSuffix(r.URL.Path, "/delete") {
+		if err := s.store.RevokeFeedToken(r.Context(), u.ID); err != nil {
+			return err
+		}
+		return s.redirect(w, r, "/me#feed", "flash.feed_revoked")
+	}
+	raw, err := s.store.NewFeedToken(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "new_feed", raw)
+	return s.redirect(w, r, "/me#feed", "flash.feed_created")
+}
