@@ -71,10 +71,25 @@ func (f *Feed) Calendar() *ics.Calendar {
 // Serialize writes the feed with CRLF line ends, lines folded at 75 octets and text escaped.
 func (f *Feed) Serialize() string { return f.Calendar().Serialize(ics.WithNewLine("\r\n")) }
 
-// ETag is a strong validator of a serialized feed.
-func ETag(body string) string {
-	sum := sha256.Sum256([]byte(body))
-	return `"` + hex.EncodeToString(sum[:12]) + `"`
+// Validator is an ETag for the feed, worked out from what it is made of rather than from its bytes:
+// its name, zone, alarm and words, and for every call its id, sequence and last change, and the
+// join kit its reader gets. Any change to a call's agenda, time, text or kit changes the call's
+// last change, so equal validators mean equal feeds. Entries' agendas need not be loaded.
+func Validator(f *Feed) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s|%s|%d|%v\n", f.Name, f.TimeZone, f.Host, f.Alarm, f.Labels)
+	for _, e := range f.Entries {
+		c := e.Call
+		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%t", c.ID, c.Sequence, c.UpdatedAt.UnixNano(), c.StartsAt.Unix(), e.URL, e.KitHidden)
+		if e.Kit != nil {
+			fmt.Fprintf(h, "|kit %d %d", e.Kit.ID, e.Kit.UpdatedAt.UnixNano())
+		}
+		if c.Series != nil {
+			fmt.Fprintf(h, "|%s", c.Series.Title)
+		}
+		h.Write([]byte{'\n'})
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
 }
 
 func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,5 +198,89 @@ func BenchmarkDirectoryPlans(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 			}
 		})
+	}
+}
+
+// BenchmarkSeriesFeed generates the feed of five years of weekly calls with overrides (moved and
+// cancelled calls), and answers a client that has it already.
+func BenchmarkSeriesFeed(b *testing.B) {
+	h, _ := benchServer(b, 0)
+	seriesFeed := "/c/" + benchdata.Slug + "/series/1/calendar.ics"
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, seriesFeed, nil))
+	if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), "BEGIN:VEVENT") != 261 {
+		b.Fatalf("%d, %d events", rec.Code, strings.Count(rec.Body.String(), "BEGIN:VEVENT"))
+	}
+	etag := rec.Header().Get("ETag")
+	b.Run("generate", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, seriesFeed, nil))
+		}
+	})
+	b.Run("not-modified", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			req := httptest.NewRequest(http.MethodGet, seriesFeed, nil)
+			req.Header.Set("If-None-Match", etag)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusNotModified {
+				b.Fatalf("%d", rec.Code)
+			}
+		}
+	})
+}
+
+// BenchmarkPersonalFeed generates the personal feed of a member registered for 500 calls.
+func BenchmarkPersonalFeed(b *testing.B) {
+	ctx := context.Background()
+	clock := convene.FixedClock(time.Date(2022, 1, 1, 12, 0, 0, 0, time.UTC))
+	st := testdb.Open(b, "sqlite", clock)
+	if _, err := benchdata.Load(ctx, st); err != nil {
+		b.Fatal(err)
+	}
+	c, _ := st.CommunityBySlug(ctx, benchdata.Slug)
+	second := &convene.Series{CommunityID: c.ID, Title: "Thursday data clinic", RRule: "FREQ=WEEKLY;BYDAY=TH",
+		StartsOn: convene.Date{Year: 2022, Month: 1, Day: 1}, StartTime: "13:00", TimeZone: "America/Halifax", DurationMinutes: 45}
+	if err := st.CreateSeries(ctx, second); err != nil {
+		b.Fatal(err)
+	}
+	for y := 2022; y < 2027; y++ {
+		if err := st.CreateSeason(ctx, &convene.Season{SeriesID: second.ID, Name: fmt.Sprint(y),
+			StartsOn: convene.Date{Year: y, Month: 1, Day: 1}, EndsOn: convene.Date{Year: y, Month: 12, Day: 31}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	u := &convene.User{Email: "busy@example.org", Name: "Busy Member", Confirmed: true}
+	if err := st.CreateUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	calls, _ := st.Calls(ctx, convene.CallFilter{CommunityID: c.ID, Limit: 500})
+	for _, call := range calls {
+		if err := st.ImportRegistration(ctx, call.ID, u.ID, call.StartsAt.AddDate(0, 0, -7)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	token, err := st.NewFeedToken(ctx, u.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := web.New(st, web.Config{BaseURL: "http://bench.example", Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := "/feeds/" + token + "/calendar.ics"
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	if n := strings.Count(rec.Body.String(), "BEGIN:VEVENT"); rec.Code != http.StatusOK || n != 500 {
+		b.Fatalf("%d: %d events", rec.Code, n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -22,14 +23,6 @@ func feedLabels(l *Localizer) feed.Labels {
 // only where the reader's standing allows. standing gives the reader's standing at each call.
 func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*convene.Call, standing func(*convene.Call) convene.Standing) ([]feed.Entry, error) {
 	ctx := r.Context()
-	ids := make([]int64, len(calls))
-	for i, call := range calls {
-		ids[i] = call.ID
-	}
-	agendas, err := s.store.Agendas(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
 	kits, err := s.store.CallJoinKits(ctx, calls)
 	if err != nil {
 		return nil, err
@@ -37,7 +30,7 @@ func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*con
 	now := s.clock.Now()
 	out := make([]feed.Entry, 0, len(calls))
 	for _, call := range calls {
-		e := feed.Entry{Call: call, URL: s.absURL(callPath(c, call)), Agenda: agendas[call.ID]}
+		e := feed.Entry{Call: call, URL: s.absURL(callPath(c, call))}
 		if k := kits[call.ID]; k != nil {
 			if call.JoinAccessFor(standing(call), now).Visible {
 				e.Kit = k
@@ -50,10 +43,12 @@ func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*con
 	return out, nil
 }
 
-// serveFeed writes a calendar with validators, answering 304 to a client that has it already.
+// serveFeed writes a calendar with validators, answering 304 to a client that has it already. The
+// ETag is worked out from what the feed is made of (every call's last change and sequence, what its
+// reader may see, the language), so a client that has the feed costs no agenda query and no
+// serialization, and an unchanged feed is served from memory.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, filename string) error {
-	body := f.Serialize()
-	etag := feed.ETag(body)
+	etag := feed.Validator(f)
 	var last time.Time
 	for _, e := range f.Entries {
 		if e.Call.UpdatedAt.After(last) {
@@ -75,10 +70,49 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed,
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
+	body, ok := s.feeds.get(etag)
+	if !ok {
+		ids := make([]int64, len(f.Entries))
+		for i, e := range f.Entries {
+			ids[i] = e.Call.ID
+		}
+		agendas, err := s.store.Agendas(r.Context(), ids)
+		if err != nil {
+			return err
+		}
+		for i := range f.Entries {
+			f.Entries[i].Agenda = agendas[f.Entries[i].Call.ID]
+		}
+		body = f.Serialize()
+		s.feeds.put(etag, body)
+	}
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
 	h.Set("Content-Disposition", `inline; filename="`+filename+`"`)
 	_, err := w.Write([]byte(body))
 	return err
+}
+
+// feedCache keeps recently served feeds by validator; a changed feed has a new validator, so an
+// entry is never stale, only unused.
+type feedCache struct {
+	mu     sync.Mutex
+	bodies map[string]string
+}
+
+func (c *feedCache) get(etag string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.bodies[etag]
+	return b, ok
+}
+
+func (c *feedCache) put(etag, body string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bodies == nil || len(c.bodies) >= 256 {
+		c.bodies = map[string]string{}
+	}
+	c.bodies[etag] = body
 }
 
 // communityFeed is the feed of a community, of one of its series, or of one call, as its reader

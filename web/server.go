@@ -40,6 +40,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	cache    *pageCache
 	mails    mails
+	feeds    feedCache
 	wake     func()
 	handler  http.Handler
 }

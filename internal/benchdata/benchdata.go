@@ -54,5 +54,19 @@ func Load(ctx context.Context, st *store.Store) (callID int64, err error) {
 			}
 		}
 	}
+	// Overrides, as a real series has them: every tenth call cancelled, every seventh moved a day.
+	for i, call := range calls {
+		switch {
+		case i%10 == 9:
+			call.Status = convene.CallCancelled
+		case i%7 == 6:
+			call.StartsAt = call.StartsAt.AddDate(0, 0, 1)
+		default:
+			continue
+		}
+		if err := st.UpdateCall(ctx, call); err != nil {
+			return 0, err
+		}
+	}
 	return calls[len(calls)/2].ID, nil
 }
