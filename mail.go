@@ -10,6 +10,10 @@ type Mail struct {
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
 	HTML    string `json:"html,omitempty"`
+	// Calendar is a whole iCalendar object (CRLF line ends, with METHOD) sent as an invitation.
+	Calendar string `json:"calendar,omitempty"`
+	// CalendarMethod is the iTIP method of Calendar: "REQUEST", "CANCEL" or "PUBLISH".
+	CalendarMethod string `json:"calendar_method,omitempty"`
 }
 
 // OutboxItem is a mail waiting in the outbox, as the worker claims it.

@@ -21,6 +21,8 @@ type Registration struct {
 	UserID    int64
 	Status    string
 	Answers   map[string]string // question id → answer
+	// ICalSequence is the last calendar SEQUENCE mailed to the person for the call, -1 for none.
+	ICalSequence int
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	User      *User // filled for organizers' lists

@@ -1,6 +1,8 @@
 package convene
 
 import (
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +22,7 @@ type Series struct {
 	DurationMinutes int
 	JoinVisibility  string // one of JoinLevels
 	RevealMinutes   int    // show the join kit only from this many minutes before a call; 0 for always
+	Reminders       string // minutes before each call that reminders go out, comma-separated, e.g. "1440,60"
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -63,6 +66,10 @@ func (s *Series) Validate() error {
 	}
 	if s.JoinVisibility != "" && !oneOf(s.JoinVisibility, JoinLevels) {
 		f.add("join_visibility", "join_visibility.invalid", nil)
+	}
+	if _, err := ParseReminders(s.Reminders); err != nil {
+		e, _ := AsError(err)
+		f.add("reminders", e.Key, e.Args)
 	}
 	if s.RevealMinutes < 0 || s.RevealMinutes > 7*24*60 {
 		f.add("reveal_minutes", "reveal_minutes.range", map[string]any{"Max": 7 * 24 * 60})
@@ -141,6 +148,34 @@ func (s *Series) Occurrences(first, last Date) ([]time.Time, error) {
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// ParseReminders reads reminder offsets in minutes ("1440, 60"): at most five, each from 5 minutes
+// to 14 days, without repeats, largest first.
+func ParseReminders(s string) ([]int, error) {
+	var out []int
+	seen := map[int]bool{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 5 || n > 14*24*60 {
+			return nil, Invalid("reminders.invalid", map[string]any{"Max": 14 * 24 * 60})
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	if len(out) > 5 {
+		return nil, Invalid("reminders.too_many", map[string]any{"Max": 5})
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(out)))
+	return out, nil
+}
+
+// ReminderMinutes are the series' reminder offsets, largest first; none when they cannot be read.
+func (s *Series) ReminderMinutes() []int {
+	m, _ := ParseReminders(s.Reminders)
+	return m
 }
 
 // Season is a named span of a series, such as a pilot from January to June or a fall reboot.

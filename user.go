@@ -36,6 +36,7 @@ type User struct {
 	TimeZone     string
 	Visibility   string // one of Visibilities
 	Bio          string
+	RemindersOff bool // the person wants no reminder mails
 }
 
 // MinPassword is the shortest password accepted.

@@ -118,7 +118,7 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 	} else {
 		ev.SetLocation(e.URL)
 	}
-	ev.SetDescription(f.description(e))
+	ev.SetDescription(f.Description(e))
 	if f.Alarm > 0 && c.Status != convene.CallCancelled {
 		a := ev.AddAlarm()
 		a.SetAction(ics.ActionDisplay)
@@ -127,8 +127,8 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 	}
 }
 
-// description is the agenda, then how to join (or how to get the join details), then the page.
-func (f *Feed) description(e Entry) string {
+// Description is the agenda, then how to join (or how to get the join details), then the page.
+func (f *Feed) Description(e Entry) string {
 	var b strings.Builder
 	l := f.Labels
 	if e.Call.Status == convene.CallCancelled {
@@ -205,4 +205,28 @@ func OutlookLink(e Entry, details string) string {
 	v.Set("body", details)
 	v.Set("location", e.URL)
 	return "https://outlook.live.com/calendar/0/deeplink/compose?" + v.Encode()
+}
+
+// Invitation is an iTIP (RFC 5546) message about one call for one attendee: METHOD:REQUEST to add
+// or update the calendar entry, METHOD:CANCEL to remove it. It carries the call's permanent UID,
+// the given SEQUENCE (which must be higher than the last one the attendee received) and a fresh
+// DTSTAMP, with the organizer and the attendee, as Outlook and Google require to update an entry
+// instead of adding a duplicate.
+func (f *Feed) Invitation(e Entry, method ics.Method, sequence int, organizer, organizerName, attendee, attendeeName string, now time.Time) string {
+	cal := ics.NewCalendarFor("Convene")
+	cal.SetProductId("-//Convene//Convene community calls//EN")
+	cal.SetCalscale("GREGORIAN")
+	cal.SetMethod(method)
+	f.addEvent(cal, e)
+	ev := cal.Events()[0]
+	ev.SetSequence(sequence)
+	ev.SetDtStampTime(now.UTC())
+	ev.SetOrganizer("mailto:"+organizer, ics.WithCN(organizerName))
+	partstat := ics.ParticipationStatusNeedsAction
+	if method == ics.MethodCancel {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	}
+	ev.AddAttendee("mailto:"+attendee, ics.WithCN(attendeeName), ics.WithRSVP(method == ics.MethodRequest),
+		partstat, ics.CalendarUserTypeIndividual, ics.ParticipationRoleReqParticipant)
+	return cal.Serialize(ics.WithNewLine("\r\n"))
 }

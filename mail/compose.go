@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"strings"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -11,7 +12,15 @@ import (
 )
 
 // compose turns an outbox mail into a message: text alone, or text and HTML as
-// multipart/alternative, with a Message-ID that is the same on every attempt.
+// multipart/alternative, with a Message-ID that is the same on every attempt. A mail with a
+// calendar is an iTIP invitation (RFC 6047) laid out as Outlook, Gmail and Apple Mail expect:
+//
+//	multipart/mixed
+//	├─ multipart/alternative
+//	│  ├─ text/plain; charset=UTF-8
+//	│  ├─ text/html; charset=UTF-8                      (when there is HTML)
+//	│  └─ text/calendar; method=REQUEST; charset=UTF-8  (quoted-printable)
+//	└─ application/ics; name="invite.ics"               (attachment, base64; cancel.ics for CANCEL)
 func (s *SMTP) compose(it convene.OutboxItem) (*gomail.Msg, error) {
 	to, err := mail.ParseAddress(it.Mail.To)
 	if err != nil {
@@ -33,6 +42,18 @@ func (s *SMTP) compose(it convene.OutboxItem) (*gomail.Msg, error) {
 	m.SetBodyString(gomail.TypeTextPlain, it.Mail.Text)
 	if it.Mail.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, it.Mail.HTML)
+	}
+	if it.Mail.Calendar != "" {
+		method, err := calendarMethod(it.Mail)
+		if err != nil {
+			return nil, err
+		}
+		cal := crlf(it.Mail.Calendar)
+		// go-mail writes a part's type verbatim and then appends "; charset=UTF-8" itself, so
+		// the method parameter goes in the type: "text/calendar; method=REQUEST; charset=UTF-8".
+		m.AddAlternativeString(gomail.ContentType("text/calendar; method="+method), cal)
+		m.AttachReadSeeker(calendarFileName(method), strings.NewReader(cal),
+			gomail.WithFileContentType("application/ics"))
 	}
 	return m, nil
 }

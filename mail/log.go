@@ -16,7 +16,8 @@ type Log struct {
 	logger *slog.Logger
 }
 
-// NewLog returns a sender that writes each mail's subject and text to logger at Info level.
+// NewLog returns a sender that writes each mail's subject and text to logger at Info level, and
+// for an invitation its calendar method (never the calendar, which names the attendees).
 func NewLog(logger *slog.Logger) *Log {
 	return &Log{logger: logger}
 }
@@ -25,11 +26,21 @@ func NewLog(logger *slog.Logger) *Log {
 func (l *Log) Send(ctx context.Context, items []convene.OutboxItem) []error {
 	for _, it := range items {
 		to := it.Mail.To
-		l.logger.LogAttrs(ctx, slog.LevelInfo, "mail",
+		attrs := []slog.Attr{
 			slog.Int64("outbox_id", it.ID),
 			slog.String("to", MaskAddress(to)),
 			slog.String("subject", redact(it.Mail.Subject, to)),
-			slog.String("text", redact(it.Mail.Text, to)))
+			slog.String("text", redact(it.Mail.Text, to)),
+		}
+		if it.Mail.Calendar != "" {
+			if method, err := calendarMethod(it.Mail); err != nil {
+				// The SMTP sender would refuse this mail; say why, here too.
+				attrs = append(attrs, slog.String("calendar_error", redact(err.Error(), to)))
+			} else {
+				attrs = append(attrs, slog.String("calendar_method", method))
+			}
+		}
+		l.logger.LogAttrs(ctx, slog.LevelInfo, "mail", attrs...)
 	}
 	return make([]error, len(items))
 }

@@ -13,7 +13,7 @@ import (
 const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
 	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at,
 	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes,
-	s.join_visibility, s.reveal_minutes, s.created_at, s.updated_at`
+	s.join_visibility, s.reveal_minutes, s.reminders, s.created_at, s.updated_at`
 
 const callFrom = ` FROM calls c JOIN series s ON s.id = c.series_id`
 
@@ -31,7 +31,7 @@ func scanCallWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	err := row.Scan(append(before, &c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
 		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt,
 		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
-		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.CreatedAt, &sr.UpdatedAt)...)
+		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.Reminders, &sr.CreatedAt, &sr.UpdatedAt)...)
 	if err != nil {
 		return nil, err
 	}
@@ -172,9 +172,14 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 		if err != nil {
 			return err
 		}
+		if seq != old.Sequence {
+			if err := callChanged(ctx, tx, c.ID, seq, now); err != nil {
+				return err
+			}
+		}
 		// More places, or no limit any more: the waitlist moves up.
 		if c.Status == convene.CallScheduled && (c.Capacity == 0 || c.Capacity > old.Capacity) {
-			return promoteWaitlist(ctx, tx, c.ID, now, s.mailer)
+			return promoteWaitlist(ctx, tx, c.ID, now)
 		}
 		return nil
 	})

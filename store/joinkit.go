@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"time"
 
 	"github.com/opengovcall/convene"
 )
@@ -72,12 +73,45 @@ func (s *Store) SaveJoinKit(ctx context.Context, communityID int64, k *convene.J
 		k.ID = id
 		// Calendars that hold the affected calls must hear of the change.
 		if k.CallID != 0 {
-			return bumpSequence(ctx, tx, k.CallID, now)
+			if err := bumpSequence(ctx, tx, k.CallID, now); err != nil {
+				return err
+			}
+			return changedCalls(ctx, tx, `SELECT id, sequence FROM calls WHERE id = ?`, now, k.CallID)
 		}
-		_, err = tx.exec(ctx, `UPDATE calls SET sequence = sequence + 1, updated_at = ? WHERE series_id = ? AND starts_at > ?
-			AND NOT EXISTS (SELECT 1 FROM join_kits o WHERE o.call_id = calls.id)`, now, k.SeriesID, now)
-		return err
+		const affected = `series_id = ? AND starts_at > ? AND NOT EXISTS (SELECT 1 FROM join_kits o WHERE o.call_id = calls.id)`
+		if _, err := tx.exec(ctx, `UPDATE calls SET sequence = sequence + 1, updated_at = ? WHERE `+affected, now, k.SeriesID, now); err != nil {
+			return err
+		}
+		return changedCalls(ctx, tx, `SELECT id, sequence FROM calls WHERE status = 'scheduled' AND `+affected, now, k.SeriesID, now)
 	})
+}
+
+// changedCalls schedules updates for the people registered for each call a query selects (id, sequence).
+func changedCalls(ctx context.Context, tx conn, query string, now time.Time, args ...any) error {
+	rows, err := tx.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	type changed struct {
+		id  int64
+		seq int
+	}
+	var all []changed
+	for rows.Next() {
+		var c changed
+		if err := rows.Scan(&c.id, &c.seq); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, c)
+	}
+	rows.Close()
+	for _, c := range all {
+		if err := callChanged(ctx, tx, c.id, c.seq, now); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func nonNilDialIns(d []convene.DialIn) []convene.DialIn {

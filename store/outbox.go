@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -51,6 +52,7 @@ func (s *Store) ClaimMail(ctx context.Context, limit int, lease time.Duration) (
 		}
 		return rows.Err()
 	})
+	sort.Slice(out, func(i, k int) bool { return out[i].ID < out[k].ID })
 	return out, err
 }
 

@@ -23,9 +23,9 @@ func (s *Store) UpdateProfile(ctx context.Context, u *convene.User) error {
 	}
 	return s.inTx(ctx, func(tx conn) error {
 		res, err := tx.exec(ctx, `UPDATE users SET name = ?, organization = ?, title = ?, jurisdiction = ?, municipality = ?, sector = ?,
-			languages = ?, time_zone = ?, visibility = ?, bio = ? WHERE id = ?`,
+			languages = ?, time_zone = ?, visibility = ?, bio = ?, reminders_off = ? WHERE id = ?`,
 			u.Name, u.Organization, u.Title, u.Jurisdiction, u.Municipality, u.Sector, strings.Join(u.Languages, ","),
-			u.TimeZone, u.Visibility, u.Bio, u.ID)
+			u.TimeZone, u.Visibility, u.Bio, u.RemindersOff, u.ID)
 		if err != nil {
 			return err
 		}
@@ -241,13 +241,13 @@ func (s *Store) RemoveMember(ctx context.Context, communityID, userID int64) err
 			userID, communityID); err != nil {
 			return err
 		}
-		return cancelFutureRegistrations(ctx, tx, userID, communityID, now, s.mailer)
+		return cancelFutureRegistrations(ctx, tx, userID, communityID, now)
 	})
 }
 
 // cancelFutureRegistrations gives up a person's places at future calls (of one community, or of all
 // when communityID is 0), promoting whoever waits.
-func cancelFutureRegistrations(ctx context.Context, tx conn, userID, communityID int64, now time.Time, m Mailer) error {
+func cancelFutureRegistrations(ctx context.Context, tx conn, userID, communityID int64, now time.Time) error {
 	rows, err := tx.query(ctx, `SELECT r.call_id FROM registrations r JOIN calls c ON c.id = r.call_id
 		WHERE r.user_id = ? AND r.status <> 'cancelled' AND c.starts_at > ? AND (? = 0 OR c.community_id = ?)`, userID, now, communityID, communityID)
 	if err != nil {
@@ -268,7 +268,7 @@ func cancelFutureRegistrations(ctx context.Context, tx conn, userID, communityID
 		if err != nil {
 			return err
 		}
-		if err := cancelInTx(ctx, tx, c, userID, now, m); err != nil {
+		if err := cancelInTx(ctx, tx, c, userID, now); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"database/sql"
 	"encoding/json"
 	"time"
@@ -191,7 +192,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 		if err := tx.row(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
 			return notFound(err, "user.not_found")
 		}
-		if err := cancelFutureRegistrations(ctx, tx, userID, 0, now, s.mailer); err != nil {
+		if err := cancelFutureRegistrations(ctx, tx, userID, 0, now); err != nil {
 			return err
 		}
 		for _, q := range []struct {
@@ -203,6 +204,8 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 			{`DELETE FROM auth_tokens WHERE email = ?`, []any{email}},
 			{`DELETE FROM sign_in_attempts WHERE email = ?`, []any{email}},
 			{`DELETE FROM outbox WHERE ` + tx.d.contains("message"), []any{mailMarker(email)}},
+			// Work about them that has not run: they are gone, so nothing is sent to them.
+			{`DELETE FROM jobs WHERE done_at IS NULL AND ` + tx.d.contains("payload"), []any{fmt.Sprintf(`"user_id":%d,`, userID)}},
 			{`DELETE FROM users WHERE id = ?`, []any{userID}},
 		} {
 			if _, err := tx.exec(ctx, q.sql, q.args...); err != nil {

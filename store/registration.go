@@ -9,15 +9,6 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-// Mailer writes the mails the store sends on its own, such as "a place opened up for you". The web
-// layer provides it, in each recipient's language.
-type Mailer interface {
-	WaitlistPromoted(u *convene.User, c *convene.Call) convene.Mail
-}
-
-// SetMailer installs the writer of the store's own mails; without one they are not sent.
-func (s *Store) SetMailer(m Mailer) { s.mailer = m }
-
 // lockedCall reads the call a registration change is about, locking it so that concurrent
 // registrations count places one at a time.
 func lockedCall(ctx context.Context, tx conn, callID int64) (*convene.Call, error) {
@@ -57,6 +48,11 @@ func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, a
 			created_at = excluded.created_at, updated_at = excluded.updated_at`,
 		c.ID, userID, status, string(b), now, now); err != nil {
 		return "", err
+	}
+	if status == convene.RegRegistered {
+		if err := enqueueJob(ctx, tx, JobInvite, InvitePayload{CallID: c.ID, UserID: userID, Method: "REQUEST"}, "", now, now); err != nil {
+			return "", err
+		}
 	}
 	return status, joinCommunity(ctx, tx, c.CommunityID, userID, now)
 }
@@ -98,25 +94,35 @@ func (s *Store) CancelRegistration(ctx context.Context, callID, userID int64) er
 		if err != nil {
 			return err
 		}
-		return cancelInTx(ctx, tx, c, userID, now, s.mailer)
+		return cancelInTx(ctx, tx, c, userID, now)
 	})
 }
 
-func cancelInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, now time.Time, m Mailer) error {
-	res, err := tx.exec(ctx, `UPDATE registrations SET status = 'cancelled', updated_at = ? WHERE call_id = ? AND user_id = ? AND status <> 'cancelled'`,
-		now, c.ID, userID)
-	if err != nil {
+// cancelInTx gives up a place: the person's calendar entry is cancelled and the waitlist moves up.
+func cancelInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, now time.Time) error {
+	var was string
+	err := tx.row(ctx, `SELECT status FROM registrations WHERE call_id = ? AND user_id = ?`, c.ID, userID).Scan(&was)
+	if err != nil || was == convene.RegCancelled {
+		if notFound(err, "") != err {
+			return nil // nothing to cancel
+		}
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+	if _, err := tx.exec(ctx, `UPDATE registrations SET status = 'cancelled', updated_at = ? WHERE call_id = ? AND user_id = ?`,
+		now, c.ID, userID); err != nil {
+		return err
 	}
-	return promoteWaitlist(ctx, tx, c.ID, now, m)
+	if was == convene.RegRegistered && c.EndsAt().After(now) {
+		if err := enqueueJob(ctx, tx, JobInvite, InvitePayload{CallID: c.ID, UserID: userID, Method: "CANCEL"}, "", now, now); err != nil {
+			return err
+		}
+	}
+	return promoteWaitlist(ctx, tx, c.ID, now)
 }
 
-// promoteWaitlist fills free places from the waitlist, first come first served, and writes each
-// promoted person a mail in the same transaction.
-func promoteWaitlist(ctx context.Context, tx conn, callID int64, now time.Time, m Mailer) error {
+// promoteWaitlist fills free places from the waitlist, first come first served; each promoted
+// person is sent their invitation, saying a place opened up.
+func promoteWaitlist(ctx context.Context, tx conn, callID int64, now time.Time) error {
 	c, err := scanCall(tx.row(ctx, `SELECT `+callColumns+callFrom+` WHERE c.id = ?`, callID))
 	if err != nil {
 		return err
@@ -146,14 +152,8 @@ func promoteWaitlist(ctx context.Context, tx conn, callID int64, now time.Time, 
 		if _, err := tx.exec(ctx, `UPDATE registrations SET status = 'registered', updated_at = ? WHERE id = ?`, now, regID); err != nil {
 			return err
 		}
-		if m != nil {
-			u, err := scanUser(tx.row(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID))
-			if err != nil {
-				return err
-			}
-			if err := enqueueMail(ctx, tx, m.WaitlistPromoted(u, c), now); err != nil {
-				return err
-			}
+		if err := enqueueJob(ctx, tx, JobInvite, InvitePayload{CallID: callID, UserID: userID, Method: "REQUEST", Promoted: true}, "", now, now); err != nil {
+			return err
 		}
 	}
 }
@@ -207,7 +207,7 @@ func (s *Store) Unsubscribe(ctx context.Context, seriesID, userID int64) error {
 			if err != nil {
 				return err
 			}
-			if err := cancelInTx(ctx, tx, c, userID, now, s.mailer); err != nil {
+			if err := cancelInTx(ctx, tx, c, userID, now); err != nil {
 				return err
 			}
 		}
@@ -305,7 +305,7 @@ func (s *Store) RegisteredCounts(ctx context.Context, callIDs []int64) (map[int6
 // CallRegistrations lists who registered for a call, for its organizers: places first, then the
 // waitlist, each in order of registration; cancelled ones last.
 func (s *Store) CallRegistrations(ctx context.Context, callID int64) ([]*convene.Registration, error) {
-	rows, err := s.read().query(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, `+prefixed("u.", userColumns)+`
+	rows, err := s.read().query(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, r.ical_sequence, `+prefixed("u.", userColumns)+`
 		FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.call_id = ?
 		ORDER BY CASE r.status WHEN 'registered' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.created_at, r.id`, callID)
 	if err != nil {
@@ -316,7 +316,7 @@ func (s *Store) CallRegistrations(ctx context.Context, callID int64) ([]*convene
 	for rows.Next() {
 		var r convene.Registration
 		var answers string
-		dest := []any{&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt}
+		dest := []any{&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt, &r.ICalSequence}
 		u, err := scanUserWith(rows, dest...)
 		if err != nil {
 			return nil, err
@@ -410,4 +410,23 @@ func (s *Store) ImportRegistration(ctx context.Context, callID, userID int64, at
 		}
 		return joinCommunity(ctx, tx, communityID, userID, at.UTC())
 	})
+}
+
+// SeriesSubscribers lists the people subscribed to a series.
+func (s *Store) SeriesSubscribers(ctx context.Context, seriesID int64) ([]*convene.User, error) {
+	rows, err := s.read().query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM subscriptions x JOIN users u ON u.id = x.user_id
+		WHERE x.series_id = ? ORDER BY u.id`, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }

@@ -8,13 +8,13 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, join_visibility, reveal_minutes, created_at, updated_at`
+const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, join_visibility, reveal_minutes, reminders, created_at, updated_at`
 
 func scanSeries(row interface{ Scan(...any) error }) (*convene.Series, error) {
 	var s convene.Series
 	var startsOn string
 	err := row.Scan(&s.ID, &s.CommunityID, &s.Title, &s.Description, &s.RRule, &startsOn, &s.StartTime,
-		&s.TimeZone, &s.DurationMinutes, &s.JoinVisibility, &s.RevealMinutes, &s.CreatedAt, &s.UpdatedAt)
+		&s.TimeZone, &s.DurationMinutes, &s.JoinVisibility, &s.RevealMinutes, &s.Reminders, &s.CreatedAt, &s.UpdatedAt)
 	s.StartsOn = parseDateText(startsOn)
 	return &s, err
 }
@@ -27,10 +27,10 @@ func (s *Store) CreateSeries(ctx context.Context, sr *convene.Series) error {
 	}
 	sr.CreatedAt, sr.UpdatedAt = s.now(), s.now()
 	id, err := s.read().insert(ctx, `INSERT INTO series (community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes,
-		join_visibility, reveal_minutes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		join_visibility, reveal_minutes, reminders, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sr.CommunityID, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-		sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.CreatedAt, sr.UpdatedAt)
+		sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.CreatedAt, sr.UpdatedAt)
 	if err != nil {
 		return err
 	}
@@ -53,9 +53,9 @@ func (s *Store) UpdateSeries(ctx context.Context, sr *convene.Series) error {
 		}
 		sr.UpdatedAt = now
 		if _, err := tx.exec(ctx, `UPDATE series SET title = ?, description = ?, rrule = ?, starts_on = ?, start_time = ?, time_zone = ?, duration_minutes = ?,
-			join_visibility = ?, reveal_minutes = ?, updated_at = ?
+			join_visibility = ?, reveal_minutes = ?, reminders = ?, updated_at = ?
 			WHERE id = ?`, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-			sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.UpdatedAt, sr.ID); err != nil {
+			sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.UpdatedAt, sr.ID); err != nil {
 			return err
 		}
 		if old.DurationMinutes != sr.DurationMinutes {
@@ -307,7 +307,8 @@ func syncSeason(ctx context.Context, tx conn, sr *convene.Series, se *convene.Se
 	rows, err := tx.query(ctx, `SELECT c.id, c.original_start, c.starts_at, c.status,
 		(c.title <> '' OR c.theme <> '' OR c.note <> ''
 		 OR EXISTS (SELECT 1 FROM agenda_items a WHERE a.call_id = c.id)
-		 OR EXISTS (SELECT 1 FROM join_kits k WHERE k.call_id = c.id))
+		 OR EXISTS (SELECT 1 FROM join_kits k WHERE k.call_id = c.id)
+		 OR EXISTS (SELECT 1 FROM registrations r WHERE r.call_id = c.id AND r.status <> 'cancelled'))
 		FROM calls c WHERE c.series_id = ? AND c.original_start IS NOT NULL AND (c.season_id = ? OR c.season_id IS NULL)`, sr.ID, se.ID)
 	if err != nil {
 		return err
@@ -357,6 +358,9 @@ func syncSeason(ctx context.Context, tx conn, sr *convene.Series, se *convene.Se
 				t, start, se.ID, now, g.id); err != nil {
 				return err
 			}
+			if err := changedCalls(ctx, tx, `SELECT id, sequence FROM calls WHERE id = ?`, now, g.id); err != nil {
+				return err
+			}
 			continue
 		}
 		if !insert(t) {
@@ -382,6 +386,9 @@ func syncSeason(ctx context.Context, tx conn, sr *convene.Series, se *convene.Se
 		if g.hasContent {
 			if g.status != convene.CallCancelled {
 				if _, err := tx.exec(ctx, `UPDATE calls SET status = 'cancelled', sequence = sequence + 1, updated_at = ? WHERE id = ?`, now, g.id); err != nil {
+					return err
+				}
+				if err := changedCalls(ctx, tx, `SELECT id, sequence FROM calls WHERE id = ?`, now, g.id); err != nil {
 					return err
 				}
 			}

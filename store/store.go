@@ -42,7 +42,6 @@ type Store struct {
 	dialect dialect
 	clock   convene.Clock
 	stmts   sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
-	mailer  Mailer
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.

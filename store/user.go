@@ -25,7 +25,7 @@ func (s *Store) CreateUser(ctx context.Context, u *convene.User) error {
 }
 
 const userColumns = `id, email, name, password_hash, is_admin, confirmed, created_at, organization, title, jurisdiction,
-	municipality, sector, languages, time_zone, visibility, bio`
+	municipality, sector, languages, time_zone, visibility, bio, reminders_off`
 
 func scanUser(row interface{ Scan(...any) error }) (*convene.User, error) {
 	return scanUserWith(row)
@@ -36,7 +36,7 @@ func scanUserWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	var u convene.User
 	var langs string
 	dest := append(before, &u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.IsAdmin, &u.Confirmed, &u.CreatedAt, &u.Organization,
-		&u.Title, &u.Jurisdiction, &u.Municipality, &u.Sector, &langs, &u.TimeZone, &u.Visibility, &u.Bio)
+		&u.Title, &u.Jurisdiction, &u.Municipality, &u.Sector, &langs, &u.TimeZone, &u.Visibility, &u.Bio, &u.RemindersOff)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

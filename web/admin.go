@@ -112,14 +112,14 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ed := editor{title: l.T("series.new"), submit: l.T("action.create"), back: "/c/" + c.Slug,
-		initial: url.Values{"rrule": {"FREQ=MONTHLY;BYDAY=2WE"}, "start_time": {"12:00"}, "time_zone": {c.TimeZone},
+		initial: url.Values{"rrule": {"FREQ=MONTHLY;BYDAY=2WE"}, "start_time": {"12:00"}, "time_zone": {c.TimeZone}, "reminders": {"1440, 60"},
 			"duration": {"60"}, "starts_on": {convene.DateOf(s.clock.Now()).String()}}}
 	if sr != nil {
 		ed.title, ed.submit, ed.back = l.T("series.edit"), l.T("action.save"), seriesPath(c, sr)
 		ed.initial = url.Values{"title": {sr.Title}, "description": {sr.Description}, "rrule": {sr.RRule},
 			"starts_on": {sr.StartsOn.String()}, "start_time": {sr.StartTime}, "time_zone": {sr.TimeZone},
 			"duration": {strconv.Itoa(sr.DurationMinutes)}, "join_visibility": {sr.JoinVisibility},
-			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}}
+			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}, "reminders": {sr.Reminders}}
 	}
 	ed.fields = []Field{
 		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
@@ -131,13 +131,14 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "duration", Label: l.T("field.duration"), Type: "number", Required: true},
 		{Name: "join_visibility", Label: l.T("field.join_visibility"), Type: "select", Options: joinLevelOptions(l, false), Hint: l.T("hint.join_visibility")},
 		{Name: "reveal_minutes", Label: l.T("field.reveal_minutes"), Type: "number", Hint: l.T("hint.reveal_minutes")},
+		{Name: "reminders", Label: l.T("field.reminders"), Type: "text", Hint: l.T("hint.reminders"), Max: 60},
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		var parse []convene.FieldError
 		ns := &convene.Series{CommunityID: c.ID, Title: vals.Get("title"), Description: vals.Get("description"), RRule: vals.Get("rrule"),
 			StartsOn: dateField(vals, "starts_on", &parse), StartTime: vals.Get("start_time"), TimeZone: vals.Get("time_zone"),
 			DurationMinutes: intField(vals, "duration", &parse), JoinVisibility: vals.Get("join_visibility"),
-			RevealMinutes: intField(vals, "reveal_minutes", &parse)}
+			RevealMinutes: intField(vals, "reveal_minutes", &parse), Reminders: vals.Get("reminders")}
 		ns.Normalize()
 		if err := mergeErrors(parse, ns.Validate()); err != nil {
 			return "", "", err

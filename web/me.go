@@ -114,6 +114,7 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Hint: l.T("hint.time_zone"), Options: zoneOptions(l, u.TimeZone)},
 		{Name: "visibility", Label: l.T("people.field.visibility"), Type: "select", Options: visibilityOptions(l), Hint: l.T("people.hint.visibility")},
 		{Name: "bio", Label: l.T("people.field.bio"), Type: "textarea", Max: convene.MaxBio},
+		{Name: "reminders_off", Label: l.T("field.reminders_off"), Type: "checkbox"},
 	}}
 	p.Password = &Form{Action: "/me/password", Submit: l.T("me.password.submit")}
 	if p.HasPassword {
@@ -131,6 +132,9 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 	initial := url.Values{"name": {u.Name}, "organization": {u.Organization}, "title": {u.Title}, "jurisdiction": {u.Jurisdiction},
 		"municipality": {u.Municipality}, "sector": {u.Sector}, "interests": {strings.Join(u.Interests, ", ")},
 		"languages": {strings.Join(u.Languages, ",")}, "time_zone": {u.TimeZone}, "visibility": {u.Visibility}, "bio": {u.Bio}}
+	if u.RemindersOff {
+		initial.Set("reminders_off", "on")
+	}
 	for name, f := range map[string]*Form{"profile": p.Profile, "password": p.Password, "token": p.Token, "delete": p.Delete} {
 		fv, fe := url.Values{}, formErrors{}
 		if name == "profile" {
@@ -208,6 +212,7 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) error {
 		nu.Languages = strings.Split(langs, ",")
 	}
 	nu.TimeZone, nu.Visibility, nu.Bio = vals.Get("time_zone"), vals.Get("visibility"), vals.Get("bio")
+	nu.RemindersOff = vals.Get("reminders_off") != ""
 	if err := s.store.UpdateProfile(r.Context(), &nu); err != nil {
 		return s.reshowMe(w, r, u, "profile", vals, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -21,6 +22,8 @@ type Config struct {
 	BaseURL string // absolute URL the instance is reached at, e.g. https://calls.example.org
 	Logger  *slog.Logger
 	Clock   convene.Clock
+	// MailFrom is the sender of Convene's mail and the organizer of its invitations.
+	MailFrom string
 	// WakeMail, when set, is called after a request wrote mail to the outbox, so the mail worker
 	// sends it now rather than at its next poll.
 	WakeMail func()
@@ -40,6 +43,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	cache    *pageCache
 	mails    mails
+	mailFrom *mail.Address
 	feeds    feedCache
 	wake     func()
 	handler  http.Handler
@@ -76,7 +80,12 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
 		cache: newPageCache(cfg.PageCacheTTL, 5000), wake: cfg.WakeMail}
 	s.mails = mails{catalog: catalog, baseURL: base.String()}
-	st.SetMailer(s.mails)
+	if cfg.MailFrom == "" {
+		cfg.MailFrom = "Convene <convene@" + base.Hostname() + ">"
+	}
+	if s.mailFrom, err = parseMailFrom(cfg.MailFrom); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -148,6 +157,8 @@ func (s *Server) routes() http.Handler {
 	handle("POST /c/{slug}/calls/{id}/agenda/{item}/edit", s.agendaForm)
 	handle("POST /c/{slug}/calls/{id}/agenda/{item}/{action}", s.agendaAction)
 	handle("POST /c/{slug}/calls/{id}/register", s.register)
+	handle("GET /c/{slug}/calls/{id}/announcement", s.announce)
+	handle("POST /c/{slug}/calls/{id}/announcement", s.announce)
 	handle("POST /c/{slug}/calls/{id}/cancel-registration", s.cancelRegistration)
 	handle("GET /c/{slug}/calls/{id}/registrations", s.registrations)
 	handle("GET /c/{slug}/calls/{id}/registrations.csv", s.registrations)

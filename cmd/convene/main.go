@@ -203,7 +203,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	worker := mail.NewWorker(st, sender, logger, clock)
-	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, WakeMail: worker.Wake})
+	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, WakeMail: worker.Wake,
+		MailFrom: *mailFrom})
 	if err != nil {
 		return err
 	}
@@ -214,8 +215,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	go sweep(ctx, st, logger)
-	workerDone := make(chan struct{})
+	workerDone, jobsDone := make(chan struct{}), make(chan struct{})
 	go func() { worker.Run(ctx); close(workerDone) }()
+	go func() { srv.RunJobs(ctx, 5*time.Second); close(jobsDone) }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	logger.Info("convene is serving", "url", *baseURL, "listen", ln.Addr().String(), "database", st.Engine(), "version", buildVersion())
@@ -229,6 +231,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	err = hs.Shutdown(shutdownCtx)
 	<-workerDone // mail in flight is marked before the database closes
+	<-jobsDone
 	return err
 }
 

@@ -126,3 +126,69 @@ func TestUndecodableMessageIsRefused(t *testing.T) {
 		t.Fatalf("err = %v, want a 554", err)
 	}
 }
+
+// rawInvitation nests an alternative with a base64 calendar inside a mixed part, as Gmail does,
+// and attaches a second calendar and an image whose names use RFC 2231 and RFC 2047.
+const rawInvitation = "From: a@example.org\r\n" +
+	"To: b@example.org\r\n" +
+	"Subject: Invitation\r\n" +
+	"MIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/mixed; boundary=\"outer\"\r\n" +
+	"\r\n" +
+	"--outer\r\n" +
+	"Content-Type: multipart/alternative; boundary=\"inner\"\r\n" +
+	"\r\n" +
+	"--inner\r\n" +
+	"Content-Type: text/plain; charset=UTF-8\r\n" +
+	"Content-Transfer-Encoding: quoted-printable\r\n" +
+	"\r\n" +
+	"Vous =C3=AAtes invit=C3=A9e.\r\n" +
+	"\r\n" +
+	"--inner\r\n" +
+	"Content-Type: text/calendar; charset=\"UTF-8\"; method=REQUEST\r\n" +
+	"Content-Transfer-Encoding: base64\r\n" +
+	"\r\n" +
+	"QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVRVUVTVA0KU1VNTUFSWTpSw6l1\r\n" +
+	"bmlvbiBk4oCZw6l0w6kNCkVORDpWQ0FMRU5EQVINCg==\r\n" +
+	"--inner--\r\n" +
+	"\r\n" +
+	"--outer\r\n" +
+	"Content-Type: text/calendar; charset=UTF-8; method=PUBLISH; name=\"agenda.ics\"\r\n" +
+	"Content-Disposition: attachment; filename*=UTF-8''r%C3%A9union.ics\r\n" +
+	"Content-Transfer-Encoding: base64\r\n" +
+	"\r\n" +
+	"QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UFVCTElTSA0KRU5EOlZDQUxFTkRBUg0K\r\n" +
+	"--outer\r\n" +
+	"Content-Type: image/png; name=\"=?UTF-8?Q?pi=C3=A8ce.png?=\"\r\n" +
+	"Content-Transfer-Encoding: base64\r\n" +
+	"\r\n" +
+	"iVBORw0KGgoAAQ==\r\n" +
+	"--outer--\r\n"
+
+func TestNestedCalendarAndAttachmentsAreDecoded(t *testing.T) {
+	srv := smtptest.Start(t)
+	if err := smtp.SendMail(srv.Addr(), nil, "a@example.org", []string{"b@example.org"}, []byte(rawInvitation)); err != nil {
+		t.Fatal(err)
+	}
+	m := srv.WaitFor(t, 1, 5*time.Second)[0]
+	if m.Text != "Vous êtes invitée.\n" {
+		t.Errorf("text = %q", m.Text)
+	}
+	wantCal := "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Réunion d’été\r\nEND:VCALENDAR\r\n"
+	if m.Calendar != wantCal || m.CalendarMethod != "REQUEST" {
+		t.Errorf("calendar %q method %q, want the alternative part, CRLF kept", m.Calendar, m.CalendarMethod)
+	}
+	want := []smtptest.Attachment{
+		{Filename: "réunion.ics", ContentType: "text/calendar", Data: []byte("BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n")},
+		{Filename: "pièce.png", ContentType: "image/png", Data: []byte("\x89PNG\r\n\x1a\n\x00\x01")},
+	}
+	if len(m.Attachments) != len(want) {
+		t.Fatalf("attachments = %+v", m.Attachments)
+	}
+	for i, a := range m.Attachments {
+		if a.Filename != want[i].Filename || a.ContentType != want[i].ContentType || string(a.Data) != string(want[i].Data) {
+			t.Errorf("attachment %d = %q %q %q, want %q %q %q", i, a.Filename, a.ContentType, a.Data,
+				want[i].Filename, want[i].ContentType, want[i].Data)
+		}
+	}
+}

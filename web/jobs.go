@@ -1,0 +1,340 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/feed"
+	"github.com/opengovcall/convene/store"
+)
+
+// Job scheduling limits.
+const (
+	jobBatch = 20
+	jobLease = 5 * time.Minute
+	// reminderHorizon is how far ahead reminders are scheduled; each is a job due at its time.
+	reminderHorizon = 26 * time.Hour
+)
+
+// RunJobs does background work until ctx ends: invitations and their updates, reminders and
+// announcements. Any number of instances may run it on one database; each job is done once.
+func (s *Server) RunJobs(ctx context.Context, interval time.Duration) {
+	for {
+		n, err := s.RunJobsOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("background jobs", "err", err)
+		}
+		if n > 0 {
+			continue // more may be due
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
+
+// RunJobsOnce schedules due reminders and does one batch of due jobs, returning how many it did.
+func (s *Server) RunJobsOnce(ctx context.Context) (int, error) {
+	if err := s.scheduleReminders(ctx); err != nil {
+		return 0, err
+	}
+	jobs, err := s.store.ClaimJobs(ctx, jobBatch, jobLease)
+	if err != nil {
+		return 0, err
+	}
+	for _, j := range jobs {
+		res, err := s.runJob(ctx, j)
+		if err == nil {
+			err = s.store.FinishJob(ctx, j.ID, res)
+			if convene.ErrorCode(err) == convene.ENOTFOUND {
+				err = nil // another worker finished it after our lease ran out: its mail stands
+			}
+		}
+		if err != nil {
+			retry := s.clock.Now().Add(retryDelay(j.Attempts))
+			s.log.Warn("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
+			if ferr := s.store.FailJob(ctx, j, err.Error(), retry); ferr != nil {
+				return 0, ferr
+			}
+		}
+	}
+	if len(jobs) > 0 {
+		s.wakeMail()
+	}
+	return len(jobs), nil
+}
+
+// retryDelay backs off from 30 seconds, doubling up to an hour.
+func retryDelay(attempts int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+func (s *Server) runJob(ctx context.Context, j store.Job) (store.JobResult, error) {
+	switch j.Kind {
+	case store.JobInvite:
+		var p store.InvitePayload
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return store.JobResult{}, err
+		}
+		return s.inviteJob(ctx, p)
+	case store.JobCallChanged:
+		var p store.CallPayload
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return store.JobResult{}, err
+		}
+		return s.callChangedJob(ctx, p.CallID)
+	case store.JobReminder:
+		var p store.ReminderPayload
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return store.JobResult{}, err
+		}
+		return s.reminderJob(ctx, p)
+	case store.JobAnnounce:
+		var p store.CallPayload
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return store.JobResult{}, err
+		}
+		return s.announceJob(ctx, p.CallID)
+	}
+	return store.JobResult{}, fmt.Errorf("unknown job kind %q", j.Kind)
+}
+
+// recipient is a registered person and what Convene knows of them for one call.
+type recipient struct {
+	user     *convene.User
+	standing convene.Standing
+	status   string
+	sequence int // the last SEQUENCE they were sent for the call, -1 for none
+}
+
+// callMailContext loads what every mail about a call needs: the call, its community, agenda and kit.
+type callMailContext struct {
+	call      *convene.Call
+	community *convene.Community
+	agenda    []*convene.AgendaItem
+	kit       *convene.JoinKit
+}
+
+func (s *Server) loadCallMail(ctx context.Context, callID int64) (*callMailContext, error) {
+	call, err := s.store.CallByID(ctx, callID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.CommunityByID(ctx, call.CommunityID)
+	if err != nil {
+		return nil, err
+	}
+	agenda, err := s.store.Agenda(ctx, call.ID)
+	if err != nil {
+		return nil, err
+	}
+	kit, _, err := s.store.CallJoinKit(ctx, call)
+	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+		return nil, err
+	}
+	return &callMailContext{call: call, community: c, agenda: agenda, kit: kit}, nil
+}
+
+// recipients lists the people with a place at a call, with their standing and last sequence.
+func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64) ([]recipient, error) {
+	regs, err := s.store.CallRegistrations(ctx, cm.call.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []recipient
+	for _, r := range regs {
+		if only != 0 && r.UserID != only {
+			continue
+		}
+		role, err := s.store.RoleOf(ctx, cm.community.ID, r.UserID)
+		if err != nil {
+			return nil, err
+		}
+		st := convene.Standing{SignedIn: true, Member: role != "" || r.User.IsAdmin, Organizer: convene.CanOrganize(role) || r.User.IsAdmin,
+			Registered: r.Status == convene.RegRegistered}
+		out = append(out, recipient{user: r.User, standing: st, sequence: r.ICalSequence, status: r.Status})
+	}
+	return out, nil
+}
+
+// invitation writes one person's calendar mail about a call: a request (new or updated entry) or
+// a cancellation, in their language and zone, with the join kit only if their standing allows.
+func (s *Server) invitation(cm *callMailContext, r recipient, method string, promoted bool) (convene.Mail, store.SentSequence) {
+	u, call := r.user, cm.call
+	l := s.catalog.Localizer(u.Language())
+	e := feed.Entry{Call: call, URL: s.absURL(callPath(cm.community, call)), Agenda: cm.agenda}
+	now := s.clock.Now()
+	if cm.kit != nil {
+		if call.JoinAccessFor(r.standing, now).Visible {
+			e.Kit = cm.kit
+		} else {
+			e.KitHidden = true
+		}
+	}
+	seq := max(call.Sequence, r.sequence+1)
+	f := &feed.Feed{Host: s.baseURL.Host, Labels: feedLabels(l)}
+	icsMethod := ics.MethodRequest
+	if method == "CANCEL" {
+		icsMethod = ics.MethodCancel
+	}
+	body := f.Invitation(e, icsMethod, seq, s.mailFrom.Address, s.mailFrom.Name, u.Email, u.Name, now)
+	subject, text := "mail.invite.subject", "mail.invite.body"
+	switch {
+	case method == "CANCEL" && call.Status == convene.CallCancelled:
+		subject, text = "mail.call_cancelled.subject", "mail.call_cancelled.body"
+	case method == "CANCEL":
+		subject, text = "mail.registration_cancelled.subject", "mail.registration_cancelled.body"
+	case promoted:
+		subject, text = "mail.promoted.subject", "mail.promoted.body"
+	case r.sequence >= 0:
+		subject, text = "mail.update.subject", "mail.update.body"
+	}
+	m := s.mails.compose(u.Email, u.Name, u.Language(), subject, text, "Call", call.DisplayTitle(),
+		"When", s.mails.when(u.Language(), call, u.TimeZone), "Link", e.URL, "Details", feedDetails(f, e))
+	m.Calendar, m.CalendarMethod = body, method
+	return m, store.SentSequence{CallID: call.ID, UserID: u.ID, Sequence: seq}
+}
+
+// feedDetails is the agenda and join information as plain text, the way the calendar entry has it.
+func feedDetails(f *feed.Feed, e feed.Entry) string { return f.Description(e) }
+
+func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload) (store.JobResult, error) {
+	cm, err := s.loadCallMail(ctx, p.CallID)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return store.JobResult{}, nil // the call is gone: nothing to say
+	} else if err != nil {
+		return store.JobResult{}, err
+	}
+	rs, err := s.recipients(ctx, cm, p.UserID)
+	if err != nil || len(rs) == 0 {
+		return store.JobResult{}, err
+	}
+	r := rs[0]
+	// A request for someone who cancelled since, or a cancellation for someone who registered again,
+	// is stale: the later job says what holds.
+	if (p.Method == "REQUEST" && r.status != convene.RegRegistered) || (p.Method == "CANCEL" && r.status == convene.RegRegistered) {
+		return store.JobResult{}, nil
+	}
+	m, seq := s.invitation(cm, r, p.Method, p.Promoted)
+	return store.JobResult{Mails: []convene.Mail{m}, Sequences: []store.SentSequence{seq}}, nil
+}
+
+// callChangedJob sends everyone with a place the call as it is now: an update, or its cancellation.
+func (s *Server) callChangedJob(ctx context.Context, callID int64) (store.JobResult, error) {
+	cm, err := s.loadCallMail(ctx, callID)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return store.JobResult{}, nil
+	} else if err != nil {
+		return store.JobResult{}, err
+	}
+	if !cm.call.EndsAt().After(s.clock.Now()) {
+		return store.JobResult{}, nil // history: calendars need no update
+	}
+	rs, err := s.recipients(ctx, cm, 0)
+	if err != nil {
+		return store.JobResult{}, err
+	}
+	method := "REQUEST"
+	if cm.call.Status == convene.CallCancelled {
+		method = "CANCEL"
+	}
+	var res store.JobResult
+	for _, r := range rs {
+		if r.status != convene.RegRegistered {
+			continue
+		}
+		m, seq := s.invitation(cm, r, method, false)
+		res.Mails = append(res.Mails, m)
+		res.Sequences = append(res.Sequences, seq)
+	}
+	return res, nil
+}
+
+// scheduleReminders adds a job for each reminder due in the coming hours; unique keys make
+// scheduling idempotent across instances, and a moved call's reminders follow its new start.
+func (s *Server) scheduleReminders(ctx context.Context) error {
+	now := s.clock.Now()
+	calls, err := s.store.Calls(ctx, convene.CallFilter{From: now, To: now.Add(reminderHorizon)})
+	if err != nil {
+		return err
+	}
+	for _, c := range calls {
+		if c.Status != convene.CallScheduled {
+			continue
+		}
+		for _, minutes := range c.Series.ReminderMinutes() {
+			at := c.StartsAt.Add(-time.Duration(minutes) * time.Minute)
+			if at.Before(now.Add(-10 * time.Minute)) {
+				continue // too late to be useful
+			}
+			key := fmt.Sprintf("reminder:%d:%d:%d", c.ID, minutes, c.StartsAt.Unix())
+			p := store.ReminderPayload{CallID: c.ID, Minutes: minutes, StartsAt: c.StartsAt}
+			if err := s.store.EnqueueJob(ctx, store.JobReminder, p, key, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// reminderJob reminds everyone with a place, unless the call was cancelled or moved since.
+func (s *Server) reminderJob(ctx context.Context, p store.ReminderPayload) (store.JobResult, error) {
+	cm, err := s.loadCallMail(ctx, p.CallID)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return store.JobResult{}, nil
+	} else if err != nil {
+		return store.JobResult{}, err
+	}
+	if cm.call.Status != convene.CallScheduled || !cm.call.StartsAt.Equal(p.StartsAt) || !cm.call.StartsAt.After(s.clock.Now()) {
+		return store.JobResult{}, nil
+	}
+	rs, err := s.recipients(ctx, cm, 0)
+	if err != nil {
+		return store.JobResult{}, err
+	}
+	var res store.JobResult
+	for _, r := range rs {
+		if r.status != convene.RegRegistered || r.user.RemindersOff {
+			continue
+		}
+		l := s.catalog.Localizer(r.user.Language())
+		e := feed.Entry{Call: cm.call, URL: s.absURL(callPath(cm.community, cm.call)), Agenda: cm.agenda}
+		if cm.kit != nil {
+			if cm.call.JoinAccessFor(r.standing, s.clock.Now()).Visible {
+				e.Kit = cm.kit
+			} else {
+				e.KitHidden = true
+			}
+		}
+		f := &feed.Feed{Host: s.baseURL.Host, Labels: feedLabels(l)}
+		res.Mails = append(res.Mails, s.mails.compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
+			"Call", cm.call.DisplayTitle(), "When", s.mails.when(r.user.Language(), cm.call, r.user.TimeZone),
+			"In", l.N("mail.reminder.in", p.Minutes), "Details", f.Description(e), "Me", s.absURL("/me")))
+	}
+	return res, nil
+}
+
+// parseMailFrom reads the sender address used as the organizer of invitations.
+func parseMailFrom(from string) (*mail.Address, error) {
+	a, err := mail.ParseAddress(from)
+	if err != nil {
+		return nil, errors.New("mail-from must be an address such as Convene <convene@example.org>")
+	}
+	if a.Name == "" {
+		a.Name = "Convene"
+	}
+	return a, nil
+}
