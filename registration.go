@@ -16,16 +16,16 @@ const (
 
 // Registration is one person's place (or place in line) at one call.
 type Registration struct {
-	ID        int64
-	CallID    int64
-	UserID    int64
-	Status    string
-	Answers   map[string]string // question id → answer
+	ID      int64
+	CallID  int64
+	UserID  int64
+	Status  string
+	Answers map[string]string // question id → answer
 	// ICalSequence is the last calendar SEQUENCE mailed to the person for the call, -1 for none.
 	ICalSequence int
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	User      *User // filled for organizers' lists
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	User         *User // filled for organizers' lists
 }
 
 // Kinds of registration question.
