@@ -71,7 +71,7 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	}
 	sr := &convene.Series{
 		CommunityID: c.ID, Title: "Open Government Community Call", RRule: "FREQ=MONTHLY;BYDAY=2WE",
-		StartsOn: date(2019, 1, 1), StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60,
+		StartsOn: date(2019, 1, 1), StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60, Reminders: "1440,60",
 		Description: "Monthly, on the second Wednesday at noon Eastern. A pilot ran from January 2019 up to the OGP Global Summit " +
 			"in Ottawa (May 29–31, 2019) and was extended to June to build on its momentum; after a summer break to relax and " +
 			"reflect on lessons learned, the call rebooted in the fall because the feedback survey said, loud and clear, " +
@@ -121,7 +121,8 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := loadMembers(ctx, st, c, res.RebootID, next); err != nil {
 		return nil, err
 	}
-	return res, nil
+	// Setting the scene queued updates for calls it edited: the demo mails no one.
+	return res, st.SettleJobs(ctx)
 }
 
 // annotate gives the calls around the summit their notes, the reboot call its announced agenda,

@@ -88,7 +88,8 @@ func loadMembers(ctx context.Context, st *store.Store, c *convene.Community, reb
 			}
 		}
 		if next != nil && i%3 == 0 {
-			if _, err := st.Register(ctx, next.ID, u.ID, nil); err != nil {
+			// Imported as they stand, so loading the demo sends no invitations.
+			if err := st.ImportRegistration(ctx, next.ID, u.ID, next.StartsAt.Add(-time.Duration(10*24-i)*time.Hour)); err != nil {
 				return err
 			}
 		}

@@ -182,6 +182,23 @@ func (f *Feed) Description(e Entry) string {
 	return b.String()
 }
 
+// paramSafe makes a name safe as a parameter value. RFC 5545 wants a value holding , ; or : in
+// double quotes, but golang-ical escapes those characters with backslashes instead, which parsers
+// read as separators; so they become spaces, and an apostrophe (which it also escapes) the
+// typographic one.
+func paramSafe(name string) string {
+	name = strings.Map(func(r rune) rune {
+		switch r {
+		case ',', ';', ':', '"', '\\':
+			return ' '
+		case '\'':
+			return '’'
+		}
+		return r
+	}, name)
+	return strings.Join(strings.Fields(name), " ")
+}
+
 // GoogleLink is an "add to Google Calendar" address for a call.
 func GoogleLink(e Entry, details string) string {
 	const layout = "20060102T150405Z"
@@ -221,12 +238,12 @@ func (f *Feed) Invitation(e Entry, method ics.Method, sequence int, organizer, o
 	ev := cal.Events()[0]
 	ev.SetSequence(sequence)
 	ev.SetDtStampTime(now.UTC())
-	ev.SetOrganizer("mailto:"+organizer, ics.WithCN(organizerName))
+	ev.SetOrganizer("mailto:"+organizer, ics.WithCN(paramSafe(organizerName)))
 	partstat := ics.ParticipationStatusNeedsAction
 	if method == ics.MethodCancel {
 		ev.SetStatus(ics.ObjectStatusCancelled)
 	}
-	ev.AddAttendee("mailto:"+attendee, ics.WithCN(attendeeName), ics.WithRSVP(method == ics.MethodRequest),
+	ev.AddAttendee("mailto:"+attendee, ics.WithCN(paramSafe(attendeeName)), ics.WithRSVP(method == ics.MethodRequest),
 		partstat, ics.CalendarUserTypeIndividual, ics.ParticipationRoleReqParticipant)
 	return cal.Serialize(ics.WithNewLine("\r\n"))
 }

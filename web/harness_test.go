@@ -51,20 +51,20 @@ func eachAppWith(t *testing.T, configure func(*web.Config), fn func(t *testing.T
 
 func newApp(t testing.TB, engine string, configure func(*web.Config)) *app {
 	t.Helper()
-	clock := convene.FixedClock(testNow)
-	st := testdb.Open(t, engine, clock)
-	res, err := demo.Load(context.Background(), st, clock, organizerPassword)
-	if err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
 	// The server's address is part of its configuration, so listen first, then build the handler.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.Config{BaseURL: "http://" + ln.Addr().String(), Clock: clock, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))}
+	cfg := web.Config{BaseURL: "http://" + ln.Addr().String(), Clock: convene.FixedClock(testNow),
+		Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)), MailFrom: "Open Gov Calls <calls@example.org>"}
 	if configure != nil {
 		configure(&cfg)
+	}
+	st := testdb.Open(t, engine, cfg.Clock) // the store and the server share one clock
+	res, err := demo.Load(context.Background(), st, cfg.Clock, organizerPassword)
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
 	}
 	srv, err := web.New(st, cfg)
 	if err != nil {

@@ -186,6 +186,17 @@ func (l *Localizer) When(t time.Time) string {
 	return l.Date(t) + " · " + l.Clock(t) + " " + t.Format("MST")
 }
 
+// Before says how far ahead something is: "in 1 day", "in 2 hours", "in 15 minutes".
+func (l *Localizer) Before(minutes int) string {
+	switch {
+	case minutes%1440 == 0:
+		return l.N("time.in_days", minutes/1440)
+	case minutes%60 == 0:
+		return l.N("time.in_hours", minutes/60)
+	}
+	return l.N("time.in_minutes", minutes)
+}
+
 // ZoneName is the translated name of a zone in the picker, or the IANA name for others.
 func (l *Localizer) ZoneName(iana string) string {
 	for _, z := range convene.ViewerZones {

@@ -322,7 +322,7 @@ func (s *Server) reminderJob(ctx context.Context, p store.ReminderPayload) (stor
 		f := &feed.Feed{Host: s.baseURL.Host, Labels: feedLabels(l)}
 		res.Mails = append(res.Mails, s.mails.compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
 			"Call", cm.call.DisplayTitle(), "When", s.mails.when(r.user.Language(), cm.call, r.user.TimeZone),
-			"In", l.N("mail.reminder.in", p.Minutes), "Details", f.Description(e), "Me", s.absURL("/me")))
+			"In", l.Before(p.Minutes), "Details", f.Description(e), "Me", s.absURL("/me")))
 	}
 	return res, nil
 }
