@@ -21,7 +21,7 @@ type settableClock struct {
 	t  time.Time
 }
 
-func (c *settableClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *settableClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *settableClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // runJobs does all due background work and delivers the mail it wrote.
@@ -199,7 +199,7 @@ func TestRemindersFollowTheCall(t *testing.T) {
 				t.Fatal(err)
 			}
 			clock.Set(time.Date(2019, 11, 13, 16, 0, 0, 0, time.UTC)) // an hour before the original time
-			updates := a.runJobs(t, box, len(msgs)+registered)     // the move's updates, no reminder
+			updates := a.runJobs(t, box, len(msgs)+registered)        // the move's updates, no reminder
 			for _, m := range updates[len(msgs):] {
 				if strings.HasPrefix(m.Subject, "Reminder") {
 					t.Fatalf("a reminder for the old time went out: %q", m.Subject)
