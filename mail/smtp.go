@@ -72,6 +72,16 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 // Send delivers items over one connection, so a batch costs one handshake. If the connection
 // cannot be made, every item gets that error.
 func (s *SMTP) Send(ctx context.Context, items []convene.OutboxItem) []error {
+	return s.SendEach(ctx, items, nil)
+}
+
+// SendEach sends a batch over one connection like Send, and tells done about each mail as soon as
+// the server has answered for it, so the caller can record it before the next one goes: a crash
+// then leaves at most one mail whose fate is unknown.
+func (s *SMTP) SendEach(ctx context.Context, items []convene.OutboxItem, done func(i int, err error)) []error {
+	if done == nil {
+		done = func(int, error) {}
+	}
 	errs := make([]error, len(items))
 	msgs := make([]*gomail.Msg, len(items))
 	pending := 0
@@ -81,6 +91,9 @@ func (s *SMTP) Send(ctx context.Context, items []convene.OutboxItem) []error {
 		}
 	}
 	if pending == 0 {
+		for i := range errs {
+			done(i, errs[i])
+		}
 		return errs
 	}
 	// The *WithSMTPClient calls keep the connection out of the shared gomail.Client, so
@@ -92,22 +105,23 @@ func (s *SMTP) Send(ctx context.Context, items []convene.OutboxItem) []error {
 			if msgs[i] != nil {
 				errs[i] = err
 			}
+			done(i, errs[i])
 		}
 		return errs
 	}
 	// Every mail is accepted or refused by now, so a failed QUIT changes nothing.
 	defer func() { _ = s.client.CloseWithSMTPClient(conn) }()
 	for i, m := range msgs {
-		if m == nil {
-			continue
+		switch {
+		case m == nil:
+		case ctx.Err() != nil:
+			errs[i] = ctx.Err()
+		default:
+			if err := s.client.SendWithSMTPClient(conn, m); err != nil {
+				errs[i] = fmt.Errorf("mail: %s: %w", s.serverAddr(), err)
+			}
 		}
-		if err := ctx.Err(); err != nil {
-			errs[i] = err
-			continue
-		}
-		if err := s.client.SendWithSMTPClient(conn, m); err != nil {
-			errs[i] = fmt.Errorf("mail: %s: %w", s.serverAddr(), err)
-		}
+		done(i, errs[i])
 	}
 	return errs
 }

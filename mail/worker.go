@@ -100,29 +100,27 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if err != nil || len(items) == 0 {
 		return 0, 0, err
 	}
-	results := w.sender.Send(ctx, items)
 	// What the server accepted must be recorded even when shutdown cancels ctx, or it would be
 	// sent again once the lease runs out.
 	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	var errs []error
-	for i, it := range items {
-		var sendErr error
-		if i < len(results) {
-			sendErr = results[i]
-		} else {
-			sendErr = errors.New("mail: the sender gave no result for this mail")
+	marked := make([]bool, len(items))
+	record := func(i int, sendErr error) {
+		if marked[i] {
+			return
 		}
+		marked[i] = true
+		it := items[i]
 		if sendErr == nil {
 			sent++
 			if err := w.outbox.MarkMailSent(markCtx, it.ID); err != nil {
 				errs = append(errs, err)
 			}
-			continue
+			return
 		}
 		if ctx.Err() != nil && errors.Is(sendErr, ctx.Err()) {
-			// Not a delivery failure: leave it to the lease, with no back-off.
-			continue
+			return // not a delivery failure: leave it to the lease, with no back-off
 		}
 		failed++
 		reason := redact(sendErr.Error(), it.Mail.To)
@@ -134,10 +132,31 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			errs = append(errs, err)
 		}
 	}
+	var results []error
+	if each, ok := w.sender.(eachSender); ok {
+		// Record each mail the moment the server answers for it.
+		results = each.SendEach(ctx, items, record)
+	} else {
+		results = w.sender.Send(ctx, items)
+	}
+	for i := range items {
+		var sendErr error
+		if i < len(results) {
+			sendErr = results[i]
+		} else {
+			sendErr = errors.New("mail: the sender gave no result for this mail")
+		}
+		record(i, sendErr)
+	}
 	if sent > 0 {
 		w.logger.DebugContext(ctx, "mail delivered", "sent", sent, "failed", failed)
 	}
 	return sent, failed, errors.Join(errs...)
+}
+
+// eachSender is a Sender that reports each mail as soon as it is sent.
+type eachSender interface {
+	SendEach(ctx context.Context, items []convene.OutboxItem, done func(i int, err error)) []error
 }
 
 // RetryDelay is how long to wait before the next try after attempt number attempts failed:

@@ -430,3 +430,18 @@ func (s *Store) SeriesSubscribers(ctx context.Context, seriesID int64) ([]*conve
 	}
 	return out, rows.Err()
 }
+
+// RegistrationOf is one person's registration for a call, with the person.
+func (s *Store) RegistrationOf(ctx context.Context, callID, userID int64) (*convene.Registration, error) {
+	var r convene.Registration
+	var answers string
+	u, err := scanUserWith(s.read().row(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, r.ical_sequence, `+prefixed("u.", userColumns)+`
+		FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.call_id = ? AND r.user_id = ?`, callID, userID),
+		&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt, &r.ICalSequence)
+	if err != nil {
+		return nil, notFound(err, "registration.not_found")
+	}
+	r.User, r.UserID = u, u.ID
+	_ = json.Unmarshal([]byte(answers), &r.Answers)
+	return &r, nil
+}

@@ -13,7 +13,9 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/internal/benchdata"
+	"github.com/opengovcall/convene/internal/smtptest"
 	"github.com/opengovcall/convene/internal/testdb"
+	"github.com/opengovcall/convene/mail"
 	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/web"
 )
@@ -282,5 +284,75 @@ func BenchmarkPersonalFeed(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	}
+}
+
+// BenchmarkInvitations10k writes 10,000 invitations (jobs to outbox) and sends them through an
+// SMTP server on loopback, reporting messages per second end to end.
+func BenchmarkInvitations10k(b *testing.B) {
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		clock := convene.FixedClock(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC))
+		st := testdb.Open(b, "sqlite", clock)
+		callID, err := benchdata.Load(ctx, st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, _ := st.CommunityBySlug(ctx, benchdata.Slug)
+		if err := benchdata.LoadPeople(ctx, st, c.ID, 10_000); err != nil {
+			b.Fatal(err)
+		}
+		call, _ := st.CallByID(ctx, callID)
+		call.StartsAt, call.Status = time.Date(2024, 9, 4, 16, 0, 0, 0, time.UTC), convene.CallScheduled
+		if err := st.UpdateCall(ctx, call); err != nil {
+			b.Fatal(err)
+		}
+		if err := st.SettleJobs(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := benchdata.RegisterAll(ctx, st, callID, clock.Now()); err != nil {
+			b.Fatal(err)
+		}
+		srv, err := web.New(st, web.Config{BaseURL: "http://bench.example", Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			b.Fatal(err)
+		}
+		smtp := smtptest.Start(b)
+		sender, err := mail.NewSMTP(smtp.URL(), "Convene <convene@example.org>")
+		if err != nil {
+			b.Fatal(err)
+		}
+		worker := mail.NewWorker(st, sender, slog.New(slog.NewTextHandler(io.Discard, nil)), clock)
+		worker.BatchSize = 500
+		b.StartTimer()
+		start := time.Now()
+		for {
+			n, err := srv.RunJobsOnce(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		written := time.Since(start)
+		for {
+			sent, failed, err := worker.RunOnce(ctx)
+			if err != nil || failed > 0 {
+				b.Fatalf("%d failed: %v", failed, err)
+			}
+			if sent == 0 {
+				break
+			}
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		if got := len(smtp.Messages()); got != 10_000 {
+			b.Fatalf("%d messages arrived", got)
+		}
+		b.ReportMetric(10_000/elapsed.Seconds(), "msgs/s")
+		b.ReportMetric(written.Seconds(), "s-writing")
+		b.ReportMetric(float64(smtp.Connections()), "connections")
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 // Job scheduling limits.
 const (
-	jobBatch = 20
+	jobBatch = 100
 	jobLease = 5 * time.Minute
 	// reminderHorizon is how far ahead reminders are scheduled; each is a job due at its time.
 	reminderHorizon = 26 * time.Hour
@@ -47,12 +47,13 @@ func (s *Server) RunJobsOnce(ctx context.Context) (int, error) {
 	if err := s.scheduleReminders(ctx); err != nil {
 		return 0, err
 	}
-	jobs, err := s.store.ClaimJobs(ctx, jobBatch, jobLease)
+	jobs, err := s.store.ClaimJobs(ctx, jobBatch, s.jobLease)
 	if err != nil {
 		return 0, err
 	}
+	calls := map[int64]*callMailContext{} // a batch of invitations is often about one call
 	for _, j := range jobs {
-		res, err := s.runJob(ctx, j)
+		res, err := s.runJob(ctx, j, calls)
 		if err == nil {
 			err = s.store.FinishJob(ctx, j.ID, res)
 			if convene.ErrorCode(err) == convene.ENOTFOUND {
@@ -82,14 +83,14 @@ func retryDelay(attempts int) time.Duration {
 	return min(d, time.Hour)
 }
 
-func (s *Server) runJob(ctx context.Context, j store.Job) (store.JobResult, error) {
+func (s *Server) runJob(ctx context.Context, j store.Job, calls map[int64]*callMailContext) (store.JobResult, error) {
 	switch j.Kind {
 	case store.JobInvite:
 		var p store.InvitePayload
 		if err := json.Unmarshal(j.Payload, &p); err != nil {
 			return store.JobResult{}, err
 		}
-		return s.inviteJob(ctx, p)
+		return s.inviteJob(ctx, p, calls)
 	case store.JobCallChanged:
 		var p store.CallPayload
 		if err := json.Unmarshal(j.Payload, &p); err != nil {
@@ -148,17 +149,26 @@ func (s *Server) loadCallMail(ctx context.Context, callID int64) (*callMailConte
 	return &callMailContext{call: call, community: c, agenda: agenda, kit: kit}, nil
 }
 
-// recipients lists the people with a place at a call, with their standing and last sequence.
+// recipients lists the people registered for a call (or only one of them), with their standing
+// and the last sequence they were sent.
 func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64) ([]recipient, error) {
-	regs, err := s.store.CallRegistrations(ctx, cm.call.ID)
-	if err != nil {
-		return nil, err
+	var regs []*convene.Registration
+	if only != 0 {
+		r, err := s.store.RegistrationOf(ctx, cm.call.ID, only)
+		if convene.ErrorCode(err) == convene.ENOTFOUND {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		regs = []*convene.Registration{r}
+	} else {
+		var err error
+		if regs, err = s.store.CallRegistrations(ctx, cm.call.ID); err != nil {
+			return nil, err
+		}
 	}
 	var out []recipient
 	for _, r := range regs {
-		if only != 0 && r.UserID != only {
-			continue
-		}
 		role, err := s.store.RoleOf(ctx, cm.community.ID, r.UserID)
 		if err != nil {
 			return nil, err
@@ -211,8 +221,14 @@ func (s *Server) invitation(cm *callMailContext, r recipient, method string, pro
 // feedDetails is the agenda and join information as plain text, the way the calendar entry has it.
 func feedDetails(f *feed.Feed, e feed.Entry) string { return f.Description(e) }
 
-func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload) (store.JobResult, error) {
-	cm, err := s.loadCallMail(ctx, p.CallID)
+func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload, calls map[int64]*callMailContext) (store.JobResult, error) {
+	cm, ok := calls[p.CallID]
+	var err error
+	if !ok {
+		if cm, err = s.loadCallMail(ctx, p.CallID); err == nil {
+			calls[p.CallID] = cm
+		}
+	}
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
 		return store.JobResult{}, nil // the call is gone: nothing to say
 	} else if err != nil {

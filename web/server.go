@@ -22,6 +22,9 @@ type Config struct {
 	BaseURL string // absolute URL the instance is reached at, e.g. https://calls.example.org
 	Logger  *slog.Logger
 	Clock   convene.Clock
+	// JobLease is how long a claimed job stays reserved to its worker; after a crash another
+	// instance takes it over once this has passed. Zero means five minutes.
+	JobLease time.Duration
 	// MailFrom is the sender of Convene's mail and the organizer of its invitations.
 	MailFrom string
 	// WakeMail, when set, is called after a request wrote mail to the outbox, so the mail worker
@@ -44,6 +47,7 @@ type Server struct {
 	cache    *pageCache
 	mails    mails
 	mailFrom *mail.Address
+	jobLease time.Duration
 	feeds    feedCache
 	wake     func()
 	handler  http.Handler
@@ -80,6 +84,10 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
 		cache: newPageCache(cfg.PageCacheTTL, 5000), wake: cfg.WakeMail}
 	s.mails = mails{catalog: catalog, baseURL: base.String()}
+	s.jobLease = cfg.JobLease
+	if s.jobLease <= 0 {
+		s.jobLease = jobLease
+	}
 	if cfg.MailFrom == "" {
 		cfg.MailFrom = "Convene <convene@" + base.Hostname() + ">"
 	}
@@ -145,6 +153,8 @@ func (s *Server) routes() http.Handler {
 	handle("GET /c/{slug}/calendar.ics", s.communityFeed)
 	handle("GET /feeds/{token}/calendar.ics", s.personalFeed)
 	handle("POST /me/feed", s.personalFeedToken)
+	handle("GET /admin/jobs", s.jobsPage)
+	handle("POST /admin/jobs/retry", s.jobsPage)
 	handle("POST /me/feed/delete", s.personalFeedToken)
 	handle("GET /c/{slug}/calls/{id}/edit", s.callForm)
 	handle("POST /c/{slug}/calls/{id}/edit", s.callForm)

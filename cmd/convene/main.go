@@ -41,6 +41,7 @@ Commands:
   migrate   bring the database schema up to date
   demo      load the demo community into a database
   user      manage accounts: convene user create --email … --name … [--admin]
+  jobs      background work and mail: status (default), retry, run
   version   print the version
 
 Run "convene <command> --help" for a command's flags. Every flag can also be set with an
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return loadDemo(ctx, args[1:], stdout, stderr)
 	case "user":
 		return user(ctx, args[1:], stdin, stdout, stderr)
+	case "jobs":
+		return jobs(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "convene", buildVersion())
 		return nil
@@ -159,8 +162,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := dbFlag(fs)
 	baseURL := fs.String("base-url", env("CONVENE_BASE_URL", ""), "absolute URL people reach this instance at; default http://ADDR (env CONVENE_BASE_URL)")
 	withDemo := fs.Bool("demo", env("CONVENE_DEMO", "") == "true", "load the demo community if the database is empty (env CONVENE_DEMO=true)")
-	smtpURL := fs.String("smtp", env("CONVENE_SMTP", ""), "SMTP server for mail, e.g. smtp://user:pass@mail.example.org:587 or smtp://127.0.0.1:1025; empty prints mail to the log (env CONVENE_SMTP)")
-	mailFrom := fs.String("mail-from", env("CONVENE_MAIL_FROM", "Convene <convene@localhost>"), "sender of Convene's mail (env CONVENE_MAIL_FROM)")
+	mailCfg := mailFlags(fs)
+	jobLease := fs.Duration("job-lease", 5*time.Minute, "how long background work claimed by an instance stays reserved; after a crash, another instance takes it over then")
 	pageCache := fs.String("page-cache", env("CONVENE_PAGE_CACHE", "2s"), "how long anonymous visitors may get a public page rendered earlier; 0 turns it off (env CONVENE_PAGE_CACHE)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -184,13 +187,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	clock := convene.SystemClock{}
-	var sender mail.Sender = mail.NewLog(logger)
-	if *smtpURL != "" {
-		smtp, err := mail.NewSMTP(*smtpURL, *mailFrom)
-		if err != nil {
-			return fmt.Errorf("--smtp: %w", err)
-		}
-		sender = smtp
+	sender, err := mailCfg.sender(logger)
+	if err != nil {
+		return err
 	}
 	st, err := openStore(ctx, *db, clock)
 	if err != nil {
@@ -203,8 +202,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	worker := mail.NewWorker(st, sender, logger, clock)
+	worker.Lease = max(*jobLease/2, time.Second)
 	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, WakeMail: worker.Wake,
-		MailFrom: *mailFrom})
+		MailFrom: *mailCfg.from, JobLease: *jobLease})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/store"
@@ -46,4 +47,30 @@ func truth(st *store.Store) string {
 		return "TRUE"
 	}
 	return "1"
+}
+
+// RegisterAll gives every loaded person a place at a call, each with an invitation to send, in
+// two set-based statements.
+func RegisterAll(ctx context.Context, st *store.Store, callID int64, at time.Time) error {
+	now := "?"
+	if st.Engine() == "postgres" {
+		now = "$1"
+	}
+	stmts := []string{
+		fmt.Sprintf(`INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at)
+			SELECT %d, id, 'registered', '{}', %s, %s FROM users WHERE email LIKE 'person%%@example.org'`, callID, now, now),
+		fmt.Sprintf(`INSERT INTO jobs (kind, payload, run_at, created_at)
+			SELECT 'invite', '{"call_id":%d,"user_id":' || id || ',"method":"REQUEST"}', %s, %s FROM users WHERE email LIKE 'person%%@example.org'`,
+			callID, now, now),
+	}
+	for _, q := range stmts {
+		args := []any{at.UTC()}
+		if st.Engine() != "postgres" {
+			args = append(args, at.UTC())
+		}
+		if _, err := st.DB().ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("register all: %w", err)
+		}
+	}
+	return nil
 }
