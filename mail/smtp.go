@@ -48,6 +48,7 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 		// go-mail otherwise sends a NOOP before every message of a batch; a dead connection
 		// shows just as well at MAIL FROM.
 		gomail.WithoutNoop(),
+		gomail.WithTimeout(cfg.timeout),
 	}
 	switch cfg.security {
 	case securityNone:

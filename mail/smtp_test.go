@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"mime"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -292,5 +293,39 @@ func TestNewSMTPAcceptsGoodSettings(t *testing.T) {
 		if _, err := mail.NewSMTP(url, "convene@example.org"); err != nil {
 			t.Errorf("NewSMTP(%q): %v", url, err)
 		}
+	}
+}
+
+// TestHangingServerTimesOut: a server that accepts the connection and then says nothing fails the
+// batch after the URL's timeout, so the worker can retry later instead of waiting forever.
+func TestHangingServerTimesOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // hold it open, silent
+		}
+	}()
+	s, err := mail.NewSMTP("smtp://"+ln.Addr().String()+"?timeout=300ms", "Convene <convene@example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	errs := s.Send(context.Background(), []convene.OutboxItem{{ID: 1, Mail: convene.Mail{To: "a@example.org", Subject: "s", Text: "t"}}})
+	if errs[0] == nil {
+		t.Fatal("a silent server accepted the mail")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("gave up after %s, want about the 300ms timeout", d)
+	}
+	if _, err := mail.NewSMTP("smtp://127.0.0.1:25?timeout=forever", "convene@example.org"); err == nil || !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("bad timeout accepted: %v", err)
 	}
 }

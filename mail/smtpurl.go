@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // security is how a connection to the SMTP server is protected.
@@ -26,6 +27,7 @@ type smtpConfig struct {
 	username string
 	password string
 	auth     bool // credentials were given, so sign in with PLAIN
+	timeout  time.Duration
 }
 
 // parseSMTPURL reads smtp://[user:pass@]host[:port][?tls=none|starttls|tls] or smtps://…; its
@@ -58,9 +60,18 @@ func parseSMTPURL(raw string) (smtpConfig, error) {
 	}
 	q := u.Query()
 	for name := range q {
-		if name != "tls" {
-			return c, fmt.Errorf("mail: unknown SMTP URL parameter %q; the only one is tls", name)
+		if name != "tls" && name != "timeout" {
+			return c, fmt.Errorf("mail: unknown SMTP URL parameter %q; the parameters are tls and timeout", name)
 		}
+	}
+	// A server that stops answering fails the batch after this long; its mail is retried later.
+	c.timeout = 30 * time.Second
+	if q.Has("timeout") {
+		d, err := time.ParseDuration(q.Get("timeout"))
+		if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
+			return c, fmt.Errorf("mail: SMTP URL has timeout=%q, want a duration from 100ms to 10m such as 30s", q.Get("timeout"))
+		}
+		c.timeout = d
 	}
 	if q.Has("tls") {
 		want := security(q.Get("tls"))

@@ -102,6 +102,8 @@ func TestAccessibility(t *testing.T) {
 		check("questions", chromedp.Navigate(base+series+"/questions"), chromedp.WaitVisible(css(`#f-label`)))
 		check("members", chromedp.Navigate(base+"/c/open-gov-canada/members"), chromedp.WaitReady(css(`footer`)))
 		check("my profile", chromedp.Navigate(base+"/me"), chromedp.WaitVisible(css(`#f-name`)))
+		check("announcement", chromedp.Navigate(base+call+"/announcement"), chromedp.WaitVisible(css(`#announcement-text`)))
+		check("jobs", chromedp.Navigate(base+"/admin/jobs"), chromedp.WaitReady(css(`footer`)))
 		check("directory as organizer", chromedp.Navigate(base+"/c/open-gov-canada/people?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("French community page", chromedp.Navigate(base+"/lang/fr?next=/c/open-gov-canada"), chromedp.WaitVisible(css(`#next-heading`)))
 	})

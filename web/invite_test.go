@@ -252,3 +252,17 @@ func TestAnnouncement(t *testing.T) {
 		mustContain(t, r.body, "This call is cancelled or over: it cannot be announced.")
 	})
 }
+
+func TestJobsPage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		org := a.client()
+		org.signIn() // the demo organizer owns the demo community
+		page := org.get("/admin/jobs")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Background work and mail", "Mail waiting", "Nothing is failing.")
+		member, _ := a.signedIn(t, "just.member@example.net", "Just Member")
+		wantStatus(t, member.get("/admin/jobs"), http.StatusForbidden)
+		wantStatus(t, a.client().get("/admin/jobs"), http.StatusSeeOther)
+		wantStatus(t, org.post("/admin/jobs/retry", nil), http.StatusSeeOther)
+	})
+}

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/internal/testdb"
+	"github.com/opengovcall/convene/store"
 )
 
 func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
@@ -88,6 +90,29 @@ func TestCommandsOnBothDatabases(t *testing.T) {
 			if _, _, err := runCmd(t, "another long password\n", "user", "create", "--db", db, "--email", "lead@example.org", "--name", "Twin"); err == nil ||
 				!strings.Contains(err.Error(), "user.email_taken") {
 				t.Fatalf("duplicate email: %v", err)
+			}
+			// Background work: counts, a run that sends waiting mail with progress lines, retries.
+			st, err := store.Open(context.Background(), db, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.EnqueueMail(context.Background(), convene.Mail{To: "lead@example.org", Subject: "Hello", Text: "From the test."}); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			out, _, err = runCmd(t, "", "jobs", "--db", db)
+			if err != nil || !strings.Contains(out, "mail: 1 waiting, 0 sent, 0 failing") {
+				t.Fatalf("jobs: %v %q", err, out)
+			}
+			out, _, err = runCmd(t, "", "jobs", "run", "--db", db)
+			if err != nil || !strings.Contains(out, "mail: 1 of 1") || !strings.Contains(out, "Sent 1 mails") {
+				t.Fatalf("jobs run: %v %q", err, out)
+			}
+			if out, _, err = runCmd(t, "", "jobs", "retry", "--db", db); err != nil || !strings.Contains(out, "0 failed jobs and mails are due again") {
+				t.Fatalf("jobs retry: %v %q", err, out)
+			}
+			if _, _, err := runCmd(t, "", "jobs", "dance", "--db", db); err == nil {
+				t.Fatal("unknown jobs action accepted")
 			}
 			serveUntilStopped(t, db)
 		})
