@@ -74,6 +74,9 @@ func TestInvitationsFollowTheCall(t *testing.T) {
 			!strings.Contains(first.Events[0].Description, "Passcode: 005064") {
 			t.Fatalf("invitation event: %+v", first.Events)
 		}
+		if !strings.Contains(invite.HTML, `<a href="`+a.http.URL) || !strings.Contains(invite.HTML, "Passcode: 005064") {
+			t.Fatalf("HTML part: %q", invite.HTML)
+		}
 		if len(invite.Attachments) != 1 || invite.Attachments[0].Filename != "invite.ics" {
 			t.Fatalf("attachments: %+v", invite.Attachments)
 		}

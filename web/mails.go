@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -23,12 +25,33 @@ func (m mails) compose(to, name, lang, subjectID string, bodyID string, args ...
 	if name != "" {
 		greeting = l.T("mail.greeting_name", "Name", name)
 	}
+	text := greeting + "\n\n" + body + "\n\n-- \n" + l.T("mail.signature", "URL", m.baseURL)
 	return convene.Mail{
 		To:      convene.NormalizeEmail(to),
 		ToName:  name,
 		Subject: l.T(subjectID, args...),
-		Text:    greeting + "\n\n" + body + "\n\n-- \n" + l.T("mail.signature", "URL", m.baseURL),
+		Text:    text,
+		HTML:    htmlMail(l.Lang, text),
 	}
+}
+
+var mailLink = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// htmlMail is the HTML part of a mail: the same text, escaped, in paragraphs, with its addresses
+// as links, so mail programs that prefer HTML show exactly what the text says.
+func htmlMail(lang, text string) string {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="` + lang + `-CA"><head><meta charset="utf-8"></head><body>`)
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		lines := strings.Split(para, "\n")
+		for i, line := range lines {
+			esc := html.EscapeString(line)
+			lines[i] = mailLink.ReplaceAllStringFunc(esc, func(u string) string { return `<a href="` + u + `">` + u + `</a>` })
+		}
+		b.WriteString("<p>" + strings.Join(lines, "<br>\n") + "</p>\n")
+	}
+	b.WriteString("</body></html>")
+	return b.String()
 }
 
 // signInLink is the mail with a one-time sign-in link.
