@@ -20,6 +20,13 @@ type Standing struct {
 	Organizer  bool // of the call's community, or an instance admin
 }
 
+// StandingOf is a signed-in person's standing at a call, from their role in its community ("" for
+// none) and their registration status ("" for none).
+func StandingOf(u *User, role, registration string) Standing {
+	return Standing{SignedIn: true, Member: role != "" || u.IsAdmin, Organizer: CanOrganize(role) || u.IsAdmin,
+		Registered: registration == RegRegistered}
+}
+
 // JoinLevel is the visibility that applies to a call's join kit: its own, or its series'.
 func (c *Call) JoinLevel() string {
 	if c.JoinVisibility != "" {

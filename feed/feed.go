@@ -148,33 +148,8 @@ func (f *Feed) Description(e Entry) string {
 		}
 		b.WriteString("\n")
 	}
-	if k := e.Kit; k != nil {
-		b.WriteString(l.Join + "\n")
-		if k.JoinURL != "" {
-			b.WriteString(k.JoinURL + "\n")
-		}
-		if k.MeetingID != "" {
-			b.WriteString(l.MeetingID + ": " + k.MeetingIDDisplay() + "\n")
-		}
-		if k.Passcode != "" {
-			b.WriteString(l.Passcode + ": " + k.Passcode + "\n")
-		}
-		if taps := k.OneTaps(); len(taps) > 0 {
-			b.WriteString(l.OneTap + "\n")
-			for _, t := range taps {
-				b.WriteString(strings.TrimSpace(t.Dial+" "+t.Label) + "\n")
-			}
-		}
-		if len(k.DialIns) > 0 {
-			b.WriteString(l.DialIn + "\n")
-			for _, d := range k.DialIns {
-				b.WriteString(strings.TrimSpace(convene.FormatPhone(d.Number)+" "+d.Label) + "\n")
-			}
-		}
-		if k.LocalNumbersURL != "" {
-			b.WriteString(l.LocalNumbers + ": " + k.LocalNumbersURL + "\n")
-		}
-		b.WriteString("\n")
+	if e.Kit != nil {
+		b.WriteString(l.Join + "\n" + KitText(e.Kit, l) + "\n")
 	} else if e.KitHidden {
 		b.WriteString(l.HiddenKit + "\n\n")
 	}
@@ -197,6 +172,37 @@ func paramSafe(name string) string {
 		return r
 	}, name)
 	return strings.Join(strings.Fields(name), " ")
+}
+
+// KitText is a join kit as plain text, line by line: link, meeting ID, passcode, one-tap strings,
+// dial-ins and the "find your local number" link, under the labels given.
+func KitText(k *convene.JoinKit, l Labels) string {
+	var b strings.Builder
+	if k.JoinURL != "" {
+		b.WriteString(k.JoinURL + "\n")
+	}
+	if k.MeetingID != "" {
+		b.WriteString(l.MeetingID + ": " + k.MeetingIDDisplay() + "\n")
+	}
+	if k.Passcode != "" {
+		b.WriteString(l.Passcode + ": " + k.Passcode + "\n")
+	}
+	if taps := k.OneTaps(); len(taps) > 0 {
+		b.WriteString(l.OneTap + "\n")
+		for _, t := range taps {
+			b.WriteString(strings.TrimSpace(t.Dial+" "+t.Label) + "\n")
+		}
+	}
+	if len(k.DialIns) > 0 {
+		b.WriteString(l.DialIn + "\n")
+		for _, d := range k.DialIns {
+			b.WriteString(strings.TrimSpace(convene.FormatPhone(d.Number)+" "+d.Label) + "\n")
+		}
+	}
+	if k.LocalNumbersURL != "" {
+		b.WriteString(l.LocalNumbers + ": " + k.LocalNumbersURL + "\n")
+	}
+	return b.String()
 }
 
 // GoogleLink is an "add to Google Calendar" address for a call.

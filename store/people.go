@@ -83,16 +83,8 @@ func (s *Store) Directory(ctx context.Context, f convene.DirectoryFilter) ([]*co
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*convene.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collectUsers(rows)
+	if err != nil {
 		return nil, err
 	}
 	return out, s.LoadInterests(ctx, out)
@@ -179,16 +171,8 @@ func (s *Store) PeopleLikeYou(ctx context.Context, communityID int64, u *convene
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*convene.User
-	for rows.Next() {
-		p, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collectUsers(rows)
+	if err != nil {
 		return nil, err
 	}
 	return out, s.LoadInterests(ctx, out)

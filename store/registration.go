@@ -419,16 +419,7 @@ func (s *Store) SeriesSubscribers(ctx context.Context, seriesID int64) ([]*conve
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*convene.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collectUsers(rows)
 }
 
 // RegistrationOf is one person's registration for a call, with the person.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -44,6 +45,20 @@ func scanUserWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 		u.Languages = strings.Split(langs, ",")
 	}
 	return &u, nil
+}
+
+// collectUsers reads every user a query returns, and closes its rows.
+func collectUsers(rows *sql.Rows) ([]*convene.User, error) {
+	defer rows.Close()
+	var out []*convene.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 func insertUser(ctx context.Context, c conn, u *convene.User) (int64, error) {

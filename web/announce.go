@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/feed"
 	"github.com/opengovcall/convene/store"
 )
 
@@ -44,31 +45,7 @@ func (s *Server) announcement(l *Localizer, c *convene.Community, call *convene.
 	}
 	url := s.absURL(callPath(c, call))
 	if kit != nil {
-		b.WriteString(l.T("announce.join") + "\n")
-		if kit.JoinURL != "" {
-			b.WriteString(kit.JoinURL + "\n")
-		}
-		if kit.MeetingID != "" {
-			b.WriteString(l.T("field.meeting_id") + ": " + kit.MeetingIDDisplay() + "\n")
-		}
-		if kit.Passcode != "" {
-			b.WriteString(l.T("field.passcode") + ": " + kit.Passcode + "\n")
-		}
-		if taps := kit.OneTaps(); len(taps) > 0 {
-			b.WriteString(l.T("joinkit.one_tap") + "\n")
-			for _, t := range taps {
-				b.WriteString(strings.TrimSpace(t.Dial+" "+t.Label) + "\n")
-			}
-		}
-		if len(kit.DialIns) > 0 {
-			b.WriteString(l.T("joinkit.dial_by_location") + "\n")
-			for _, d := range kit.DialIns {
-				b.WriteString(strings.TrimSpace(convene.FormatPhone(d.Number)+" "+d.Label) + "\n")
-			}
-		}
-		if kit.LocalNumbersURL != "" {
-			b.WriteString(l.T("joinkit.find_local") + ": " + kit.LocalNumbersURL + "\n")
-		}
+		b.WriteString(l.T("announce.join") + "\n" + feed.KitText(kit, feedLabels(l)))
 		b.WriteString("\n")
 		b.WriteString(l.T("announce.register", "URL", url) + "\n")
 	} else {
@@ -187,8 +164,7 @@ func (s *Server) announceJob(ctx context.Context, callID int64) (store.JobResult
 		if err != nil {
 			return store.JobResult{}, err
 		}
-		st := convene.Standing{SignedIn: true, Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin,
-			Registered: statuses[u.ID] == convene.RegRegistered}
+		st := convene.StandingOf(u, role, statuses[u.ID])
 		kit := cm.kit
 		if kit != nil && !cm.call.JoinAccessFor(st, s.clock.Now()).Visible {
 			kit = nil

@@ -316,7 +316,7 @@ func (s *Server) callContexts(r *http.Request, c *convene.Community, calls []*co
 		if err != nil {
 			return nil, err
 		}
-		base = convene.Standing{SignedIn: true, Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin}
+		base = convene.StandingOf(u, role, "")
 		if statuses, err = s.store.RegistrationStatuses(ctx, u.ID, ids); err != nil {
 			return nil, err
 		}

@@ -193,8 +193,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		entries, err := s.feedEntries(r, c, byCommunity[id], func(call *convene.Call) convene.Standing {
-			return convene.Standing{SignedIn: true, Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin,
-				Registered: statuses[call.ID] == convene.RegRegistered}
+			return convene.StandingOf(u, role, statuses[call.ID])
 		})
 		if err != nil {
 			return err

@@ -173,9 +173,7 @@ func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64
 		if err != nil {
 			return nil, err
 		}
-		st := convene.Standing{SignedIn: true, Member: role != "" || r.User.IsAdmin, Organizer: convene.CanOrganize(role) || r.User.IsAdmin,
-			Registered: r.Status == convene.RegRegistered}
-		out = append(out, recipient{user: r.User, standing: st, sequence: r.ICalSequence, status: r.Status})
+		out = append(out, recipient{user: r.User, standing: convene.StandingOf(r.User, role, r.Status), sequence: r.ICalSequence, status: r.Status})
 	}
 	return out, nil
 }

@@ -288,19 +288,15 @@ func (s *Server) standing(r *http.Request, c *convene.Community, call *convene.C
 	if u == nil {
 		return st, "", nil
 	}
-	st.SignedIn = true
 	role, err := s.store.RoleOf(ctx, c.ID, u.ID)
 	if err != nil {
 		return st, "", err
 	}
-	st.Member = role != "" || u.IsAdmin
-	st.Organizer = convene.CanOrganize(role) || u.IsAdmin
 	statuses, err := s.store.RegistrationStatuses(ctx, u.ID, []int64{call.ID})
 	if err != nil {
 		return st, "", err
 	}
-	st.Registered = statuses[call.ID] == convene.RegRegistered
-	return st, statuses[call.ID], nil
+	return convene.StandingOf(u, role, statuses[call.ID]), statuses[call.ID], nil
 }
 
 func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
