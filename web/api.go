@@ -17,7 +17,7 @@ func (s *Server) apiHandler(h func(http.ResponseWriter, *http.Request) error) ht
 		if err := h(w, r); err != nil {
 			status := statusOf(err)
 			if status == http.StatusInternalServerError {
-				s.log.Error("api request failed", "path", r.URL.Path, "err", err)
+				s.log.Error("api request failed", "path", logPath(r), "err", err)
 			}
 			body := apiError{}
 			body.Error.Code = convene.ErrorCode(err)

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"io/fs"
+	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -119,5 +120,18 @@ func TestDatesInBothLanguages(t *testing.T) {
 	}
 	if got := c.Localizer("en").Clock(seed.Add(-12 * time.Hour)); got != "12:00 a.m." {
 		t.Errorf("midnight: %q", got)
+	}
+}
+
+func TestLogPathHidesSecrets(t *testing.T) {
+	for path, want := range map[string]string{
+		"/auth/abc123":               "/auth/…",
+		"/feeds/s3cr3t/calendar.ics": "/feeds/…",
+		"/c/open-gov-canada/calls/7": "/c/open-gov-canada/calls/7",
+	} {
+		r, _ := http.NewRequest(http.MethodGet, path, nil)
+		if got := logPath(r); got != want {
+			t.Errorf("%s logs as %s", path, got)
+		}
 	}
 }

@@ -228,7 +228,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "path", r.URL.Path, "panic", v)
+				s.log.Error("panic", "path", logPath(r), "panic", v)
 				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			}
 		}()
@@ -264,3 +264,15 @@ func (s *Server) wakeMail() {
 
 // absURL turns a path into an absolute URL on this instance.
 func (s *Server) absURL(path string) string { return s.baseURL.String() + path }
+
+// logPath is a request's path as logs may show it: the secrets some addresses carry (emailed
+// links, personal feeds) are replaced, so logs never hold a working credential.
+func logPath(r *http.Request) string {
+	p := r.URL.Path
+	for _, prefix := range []string{"/auth/", "/feeds/"} {
+		if strings.HasPrefix(p, prefix) {
+			return prefix + "…"
+		}
+	}
+	return p
+}

@@ -248,7 +248,7 @@ type errorPage struct {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
 	}
 	v, ok := r.Context().Value(viewerKey{}).(*viewer)
 	if !ok { // refused before the viewer was known (cross-origin check)
