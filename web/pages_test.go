@@ -42,6 +42,11 @@ func TestPublicPages(t *testing.T) {
 		wantStatus(t, series, http.StatusOK)
 		mustContain(t, series.body, "Monthly, on the second Wednesday", "Pilot", "Fall reboot", "extended to June", "2019-01-01 to 2019-06-30", "6 calls", "2020–2021")
 
+		past, _ := a.store.Calls(context.Background(), convene.CallFilter{CommunityID: a.demo.Community.ID, To: testNow, Descending: true, Limit: 1})
+		held := c.get(fmt.Sprintf("/c/open-gov-canada/calls/%d", past[0].ID))
+		mustContain(t, held.body, "This call has ended.", "Registration is closed for this call.")
+		mustNotContain(t, held.body, "005064")
+
 		missing := c.get("/c/open-gov-canada/calls/999999")
 		wantStatus(t, missing, http.StatusNotFound)
 		mustContain(t, missing.body, "This call does not exist.")
