@@ -121,6 +121,12 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := loadMembers(ctx, st, c, res.RebootID, next); err != nil {
 		return nil, err
 	}
+	if err := loadEvents(ctx, st, c, res); err != nil {
+		return nil, err
+	}
+	if err := loadInitiatives(ctx, st, c, res); err != nil {
+		return nil, err
+	}
 	// Setting the scene queued updates for calls it edited: the demo mails no one.
 	return res, st.SettleJobs(ctx)
 }

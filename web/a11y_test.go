@@ -41,6 +41,36 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
+// axeCheck runs steps in the browser, then axe-core's WCAG 2.1 A and AA rules on the page they
+// lead to, and reports every violation.
+func axeCheck(t *testing.T, ctx context.Context, axe, name string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(stepCtx, steps...); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if _, err := chromedp.Run(stepCtx, chromedp.Evaluate[any](axe+";0")); err != nil {
+		t.Fatalf("%s: load axe: %v", name, err)
+	}
+	res, err := chromedp.Run(stepCtx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag",
+		values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe: %v", name, err)
+	}
+	var violations []axeViolation
+	if err := json.Unmarshal([]byte(res), &violations); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for _, v := range violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprint(n.Target...))
+		}
+		t.Errorf("%s: %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
+	}
+}
+
 // TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on every kind of page, in both languages,
 // for a visitor and for an organizer, with form errors shown.
 func TestAccessibility(t *testing.T) {
@@ -52,30 +82,7 @@ func TestAccessibility(t *testing.T) {
 		series := fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID)
 		check := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
-			stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			defer cancel()
-			if err := chromedp.Do(stepCtx, steps...); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			if _, err := chromedp.Run(stepCtx, chromedp.Evaluate[any](axe+";0")); err != nil {
-				t.Fatalf("%s: load axe: %v", name, err)
-			}
-			res, err := chromedp.Run(stepCtx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag",
-				values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%s: axe: %v", name, err)
-			}
-			var violations []axeViolation
-			if err := json.Unmarshal([]byte(res), &violations); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			for _, v := range violations {
-				var where []string
-				for _, n := range v.Nodes {
-					where = append(where, fmt.Sprint(n.Target...))
-				}
-				t.Errorf("%s: %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
-			}
+			axeCheck(t, ctx, axe, name, steps...)
 		}
 		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 		for _, p := range []string{"/", "/c/open-gov-canada", call, series, "/signin", "/signup", "/privacy",

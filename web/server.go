@@ -187,6 +187,8 @@ func (s *Server) routes() http.Handler {
 	api("POST /api/v1/calls/{id}/registrations", s.apiRegistration)
 	api("DELETE /api/v1/calls/{id}/registrations", s.apiRegistration)
 	s.peopleRoutes(handle, api)
+	s.initiativeRoutes(handle, api)
+	s.eventRoutes(handle, api)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
 

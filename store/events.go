@@ -1,0 +1,327 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+const eventColumns = `id, community_id, name, starts_at, ends_at, time_zone, place, online, link, description, created_at, updated_at`
+
+func scanEvent(row interface{ Scan(...any) error }) (*convene.Event, error) {
+	var e convene.Event
+	err := row.Scan(&e.ID, &e.CommunityID, &e.Name, &e.StartsAt, &e.EndsAt, &e.TimeZone, &e.Place, &e.Online, &e.Link,
+		&e.Description, &e.CreatedAt, &e.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	e.StartsAt, e.EndsAt = e.StartsAt.UTC(), e.EndsAt.UTC()
+	return &e, nil
+}
+
+// EventByID finds an event with its linked calls.
+func (s *Store) EventByID(ctx context.Context, id int64) (*convene.Event, error) {
+	e, err := scanEvent(s.read().row(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "event.not_found")
+	}
+	rows, err := s.read().query(ctx, `SELECT l.relation, `+callColumns+callFrom+` JOIN event_calls l ON l.call_id = c.id
+		WHERE l.event_id = ? ORDER BY c.starts_at, c.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rel string
+		call, err := scanCallWith(rows, &rel)
+		if err != nil {
+			return nil, err
+		}
+		e.Links = append(e.Links, convene.EventLink{CallID: call.ID, Relation: rel, Call: call})
+	}
+	return e, rows.Err()
+}
+
+// Events lists a community's events in time order.
+func (s *Store) Events(ctx context.Context, communityID int64) ([]*convene.Event, error) {
+	rows, err := s.read().query(ctx, `SELECT `+eventColumns+` FROM events WHERE community_id = ? ORDER BY starts_at, id`, communityID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CreateEvent stores a new event of e.CommunityID with its call links, all or nothing. A link to a
+// call of another community is not found.
+func (s *Store) CreateEvent(ctx context.Context, e *convene.Event) error {
+	e.Normalize()
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	e.CreatedAt, e.UpdatedAt = now, now
+	return s.inTx(ctx, func(tx conn) error {
+		id, err := tx.insert(ctx, `INSERT INTO events (community_id, name, starts_at, ends_at, time_zone, place, online, link, description, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.CommunityID, e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Online, e.Link, e.Description, now, now)
+		if err != nil {
+			return err
+		}
+		e.ID = id
+		return saveEventLinks(ctx, tx, e)
+	})
+}
+
+// UpdateEvent saves an event of e.CommunityID and replaces its call links, all or nothing.
+func (s *Store) UpdateEvent(ctx context.Context, e *convene.Event) error {
+	e.Normalize()
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		old, err := scanEvent(tx.row(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ? AND community_id = ?`, e.ID, e.CommunityID))
+		if err != nil {
+			return notFound(err, "event.not_found")
+		}
+		e.CreatedAt, e.UpdatedAt = old.CreatedAt, now
+		if _, err := tx.exec(ctx, `UPDATE events SET name = ?, starts_at = ?, ends_at = ?, time_zone = ?, place = ?, online = ?, link = ?,
+			description = ?, updated_at = ? WHERE id = ?`,
+			e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Online, e.Link, e.Description, now, e.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM event_calls WHERE event_id = ?`, e.ID); err != nil {
+			return err
+		}
+		return saveEventLinks(ctx, tx, e)
+	})
+}
+
+// saveEventLinks inserts an event's call links, each call checked to belong to its community.
+func saveEventLinks(ctx context.Context, tx conn, e *convene.Event) error {
+	for _, l := range e.Links {
+		var community int64
+		if err := tx.row(ctx, `SELECT community_id FROM calls WHERE id = ?`, l.CallID).Scan(&community); err != nil {
+			return notFound(err, "call.not_found")
+		}
+		if community != e.CommunityID {
+			return convene.NotFound("call.not_found")
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO event_calls (event_id, call_id, relation) VALUES (?, ?, ?)`, e.ID, l.CallID, l.Relation); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const ideaColumns = `i.id, i.community_id, i.event_id, i.title, i.description, i.status, i.proposed_by, i.raised_at, i.created_at, i.updated_at,
+	COALESCE(e.name, '')`
+
+const ideaFrom = ` FROM ideas i LEFT JOIN events e ON e.id = i.event_id`
+
+func scanIdea(row interface{ Scan(...any) error }) (*convene.Idea, error) {
+	var i convene.Idea
+	var event, by sql.NullInt64
+	err := row.Scan(&i.ID, &i.CommunityID, &event, &i.Title, &i.Description, &i.Status, &by, &i.RaisedAt, &i.CreatedAt, &i.UpdatedAt, &i.EventName)
+	if err != nil {
+		return nil, err
+	}
+	i.EventID, i.ProposedBy, i.RaisedAt = event.Int64, by.Int64, i.RaisedAt.UTC()
+	return &i, nil
+}
+
+// IdeaFilter selects ideas: a community's, optionally those raised at one event.
+type IdeaFilter struct {
+	CommunityID int64
+	EventID     int64
+}
+
+// Ideas lists the ideas a filter selects, in the order they were raised.
+func (s *Store) Ideas(ctx context.Context, f IdeaFilter) ([]*convene.Idea, error) {
+	q, args := `SELECT `+ideaColumns+ideaFrom+` WHERE i.community_id = ?`, []any{f.CommunityID}
+	if f.EventID != 0 {
+		q, args = q+` AND i.event_id = ?`, append(args, f.EventID)
+	}
+	rows, err := s.read().query(ctx, q+` ORDER BY i.raised_at, i.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.Idea
+	for rows.Next() {
+		i, err := scanIdea(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// IdeaByID finds an idea.
+func (s *Store) IdeaByID(ctx context.Context, id int64) (*convene.Idea, error) {
+	i, err := scanIdea(s.read().row(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = ?`, id))
+	return i, notFound(err, "idea.not_found")
+}
+
+// CreateIdea stores an idea of i.CommunityID. Raised at an event, it takes the event's start as
+// its moment; the event must belong to the same community.
+func (s *Store) CreateIdea(ctx context.Context, i *convene.Idea) error {
+	i.Normalize()
+	if err := i.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	i.CreatedAt, i.UpdatedAt, i.RaisedAt = now, now, now
+	return s.inTx(ctx, func(tx conn) error {
+		var event, by any
+		if i.EventID != 0 {
+			var community int64
+			var starts time.Time
+			var name string
+			if err := tx.row(ctx, `SELECT community_id, starts_at, name FROM events WHERE id = ?`, i.EventID).Scan(&community, &starts, &name); err != nil {
+				return notFound(err, "event.not_found")
+			}
+			if community != i.CommunityID {
+				return convene.NotFound("event.not_found")
+			}
+			event, i.RaisedAt, i.EventName = i.EventID, starts.UTC(), name
+		}
+		if i.ProposedBy != 0 {
+			by = i.ProposedBy
+		}
+		id, err := tx.insert(ctx, `INSERT INTO ideas (community_id, event_id, title, description, status, proposed_by, raised_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, i.CommunityID, event, i.Title, i.Description, i.Status, by, i.RaisedAt, now, now)
+		i.ID = id
+		return err
+	})
+}
+
+// SetIdeaStatus changes the status of an idea of the community.
+func (s *Store) SetIdeaStatus(ctx context.Context, communityID, id int64, status string) error {
+	if !slices.Contains(convene.IdeaStatuses, status) {
+		return convene.Invalid("form.invalid", nil, convene.FieldError{Field: "status", Key: "idea.status_invalid"})
+	}
+	res, err := s.read().exec(ctx, `UPDATE ideas SET status = ?, updated_at = ? WHERE id = ? AND community_id = ?`,
+		status, s.now(), id, communityID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("idea.not_found")
+	}
+	return nil
+}
+
+// Timeline is a community's movement in time order: its seasons, its held calls and the next one,
+// its events and its ideas. kinds, when not empty, keeps only those kinds of item.
+func (s *Store) Timeline(ctx context.Context, communityID int64, now time.Time, kinds ...string) ([]convene.TimelineItem, error) {
+	want := func(k string) bool {
+		if len(kinds) == 0 {
+			return true
+		}
+		for _, x := range kinds {
+			if x == k {
+				return true
+			}
+		}
+		return false
+	}
+	var out []convene.TimelineItem
+	// The story so far, up to the next call: a season starting before it is already part of it.
+	cutoff := now
+	next, err := s.NextCall(ctx, communityID, now)
+	if err == nil && next.StartsAt.After(cutoff) {
+		cutoff = next.StartsAt
+	} else if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+		return nil, err
+	}
+	if want(convene.TimelineSeason) {
+		rows, err := s.read().query(ctx, `SELECT se.id, se.series_id, se.name, se.starts_on, se.ends_on, se.note, se.paused_at, se.created_at, se.updated_at,
+			sr.time_zone FROM seasons se JOIN series sr ON sr.id = se.series_id WHERE sr.community_id = ? ORDER BY se.starts_on, se.id`, communityID)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var zone string
+			var se convene.Season
+			var startsOn, endsOn string
+			var paused sql.NullTime
+			if err := rows.Scan(&se.ID, &se.SeriesID, &se.Name, &startsOn, &endsOn, &se.Note, &paused, &se.CreatedAt, &se.UpdatedAt, &zone); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			se.StartsOn, se.EndsOn, se.PausedAt = parseDateText(startsOn), parseDateText(endsOn), timePtr(paused)
+			loc, err := convene.LoadZone(zone)
+			if err != nil {
+				loc = time.UTC
+			}
+			at := se.StartsOn.In(loc)
+			if at.After(cutoff) {
+				continue // a season yet to come is not part of the story so far
+			}
+			out = append(out, convene.TimelineItem{Kind: convene.TimelineSeason, At: at.UTC(), Season: &se})
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if want(convene.TimelineCall) {
+		held, err := s.Calls(ctx, convene.CallFilter{CommunityID: communityID, To: now})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range held {
+			if c.StatusAt(now) == convene.CallHeld {
+				out = append(out, convene.TimelineItem{Kind: convene.TimelineCall, At: c.StartsAt, Call: c})
+			}
+		}
+		if next != nil {
+			out = append(out, convene.TimelineItem{Kind: convene.TimelineCall, At: next.StartsAt, Call: next})
+		}
+	}
+	if want(convene.TimelineEvent) {
+		events, err := s.Events(ctx, communityID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range events {
+			out = append(out, convene.TimelineItem{Kind: convene.TimelineEvent, At: e.StartsAt, Event: e})
+		}
+	}
+	if want(convene.TimelineIdea) {
+		ideas, err := s.Ideas(ctx, IdeaFilter{CommunityID: communityID})
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range ideas {
+			out = append(out, convene.TimelineItem{Kind: convene.TimelineIdea, At: i.RaisedAt, Idea: i})
+		}
+	}
+	sortTimeline(out)
+	return out, nil
+}
+
+// sortTimeline orders items by time; at the same moment a season opens first, and an event comes
+// before the ideas raised at it.
+func sortTimeline(items []convene.TimelineItem) {
+	rank := map[string]int{convene.TimelineSeason: 0, convene.TimelineEvent: 1, convene.TimelineIdea: 2, convene.TimelineCall: 3}
+	slices.SortStableFunc(items, func(a, b convene.TimelineItem) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return rank[a.Kind] - rank[b.Kind]
+	})
+}

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+const initiativeColumns = `id, community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at`
+
+func scanInitiative(row interface{ Scan(...any) error }) (*convene.Initiative, error) {
+	var in convene.Initiative
+	var links string
+	if err := row.Scan(&in.ID, &in.CommunityID, &in.Name, &in.Description, &in.Jurisdiction, &in.Sector, &in.Status, &links,
+		&in.CreatedAt, &in.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if links != "" {
+		in.Links = strings.Split(links, "\n")
+	}
+	return &in, nil
+}
+
+// CreateInitiative stores a new initiative with its leads, in one transaction.
+func (s *Store) CreateInitiative(ctx context.Context, in *convene.Initiative) error {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		id, err := tx.insert(ctx, `INSERT INTO initiatives (community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.CommunityID, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
+			strings.Join(in.Links, "\n"), now, now)
+		if err != nil {
+			return err
+		}
+		in.ID, in.CreatedAt, in.UpdatedAt = id, now, now
+		return setLeads(ctx, tx, in.ID, in.LeadIDs)
+	})
+}
+
+// UpdateInitiative saves an initiative's fields (its leads stay as they are). A deleted or unknown
+// initiative is not found.
+func (s *Store) UpdateInitiative(ctx context.Context, in *convene.Initiative) error {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	res, err := s.read().exec(ctx, `UPDATE initiatives SET name = ?, description = ?, jurisdiction = ?, sector = ?, status = ?, links = ?,
+		updated_at = ? WHERE id = ? AND deleted_at IS NULL`, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
+		strings.Join(in.Links, "\n"), now, in.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("initiative.not_found")
+	}
+	in.UpdatedAt = now
+	return nil
+}
+
+// DeleteInitiative hides an initiative; its history is kept but no page shows it.
+func (s *Store) DeleteInitiative(ctx context.Context, id int64) error {
+	res, err := s.read().exec(ctx, `UPDATE initiatives SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL`, s.now(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("initiative.not_found")
+	}
+	return nil
+}
+
+func setLeads(ctx context.Context, tx conn, initiativeID int64, userIDs []int64) error {
+	if _, err := tx.exec(ctx, `DELETE FROM initiative_leads WHERE initiative_id = ?`, initiativeID); err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, id := range userIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := tx.exec(ctx, `INSERT INTO initiative_leads (initiative_id, user_id) VALUES (?, ?)`, initiativeID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InitiativeByID loads an initiative that is not deleted, with its leads.
+func (s *Store) InitiativeByID(ctx context.Context, id int64) (*convene.Initiative, error) {
+	in, err := scanInitiative(s.read().row(ctx, `SELECT `+initiativeColumns+` FROM initiatives WHERE id = ? AND deleted_at IS NULL`, id))
+	if err != nil {
+		return nil, notFound(err, "initiative.not_found")
+	}
+	rows, err := s.read().query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM initiative_leads l JOIN users u ON u.id = l.user_id
+		WHERE l.initiative_id = ? ORDER BY u.name, u.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	in.Leads, err = collectUsers(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range in.Leads {
+		in.LeadIDs = append(in.LeadIDs, u.ID)
+	}
+	return in, nil
+}
+
+// Initiatives lists a community's initiatives by name, narrowed by status, jurisdiction and sector.
+func (s *Store) Initiatives(ctx context.Context, f convene.InitiativeFilter) ([]*convene.Initiative, error) {
+	where, args := []string{"community_id = ?", "deleted_at IS NULL"}, []any{f.CommunityID}
+	for col, v := range map[string]string{"status": f.Status, "jurisdiction": f.Jurisdiction, "sector": f.Sector} {
+		if v != "" {
+			where, args = append(where, col+" = ?"), append(args, v)
+		}
+	}
+	rows, err := s.read().query(ctx, `SELECT `+initiativeColumns+` FROM initiatives WHERE `+strings.Join(where, " AND ")+` ORDER BY name, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.Initiative
+	for rows.Next() {
+		in, err := scanInitiative(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// AddUpdate stores an initiative's progress report. A call it is tied to must belong to the
+// initiative's community. A non-zero CreatedAt is kept, for history imported from elsewhere.
+func (s *Store) AddUpdate(ctx context.Context, up *convene.InitiativeUpdate) error {
+	if err := up.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		var communityID int64
+		if err := tx.row(ctx, `SELECT community_id FROM initiatives WHERE id = ? AND deleted_at IS NULL`, up.InitiativeID).Scan(&communityID); err != nil {
+			return notFound(err, "initiative.not_found")
+		}
+		var callID any
+		if up.CallID != 0 {
+			var n int
+			if err := tx.row(ctx, `SELECT COUNT(*) FROM calls WHERE id = ? AND community_id = ?`, up.CallID, communityID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return convene.Invalid("form.invalid", nil, convene.FieldError{Field: "call_id", Key: "update.call.invalid"})
+			}
+			callID = up.CallID
+		}
+		at := now
+		if !up.CreatedAt.IsZero() {
+			at = up.CreatedAt.UTC().Truncate(time.Second)
+		}
+		id, err := tx.insert(ctx, `INSERT INTO initiative_updates (initiative_id, author_id, body, call_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+			up.InitiativeID, nullID(up.AuthorID), up.Body, callID, at)
+		if err != nil {
+			return err
+		}
+		up.ID, up.CreatedAt = id, at
+		_, err = tx.exec(ctx, `UPDATE initiatives SET updated_at = ? WHERE id = ?`, now, up.InitiativeID)
+		return err
+	})
+}
+
+// Updates lists an initiative's updates, newest first, with the call each was presented at.
+func (s *Store) Updates(ctx context.Context, initiativeID int64) ([]*convene.InitiativeUpdate, error) {
+	rows, err := s.read().query(ctx, `SELECT up.id, up.initiative_id, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
+		COALESCE(up.call_id, 0), COALESCE(NULLIF(c.title, ''), sr.title, ''), c.starts_at, up.created_at
+		FROM initiative_updates up LEFT JOIN users u ON u.id = up.author_id LEFT JOIN calls c ON c.id = up.call_id
+		LEFT JOIN series sr ON sr.id = c.series_id
+		WHERE up.initiative_id = ? ORDER BY up.created_at DESC, up.id DESC`, initiativeID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*convene.InitiativeUpdate
+	for rows.Next() {
+		var up convene.InitiativeUpdate
+		var starts sql.NullTime
+		if err := rows.Scan(&up.ID, &up.InitiativeID, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID, &up.CallTitle, &starts, &up.CreatedAt); err != nil {
+			return nil, err
+		}
+		if starts.Valid {
+			up.CallStartsAt = starts.Time.UTC()
+		}
+		out = append(out, &up)
+	}
+	return out, rows.Err()
+}
+
+// AddAsk stores an initiative's ask, open until closed. A non-zero CreatedAt is kept, for history
+// imported from elsewhere.
+func (s *Store) AddAsk(ctx context.Context, a *convene.Ask) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		var one int
+		if err := tx.row(ctx, `SELECT 1 FROM initiatives WHERE id = ? AND deleted_at IS NULL`, a.InitiativeID).Scan(&one); err != nil {
+			return notFound(err, "initiative.not_found")
+		}
+		at := now
+		if !a.CreatedAt.IsZero() {
+			at = a.CreatedAt.UTC().Truncate(time.Second)
+		}
+		id, err := tx.insert(ctx, `INSERT INTO initiative_asks (initiative_id, author_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)`,
+			a.InitiativeID, nullID(a.AuthorID), a.Kind, a.Body, at)
+		if err != nil {
+			return err
+		}
+		a.ID, a.CreatedAt, a.Open = id, at, true
+		_, err = tx.exec(ctx, `UPDATE initiatives SET updated_at = ? WHERE id = ?`, now, a.InitiativeID)
+		return err
+	})
+}
+
+const askColumns = `a.id, a.initiative_id, COALESCE(a.author_id, 0), COALESCE(u.name, ''), a.kind, a.body, a.created_at, a.closed_at`
+
+func scanAsk(row interface{ Scan(...any) error }) (*convene.Ask, error) {
+	var a convene.Ask
+	var closed sql.NullTime
+	if err := row.Scan(&a.ID, &a.InitiativeID, &a.AuthorID, &a.AuthorName, &a.Kind, &a.Body, &a.CreatedAt, &closed); err != nil {
+		return nil, err
+	}
+	a.ClosedAt = timePtr(closed)
+	a.Open = a.ClosedAt == nil
+	return &a, nil
+}
+
+// AskByID loads one ask of a live initiative, without its offers.
+func (s *Store) AskByID(ctx context.Context, id int64) (*convene.Ask, error) {
+	a, err := scanAsk(s.read().row(ctx, `SELECT `+askColumns+` FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id
+		JOIN initiatives i ON i.id = a.initiative_id WHERE a.id = ? AND i.deleted_at IS NULL`, id))
+	return a, notFound(err, "ask.not_found")
+}
+
+// Asks lists an initiative's asks, newest first, each with its offers (two queries in all).
+// With openOnly, closed asks are left out.
+func (s *Store) Asks(ctx context.Context, initiativeID int64, openOnly bool) ([]*convene.Ask, error) {
+	q := `SELECT ` + askColumns + ` FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id WHERE a.initiative_id = ?`
+	if openOnly {
+		q += ` AND a.closed_at IS NULL`
+	}
+	rows, err := s.read().query(ctx, q+` ORDER BY a.created_at DESC, a.id DESC`, initiativeID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*convene.Ask
+	byID := map[int64]*convene.Ask{}
+	for rows.Next() {
+		a, err := scanAsk(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out, byID[a.ID] = append(out, a), a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	orows, err := s.read().query(ctx, `SELECT o.id, o.ask_id, COALESCE(o.user_id, 0), COALESCE(u.name, ''), o.message, o.taken, o.created_at
+		FROM ask_offers o JOIN initiative_asks a ON a.id = o.ask_id LEFT JOIN users u ON u.id = o.user_id
+		WHERE a.initiative_id = ? ORDER BY o.created_at, o.id`, initiativeID)
+	if err != nil {
+		return nil, err
+	}
+	defer orows.Close()
+	for orows.Next() {
+		var o convene.Offer
+		if err := orows.Scan(&o.ID, &o.AskID, &o.UserID, &o.UserName, &o.Message, &o.Taken, &o.CreatedAt); err != nil {
+			return nil, err
+		}
+		if a := byID[o.AskID]; a != nil {
+			a.Offers = append(a.Offers, &o)
+		}
+	}
+	return out, orows.Err()
+}
+
+// OfferHelp stores a member's offer on an open ask and, in the same transaction, the mail that
+// tells the asker: mail receives the asker (nil when their account is gone, and then no mail is sent).
+func (s *Store) OfferHelp(ctx context.Context, o *convene.Offer, mail func(asker *convene.User, a *convene.Ask) convene.Mail) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		a, err := scanAsk(tx.row(ctx, `SELECT `+askColumns+` FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id
+			JOIN initiatives i ON i.id = a.initiative_id WHERE a.id = ? AND i.deleted_at IS NULL`, o.AskID))
+		if err != nil {
+			return notFound(err, "ask.not_found")
+		}
+		if !a.Open {
+			return convene.Errorf(convene.ECONFLICT, "ask.closed", nil)
+		}
+		id, err := tx.insert(ctx, `INSERT INTO ask_offers (ask_id, user_id, message, created_at) VALUES (?, ?, ?, ?)`, o.AskID, o.UserID, o.Message, now)
+		if err != nil {
+			return err
+		}
+		o.ID, o.CreatedAt = id, now
+		if a.AuthorID == 0 || mail == nil {
+			return nil
+		}
+		asker, err := scanUser(tx.row(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, a.AuthorID))
+		if err != nil {
+			return notFound(err, "ask.not_found")
+		}
+		return enqueueMail(ctx, tx, mail(asker, a), now)
+	})
+}
+
+// TakeOffer marks an offer on an ask as taken.
+func (s *Store) TakeOffer(ctx context.Context, askID, offerID int64) error {
+	res, err := s.read().exec(ctx, `UPDATE ask_offers SET taken = ? WHERE id = ? AND ask_id = ?`, true, offerID, askID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("offer.not_found")
+	}
+	return nil
+}
+
+// CloseAsk closes an open ask; closing a closed one changes nothing.
+func (s *Store) CloseAsk(ctx context.Context, askID int64) error {
+	res, err := s.read().exec(ctx, `UPDATE initiative_asks SET closed_at = COALESCE(closed_at, ?) WHERE id = ?`, s.now(), askID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("ask.not_found")
+	}
+	return nil
+}
+
+// nullID stores an absent reference (0) as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,652 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/feed"
+	"github.com/opengovcall/convene/store"
+)
+
+// eventRoutes registers the pages and API of events, ideas and the movement timeline.
+func (s *Server) eventRoutes(handle, api func(string, func(http.ResponseWriter, *http.Request) error)) {
+	handle("GET /c/{slug}/events", s.eventsPage)
+	handle("GET /c/{slug}/events/new", s.eventForm)
+	handle("POST /c/{slug}/events/new", s.eventForm)
+	handle("GET /c/{slug}/events/{id}", s.eventPage)
+	handle("GET /c/{slug}/events/{id}/edit", s.eventForm)
+	handle("POST /c/{slug}/events/{id}/edit", s.eventForm)
+	handle("GET /c/{slug}/events/{id}/event.ics", s.eventCalendar)
+	handle("GET /c/{slug}/ideas", s.ideasPage)
+	handle("POST /c/{slug}/ideas", s.ideasPage)
+	handle("POST /c/{slug}/ideas/{id}/status", s.ideaStatus)
+	handle("GET /c/{slug}/timeline", s.timelinePage)
+	api("GET /api/v1/communities/{slug}/events", s.apiEvents)
+	api("GET /api/v1/communities/{slug}/ideas", s.apiIdeas)
+	api("GET /api/v1/communities/{slug}/timeline", s.apiTimeline)
+}
+
+// eventView is an event as pages show it: in the viewer's zone and in its own.
+type eventView struct {
+	*convene.Event
+	URL        string
+	Start, End time.Time // in the viewer's zone
+	OwnStart   time.Time // in the event's zone
+	OwnEnd     time.Time
+	OtherZone  bool // the viewer's zone differs from the event's
+	Prepares   []*callView
+	FollowsUp  []*callView
+}
+
+func eventPath(c *convene.Community, e *convene.Event) string {
+	return "/c/" + c.Slug + "/events/" + strconv.FormatInt(e.ID, 10)
+}
+
+func (s *Server) viewEvent(c *convene.Community, e *convene.Event, zone string) *eventView {
+	loc, err := convene.LoadZone(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	own, err := convene.LoadZone(e.TimeZone)
+	if err != nil {
+		own = time.UTC
+	}
+	v := &eventView{Event: e, URL: eventPath(c, e), Start: e.StartsAt.In(loc), End: e.EndsAt.In(loc),
+		OwnStart: e.StartsAt.In(own), OwnEnd: e.EndsAt.In(own), OtherZone: zone != e.TimeZone}
+	for _, l := range e.Links {
+		if l.Call == nil {
+			continue
+		}
+		cv := s.viewCall(c, l.Call, zone)
+		if l.Relation == convene.EventPrepares {
+			v.Prepares = append(v.Prepares, cv)
+		} else {
+			v.FollowsUp = append(v.FollowsUp, cv)
+		}
+	}
+	return v
+}
+
+// eventOf loads the event named in the path, which must belong to c.
+func (s *Server) eventOf(r *http.Request, c *convene.Community) (*convene.Event, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.store.EventByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if e.CommunityID != c.ID {
+		return nil, convene.NotFound("event.not_found")
+	}
+	return e, nil
+}
+
+type eventsPage struct {
+	base
+	Upcoming, Past []*eventView
+}
+
+func (s *Server) eventsPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, "")
+	if err != nil {
+		return err
+	}
+	b.Title = b.L.T("events.title", "Community", c.Name)
+	events, err := s.store.Events(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	p := eventsPage{base: b}
+	now := s.clock.Now()
+	for _, e := range events {
+		if e.EndsAt.After(now) {
+			p.Upcoming = append(p.Upcoming, s.viewEvent(c, e, b.Zone))
+		} else {
+			p.Past = append(p.Past, s.viewEvent(c, e, b.Zone))
+		}
+	}
+	slices.Reverse(p.Past) // the most recent first
+	return s.render(w, http.StatusOK, "events", p)
+}
+
+type eventPage struct {
+	base
+	Event    *eventView
+	Ideas    []*convene.Idea
+	Calendar string
+}
+
+func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.eventOf(r, c)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, e.Name)
+	if err != nil {
+		return err
+	}
+	ideas, err := s.store.Ideas(r.Context(), store.IdeaFilter{CommunityID: c.ID, EventID: e.ID})
+	if err != nil {
+		return err
+	}
+	v := s.viewEvent(c, e, b.Zone)
+	return s.render(w, http.StatusOK, "event", eventPage{base: b, Event: v, Ideas: ideas, Calendar: v.URL + "/event.ics"})
+}
+
+// localInput is the form value of an instant in a zone, for a datetime-local control.
+const localInput = "2006-01-02T15:04"
+
+// timeField reads a local date and time in the zone named by the form, as an instant.
+func timeField(vals url.Values, name string, errs *[]convene.FieldError) time.Time {
+	v := strings.TrimSpace(vals.Get(name))
+	if v == "" {
+		return time.Time{}
+	}
+	loc, err := convene.LoadZone(strings.TrimSpace(vals.Get("time_zone")))
+	if err != nil {
+		loc = time.UTC // the zone itself is reported by validation
+	}
+	t, err := time.ParseInLocation(localInput, v, loc)
+	if err != nil {
+		*errs = append(*errs, convene.FieldError{Field: name, Key: "time.invalid"})
+	}
+	return t
+}
+
+// eventForm creates or edits an event with the calls that prepare and follow it up.
+func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, b, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	l := b.L
+	var e *convene.Event
+	if r.PathValue("id") != "" {
+		if e, err = s.eventOf(r, c); err != nil {
+			return err
+		}
+	}
+	around := s.clock.Now()
+	ed := editor{title: l.T("event.new"), submit: l.T("action.create"), back: "/c/" + c.Slug + "/events",
+		initial: url.Values{"time_zone": {c.TimeZone}}}
+	linked := map[int64]string{}
+	if e != nil {
+		around = e.StartsAt
+		loc, _ := convene.LoadZone(e.TimeZone)
+		ed.title, ed.submit, ed.back = l.T("event.edit"), l.T("action.save"), eventPath(c, e)
+		ed.initial = url.Values{"name": {e.Name}, "starts_at": {e.StartsAt.In(loc).Format(localInput)},
+			"ends_at": {e.EndsAt.In(loc).Format(localInput)}, "time_zone": {e.TimeZone}, "place": {e.Place},
+			"link": {e.Link}, "description": {e.Description}}
+		if e.Online {
+			ed.initial.Set("online", "on")
+		}
+		for _, lk := range e.Links {
+			linked[lk.CallID] = lk.Relation
+			ed.initial.Set("call_"+strconv.FormatInt(lk.CallID, 10), lk.Relation)
+		}
+	}
+	ed.fields = []Field{
+		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxTitle},
+		{Name: "starts_at", Label: l.T("field.starts_at"), Type: "datetime-local", Required: true, Hint: l.T("event.hint.local_time")},
+		{Name: "ends_at", Label: l.T("event.field.ends_at"), Type: "datetime-local", Required: true},
+		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
+		{Name: "place", Label: l.T("event.field.place"), Type: "text", Max: convene.MaxPlace, Hint: l.T("event.hint.place")},
+		{Name: "online", Label: l.T("event.field.online"), Type: "checkbox"},
+		{Name: "link", Label: l.T("event.field.link"), Type: "url", Max: convene.MaxLink, Hint: l.T("event.hint.link")},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+	}
+	// The calls of the year around the event (or around today, for a new one) may be linked to it.
+	calls, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, From: around.AddDate(-1, 0, 0), To: around.AddDate(1, 0, 0)})
+	if err != nil {
+		return err
+	}
+	for _, lk := range linksOf(e) {
+		if lk.Call != nil && !slices.ContainsFunc(calls, func(x *convene.Call) bool { return x.ID == lk.CallID }) {
+			calls = append(calls, lk.Call)
+		}
+	}
+	relations := []Option{{Value: "", Label: l.T("event.relation.none")}}
+	for _, rel := range convene.EventRelations {
+		relations = append(relations, Option{Value: rel, Label: l.T("event.relation." + rel)})
+	}
+	loc, _ := convene.LoadZone(c.TimeZone)
+	for i, call := range calls {
+		if call.Status == convene.CallCancelled && linked[call.ID] == "" {
+			continue
+		}
+		at := call.StartsAt.In(loc)
+		f := Field{Name: "call_" + strconv.FormatInt(call.ID, 10), Type: "select", Options: slices.Clone(relations),
+			Label: l.T("event.link_call", "Date", l.ShortDate(at), "Title", call.DisplayTitle())}
+		if i == 0 {
+			f.Hint = l.T("event.hint.calls")
+		}
+		ed.fields = append(ed.fields, f)
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		var parse []convene.FieldError
+		ne := &convene.Event{CommunityID: c.ID, Name: vals.Get("name"), TimeZone: strings.TrimSpace(vals.Get("time_zone")),
+			StartsAt: timeField(vals, "starts_at", &parse), EndsAt: timeField(vals, "ends_at", &parse),
+			Place: vals.Get("place"), Online: vals.Get("online") != "", Link: vals.Get("link"), Description: vals.Get("description")}
+		links, err := callLinks(vals)
+		if err != nil {
+			return "", "", err
+		}
+		ne.Links = links
+		ne.Normalize()
+		if err := mergeErrors(parse, ne.Validate()); err != nil {
+			return "", "", err
+		}
+		if e == nil {
+			if err := s.store.CreateEvent(ctx, ne); err != nil {
+				return "", "", err
+			}
+			return eventPath(c, ne), "flash.event_created", nil
+		}
+		ne.ID = e.ID
+		if err := s.store.UpdateEvent(ctx, ne); err != nil {
+			return "", "", err
+		}
+		return eventPath(c, ne), "flash.saved", nil
+	}
+	return s.edit(w, r, b, ed)
+}
+
+// callLinks reads the form's call_{id} selects; an id that is not a number names no call.
+func callLinks(vals url.Values) ([]convene.EventLink, error) {
+	var out []convene.EventLink
+	for name, vs := range vals {
+		idText, ok := strings.CutPrefix(name, "call_")
+		if !ok || len(vs) == 0 || vs[0] == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, convene.NotFound("call.not_found")
+		}
+		out = append(out, convene.EventLink{CallID: id, Relation: vs[0]})
+	}
+	slices.SortFunc(out, func(a, b convene.EventLink) int { return int(a.CallID - b.CallID) })
+	return out, nil
+}
+
+// linksOf is an event's call links, none for an event not created yet.
+func linksOf(e *convene.Event) []convene.EventLink {
+	if e == nil {
+		return nil
+	}
+	return e.Links
+}
+
+// eventCalendar serves one event as a calendar file, answering 304 to a client that has it.
+func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.eventOf(r, c)
+	if err != nil {
+		return err
+	}
+	cal := &feed.EventCalendar{Event: e, URL: s.absURL(eventPath(c, e)), Host: s.baseURL.Host, Online: viewerOf(r).L.T("event.online")}
+	etag := feed.EventValidator(cal)
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Last-Modified", e.UpdatedAt.UTC().Format(http.TimeFormat))
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "text/calendar; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="event-`+strconv.FormatInt(e.ID, 10)+`.ics"`)
+	_, err = w.Write([]byte(cal.Serialize()))
+	return err
+}
+
+// isMember reports whether the viewer belongs to the community (or may organize it).
+func (s *Server) isMember(r *http.Request, c *convene.Community) (bool, error) {
+	u := viewerOf(r).User
+	if u == nil {
+		return false, nil
+	}
+	if u.IsAdmin {
+		return true, nil
+	}
+	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
+	return role != "", err
+}
+
+type ideasPage struct {
+	base
+	Ideas    []*convene.Idea
+	Form     *Form // proposing an idea, for members
+	Statuses []Option
+}
+
+// ideasPage lists a community's ideas; members propose one and organizers record one with its status.
+func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, "")
+	if err != nil {
+		return err
+	}
+	l := b.L
+	b.Title = l.T("ideas.title", "Community", c.Name)
+	member, err := s.isMember(r, c)
+	if err != nil {
+		return err
+	}
+	vals, errs, status := url.Values{"event": {r.URL.Query().Get("event")}}, formErrors{}, http.StatusOK
+	if r.Method == http.MethodPost {
+		if viewerOf(r).User == nil {
+			return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
+		}
+		if !member {
+			return convene.Errorf(convene.EFORBIDDEN, "error.forbidden", nil)
+		}
+		if vals, err = parseForm(w, r); err != nil {
+			return err
+		}
+		idea := &convene.Idea{CommunityID: c.ID, Title: vals.Get("title"), Description: vals.Get("description"),
+			Status: convene.IdeaProposed, ProposedBy: viewerOf(r).User.ID}
+		if b.Organizer && vals.Get("status") != "" {
+			idea.Status = vals.Get("status")
+		}
+		if ev := strings.TrimSpace(vals.Get("event")); ev != "" {
+			if idea.EventID, err = strconv.ParseInt(ev, 10, 64); err != nil {
+				return convene.NotFound("event.not_found")
+			}
+		}
+		err := s.store.CreateIdea(ctx, idea)
+		if err == nil {
+			return s.redirect(w, r, "/c/"+c.Slug+"/ideas", "flash.idea_added")
+		}
+		fe, ok := errorsOf(l, err)
+		if !ok {
+			return err
+		}
+		errs, status = fe, statusOf(err)
+	}
+	ideas, err := s.store.Ideas(ctx, store.IdeaFilter{CommunityID: c.ID})
+	if err != nil {
+		return err
+	}
+	p := ideasPage{base: b, Ideas: ideas}
+	for _, st := range convene.IdeaStatuses {
+		p.Statuses = append(p.Statuses, Option{Value: st, Label: l.T("idea.status." + st)})
+	}
+	if member {
+		events, err := s.store.Events(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		eventOptions := []Option{{Value: "", Label: l.T("idea.no_event")}}
+		for _, e := range events {
+			eventOptions = append(eventOptions, Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Name})
+		}
+		f := &Form{Action: "/c/" + c.Slug + "/ideas", Submit: l.T("idea.propose"), Prefix: "idea-", Fields: []Field{
+			{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
+			{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+			{Name: "event", Label: l.T("idea.field.event"), Type: "select", Options: eventOptions},
+		}}
+		if b.Organizer {
+			f.Fields = append(f.Fields, Field{Name: "status", Label: l.T("field.status"), Type: "select", Options: slices.Clone(p.Statuses)})
+		}
+		f.build(vals, errs, l)
+		p.Form = f
+	}
+	return s.render(w, status, "event_ideas", p)
+}
+
+// ideaStatus lets an organizer record what became of an idea.
+func (s *Server) ideaStatus(w http.ResponseWriter, r *http.Request) error {
+	c, _, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetIdeaStatus(r.Context(), c.ID, id, vals.Get("status")); err != nil {
+		return err
+	}
+	return s.redirect(w, r, localPath(vals.Get("next")), "flash.saved")
+}
+
+// timelineEntry is one moment of the timeline as the page shows it.
+type timelineEntry struct {
+	convene.TimelineItem
+	Local time.Time
+	Title string
+	URL   string
+	Note  string // a status or a place
+}
+
+type timelinePage struct {
+	base
+	Entries []timelineEntry
+	Kinds   []Option // Selected marks the kinds shown
+}
+
+// timelineKinds reads the kinds a timeline is filtered to; none (or only unknown ones) means all.
+func timelineKinds(r *http.Request) []string {
+	var kinds []string
+	for _, k := range r.URL.Query()["kind"] {
+		if slices.Contains(convene.TimelineKinds, k) && !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+func (s *Server) timelineEntries(c *convene.Community, items []convene.TimelineItem, l *Localizer, zone string) []timelineEntry {
+	loc, err := convene.LoadZone(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	now := s.clock.Now()
+	out := make([]timelineEntry, 0, len(items))
+	for _, it := range items {
+		e := timelineEntry{TimelineItem: it, Local: it.At.In(loc)}
+		switch it.Kind {
+		case convene.TimelineSeason:
+			e.Title, e.URL = it.Season.Name, "/c/"+c.Slug+"/series/"+strconv.FormatInt(it.Season.SeriesID, 10)
+			e.Note = it.Season.Note
+		case convene.TimelineCall:
+			e.Title, e.URL = it.Call.DisplayTitle(), callPath(c, it.Call)
+			if it.Call.Theme != "" {
+				e.Title += ": " + it.Call.Theme
+			}
+			e.Note = l.T("status." + it.Call.StatusAt(now))
+		case convene.TimelineEvent:
+			e.Title, e.URL, e.Note = it.Event.Name, eventPath(c, it.Event), it.Event.Place
+			if e.Note == "" {
+				e.Note = l.T("event.online")
+			}
+		case convene.TimelineIdea:
+			e.Title, e.URL = it.Idea.Title, "/c/"+c.Slug+"/ideas#idea-"+strconv.FormatInt(it.Idea.ID, 10)
+			e.Note = l.T("idea.status." + it.Idea.Status)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, "")
+	if err != nil {
+		return err
+	}
+	b.Title = b.L.T("timeline.title", "Community", c.Name)
+	kinds := timelineKinds(r)
+	items, err := s.store.Timeline(r.Context(), c.ID, s.clock.Now(), kinds...)
+	if err != nil {
+		return err
+	}
+	p := timelinePage{base: b, Entries: s.timelineEntries(c, items, b.L, b.Zone)}
+	for _, k := range convene.TimelineKinds {
+		p.Kinds = append(p.Kinds, Option{Value: k, Label: b.L.T("timeline.kind." + k), Selected: slices.Contains(kinds, k)})
+	}
+	return s.render(w, http.StatusOK, "timeline", p)
+}
+
+type apiEventCall struct {
+	ID       int64     `json:"id"`
+	Relation string    `json:"relation"`
+	StartsAt time.Time `json:"starts_at"`
+	Title    string    `json:"title"`
+	URL      string    `json:"url"`
+}
+
+type apiEvent struct {
+	ID          int64          `json:"id"`
+	Name        string         `json:"name"`
+	StartsAt    time.Time      `json:"starts_at"`
+	EndsAt      time.Time      `json:"ends_at"`
+	TimeZone    string         `json:"time_zone"`
+	Place       string         `json:"place"`
+	Online      bool           `json:"online"`
+	Link        string         `json:"link"`
+	Description string         `json:"description"`
+	URL         string         `json:"url"`
+	ICSURL      string         `json:"ics_url"`
+	Calls       []apiEventCall `json:"calls,omitempty"`
+}
+
+func (s *Server) toAPIEvent(c *convene.Community, e *convene.Event) apiEvent {
+	out := apiEvent{ID: e.ID, Name: e.Name, StartsAt: e.StartsAt, EndsAt: e.EndsAt, TimeZone: e.TimeZone, Place: e.Place,
+		Online: e.Online, Link: e.Link, Description: e.Description, URL: s.absURL(eventPath(c, e)),
+		ICSURL: s.absURL(eventPath(c, e) + "/event.ics")}
+	for _, l := range e.Links {
+		if l.Call != nil {
+			out.Calls = append(out.Calls, apiEventCall{ID: l.CallID, Relation: l.Relation, StartsAt: l.Call.StartsAt,
+				Title: l.Call.DisplayTitle(), URL: s.absURL(callPath(c, l.Call))})
+		}
+	}
+	return out
+}
+
+func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	events, err := s.store.Events(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Events []apiEvent `json:"events"`
+	}{Events: []apiEvent{}}
+	for _, e := range events {
+		// Each event's links: a handful of events per community, so one query each stays cheap.
+		full, err := s.store.EventByID(r.Context(), e.ID)
+		if err != nil {
+			return err
+		}
+		out.Events = append(out.Events, s.toAPIEvent(c, full))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type apiIdea struct {
+	ID          int64     `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Status      string    `json:"status"`
+	RaisedAt    time.Time `json:"raised_at"`
+	EventID     int64     `json:"event_id,omitempty"`
+	EventName   string    `json:"event_name,omitempty"`
+	URL         string    `json:"url"`
+}
+
+func (s *Server) toAPIIdea(c *convene.Community, i *convene.Idea) apiIdea {
+	return apiIdea{ID: i.ID, Title: i.Title, Description: i.Description, Status: i.Status, RaisedAt: i.RaisedAt,
+		EventID: i.EventID, EventName: i.EventName, URL: s.absURL("/c/" + c.Slug + "/ideas#idea-" + strconv.FormatInt(i.ID, 10))}
+}
+
+func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	ideas, err := s.store.Ideas(r.Context(), store.IdeaFilter{CommunityID: c.ID})
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Ideas []apiIdea `json:"ideas"`
+	}{Ideas: []apiIdea{}}
+	for _, i := range ideas {
+		out.Ideas = append(out.Ideas, s.toAPIIdea(c, i))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type apiTimelineItem struct {
+	Kind  string    `json:"kind"`
+	At    time.Time `json:"at"`
+	Title string    `json:"title"`
+	URL   string    `json:"url"`
+	ID    int64     `json:"id"`
+	State string    `json:"status,omitempty"`
+}
+
+func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	items, err := s.store.Timeline(r.Context(), c.ID, now, timelineKinds(r)...)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Items []apiTimelineItem `json:"items"`
+	}{Items: []apiTimelineItem{}}
+	for _, e := range s.timelineEntries(c, items, viewerOf(r).L, "UTC") {
+		it := apiTimelineItem{Kind: e.Kind, At: e.At.UTC(), Title: e.Title, URL: s.absURL(e.URL)}
+		switch e.Kind {
+		case convene.TimelineSeason:
+			it.ID = e.Season.ID
+		case convene.TimelineCall:
+			it.ID, it.State = e.Call.ID, e.Call.StatusAt(now)
+		case convene.TimelineEvent:
+			it.ID = e.Event.ID
+		case convene.TimelineIdea:
+			it.ID, it.State = e.Idea.ID, e.Idea.Status
+		}
+		out.Items = append(out.Items, it)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

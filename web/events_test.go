@@ -1,0 +1,270 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/demo"
+	"github.com/opengovcall/convene/store"
+)
+
+const eventsPath = "/c/open-gov-canada/events"
+
+// eventForm is a valid new event on November 20, 2019, 9:00 to 17:00 in Toronto.
+func eventForm() url.Values {
+	return url.Values{"name": {"Open Data Day Hackathon"}, "starts_at": {"2019-11-20T09:00"}, "ends_at": {"2019-11-20T17:00"},
+		"time_zone": {"America/Toronto"}, "place": {"Toronto City Hall"}, "link": {"https://example.org/hackathon"},
+		"description": {"A day of building with open data."}}
+}
+
+func TestEventCreatedLinkedToCall(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		c := a.client()
+		c.signIn()
+		blank := c.get(eventsPath + "/new")
+		wantStatus(t, blank, http.StatusOK)
+		mustContain(t, blank.body, `name="call_`+strconv.FormatInt(a.demo.RebootID, 10)+`"`, "Call of Nov 13, 2019", "Follows up the event")
+		form := eventForm()
+		form.Set("call_"+strconv.FormatInt(a.demo.RebootID, 10), convene.EventFollowsUp)
+		r := c.post(eventsPath+"/new", form)
+		wantStatus(t, r, http.StatusSeeOther)
+		if !strings.HasPrefix(r.location, eventsPath+"/") {
+			t.Fatalf("redirected to %q", r.location)
+		}
+		page := c.get(r.location)
+		wantStatus(t, page, http.StatusOK)
+		rebootPath := "/c/open-gov-canada/calls/" + strconv.FormatInt(a.demo.RebootID, 10)
+		mustContain(t, page.body, "Open Data Day Hackathon", "Toronto City Hall", `href="`+rebootPath+`"`, "Calls that follow it up", r.location+"/event.ics")
+
+		anon := a.client()
+		mustContain(t, anon.get("/c/open-gov-canada/timeline").body, "Open Data Day Hackathon")
+		mustContain(t, anon.get(eventsPath).body, "Open Data Day Hackathon")
+		var list struct {
+			Events []struct {
+				ID    int64
+				Name  string
+				Calls []struct {
+					ID       int64
+					Relation string
+				}
+			}
+		}
+		decode(t, anon.get("/api/v1/communities/open-gov-canada/events"), &list)
+		var found bool
+		for _, e := range list.Events {
+			if e.Name == "Open Data Day Hackathon" {
+				found = len(e.Calls) == 1 && e.Calls[0].ID == a.demo.RebootID && e.Calls[0].Relation == convene.EventFollowsUp
+			}
+		}
+		if !found {
+			t.Fatalf("API events: %+v", list)
+		}
+		var tl struct {
+			Items []struct{ Kind, Title string }
+		}
+		decode(t, anon.get("/api/v1/communities/open-gov-canada/timeline?kind=event"), &tl)
+		if len(tl.Items) != 3 || tl.Items[2].Title != "Open Data Day Hackathon" {
+			t.Fatalf("API timeline of events: %+v", tl)
+		}
+
+		ics := anon.get(r.location + "/event.ics")
+		wantStatus(t, ics, http.StatusOK)
+		wellFormed(t, ics.body)
+		cal := parseICS(t, ics.body)
+		if len(cal.Events) != 1 || cal.Events[0].Start != "2019-11-20T14:00:00.000Z" || cal.Events[0].End != "2019-11-20T22:00:00.000Z" ||
+			cal.Events[0].Summary != "Open Data Day Hackathon" || cal.Events[0].Location != "Toronto City Hall" {
+			t.Fatalf("calendar: %+v", cal)
+		}
+		req, _ := http.NewRequest(http.MethodGet, a.http.URL+r.location+"/event.ics", nil)
+		req.Header.Set("If-None-Match", ics.header.Get("ETag"))
+		wantStatus(t, anon.do(req), http.StatusNotModified)
+
+		// Editing keeps the event and can drop the link.
+		form.Set("call_"+strconv.FormatInt(a.demo.RebootID, 10), "")
+		form.Set("name", "Open Data Day")
+		wantStatus(t, c.post(r.location+"/edit", form), http.StatusSeeOther)
+		mustNotContain(t, c.get(r.location).body, `href="`+rebootPath+`"`)
+	})
+}
+
+func TestEventRefusals(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		count := func() int {
+			events, err := a.store.Events(ctx, a.demo.Community.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(events)
+		}
+		before := count()
+
+		// A member may not create events.
+		u := addPerson(t, a, "Mia Member", false, nil)
+		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		m := signInPerson(t, a, u)
+		wantStatus(t, m.get(eventsPath+"/new"), http.StatusForbidden)
+		wantStatus(t, m.post(eventsPath+"/new", eventForm()), http.StatusForbidden)
+
+		c := a.client()
+		c.signIn()
+		bad := eventForm()
+		bad.Set("link", "javascript:alert(1)")
+		r := c.post(eventsPath+"/new", bad)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Give a web address starting with http:// or https://.")
+		bad = eventForm()
+		bad.Set("ends_at", "2019-11-20T08:00")
+		r = c.post(eventsPath+"/new", bad)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "The end must come after the start.")
+
+		// A call of another community, or no call at all, is not found.
+		other := peopleCommunity(t, a)
+		sr := &convene.Series{CommunityID: other.ID, Title: "Other call", RRule: "FREQ=MONTHLY;BYDAY=2WE",
+			StartsOn: convene.Date{Year: 2019, Month: 11, Day: 1}, StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60}
+		if err := a.store.CreateSeries(ctx, sr); err != nil {
+			t.Fatal(err)
+		}
+		call := &convene.Call{SeriesID: sr.ID, StartsAt: testNow.AddDate(0, 0, 7), DurationMinutes: 60, Status: convene.CallScheduled}
+		if err := a.store.CreateCall(ctx, call); err != nil {
+			t.Fatal(err)
+		}
+		foreign := eventForm()
+		foreign.Set("call_"+strconv.FormatInt(call.ID, 10), convene.EventPrepares)
+		wantStatus(t, c.post(eventsPath+"/new", foreign), http.StatusNotFound)
+		foreign = eventForm()
+		foreign.Set("call_999999", convene.EventPrepares)
+		wantStatus(t, c.post(eventsPath+"/new", foreign), http.StatusNotFound)
+		wantStatus(t, c.get(eventsPath+"/999999"), http.StatusNotFound)
+		wantStatus(t, c.get("/c/"+other.Slug+"/events/1"), http.StatusNotFound)
+
+		if after := count(); after != before {
+			t.Fatalf("refused events were stored: %d before, %d after", before, after)
+		}
+	})
+}
+
+func TestIdeasProposedAndPickedUp(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		anon := a.client()
+		wantStatus(t, anon.post("/c/open-gov-canada/ideas", url.Values{"title": {"x"}}), http.StatusUnauthorized)
+		stranger := signInPerson(t, a, addPerson(t, a, "Sam Stranger", false, nil))
+		wantStatus(t, stranger.post("/c/open-gov-canada/ideas", url.Values{"title": {"x"}}), http.StatusForbidden)
+
+		u := addPerson(t, a, "Mia Member", false, nil)
+		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		m := signInPerson(t, a, u)
+		r := m.post("/c/open-gov-canada/ideas", url.Values{"title": {"An open government podcast"}, "status": {convene.IdeaPickedUp}})
+		wantStatus(t, r, http.StatusSeeOther)
+		ideas, err := a.store.Ideas(ctx, store.IdeaFilter{CommunityID: a.demo.Community.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		idea := ideas[len(ideas)-1]
+		if idea.Title != "An open government podcast" || idea.Status != convene.IdeaProposed || idea.ProposedBy != u.ID {
+			t.Fatalf("a member's idea: %+v", idea)
+		}
+		wantStatus(t, m.post("/c/open-gov-canada/ideas", url.Values{"title": {""}}), http.StatusUnprocessableEntity)
+		path := "/c/open-gov-canada/ideas/" + strconv.FormatInt(idea.ID, 10) + "/status"
+		wantStatus(t, m.post(path, url.Values{"status": {convene.IdeaPickedUp}}), http.StatusForbidden)
+
+		c := a.client()
+		c.signIn()
+		wantStatus(t, c.post(path, url.Values{"status": {convene.IdeaPickedUp}, "next": {"/c/open-gov-canada/ideas"}}), http.StatusSeeOther)
+		wantStatus(t, c.post(path, url.Values{"status": {"famous"}}), http.StatusUnprocessableEntity)
+		wantStatus(t, c.post("/c/open-gov-canada/ideas/999999/status", url.Values{"status": {convene.IdeaPickedUp}}), http.StatusNotFound)
+		mustContain(t, anon.get("/c/open-gov-canada/ideas").body, "An open government podcast", "Picked up",
+			"A shared calendar of open government events", "Did not get off the ground")
+		var list struct {
+			Ideas []struct{ Title, Status string }
+		}
+		decode(t, anon.get("/api/v1/communities/open-gov-canada/ideas"), &list)
+		if len(list.Ideas) != 4 || list.Ideas[3].Status != convene.IdeaPickedUp {
+			t.Fatalf("API ideas: %+v", list)
+		}
+		if strings.Contains(anon.get("/api/v1/communities/open-gov-canada/ideas").body, "@") {
+			t.Fatal("the ideas API shows an email address")
+		}
+	})
+}
+
+func TestTimelineTellsTheDemoStory(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		c := a.client()
+		r := c.get("/c/open-gov-canada/timeline")
+		wantStatus(t, r, http.StatusOK)
+		body := r.body
+		order := []string{"Building an open government movement", "A monthly open government strategy call",
+			"Pilot", "May 8, 2019", "Open Government Partnership Global Summit 2019", "Jun 12, 2019", "Fall reboot", "The reboot"}
+		at := 0
+		for _, s := range order {
+			i := strings.Index(body[at:], s)
+			if i < 0 {
+				t.Fatalf("timeline: %q missing or out of order after byte %d:\n%s", s, at, body)
+			}
+			at += i + len(s)
+		}
+		// Filtered to events, only the two gatherings remain.
+		r = c.get("/c/open-gov-canada/timeline?kind=event")
+		mustContain(t, r.body, "Building an open government movement", "Open Government Partnership Global Summit 2019")
+		mustNotContain(t, r.body, "The reboot", "A monthly open government strategy call")
+		// At most the next call is shown, not every future one.
+		if n := strings.Count(c.get("/c/open-gov-canada/timeline?kind=call").body, `class="timeline-call"`); n != 7 {
+			t.Errorf("timeline shows %d calls, want the 6 held ones of the pilot and the next", n)
+		}
+
+		page := c.get("/c/open-gov-canada/events")
+		mustContain(t, page.body, "Open Government Partnership Global Summit 2019", "Past events")
+		fr := a.client()
+		wantStatus(t, fr.get("/lang/fr"), http.StatusSeeOther)
+		mustContain(t, fr.get("/c/open-gov-canada/timeline").body, "Chronologie", "N’a pas décollé")
+	})
+}
+
+func TestEventPagesAccessibility(t *testing.T) {
+	axe := axeSource(t)
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := newBrowser(t)
+		base := a.http.URL
+		check := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+			t.Helper()
+			axeCheck(t, ctx, axe, name, steps...)
+		}
+		events, err := a.store.Events(context.Background(), a.demo.Community.ID)
+		if err != nil || len(events) == 0 {
+			t.Fatalf("demo events: %v", err)
+		}
+		initiatives, err := a.store.Initiatives(context.Background(), convene.InitiativeFilter{CommunityID: a.demo.Community.ID})
+		if err != nil || len(initiatives) == 0 {
+			t.Fatalf("demo initiatives: %v", err)
+		}
+		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+		for _, p := range []string{eventsPath, fmt.Sprintf("%s/%d", eventsPath, events[len(events)-1].ID), "/c/open-gov-canada/ideas",
+			"/c/open-gov-canada/timeline", "/c/open-gov-canada/initiatives", fmt.Sprintf("/c/open-gov-canada/initiatives/%d", initiatives[0].ID)} {
+			check("visitor "+p, chromedp.Navigate(base+p), chromedp.WaitReady(css(`footer`)))
+		}
+		check("sign in",
+			chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(css(`#f-email`)),
+			chromedp.SendKeys(css(`#f-email`), demo.OrganizerEmail), chromedp.SendKeys(css(`#f-password`), organizerPassword),
+			chromedp.Submit(css(`#f-password`)), chromedp.WaitVisible(css(`div.flash`)))
+		check("event form with errors",
+			chromedp.Navigate(base+eventsPath+"/new"), chromedp.WaitVisible(css(`#f-name`)),
+			chromedp.SetValue(css(`#f-link`), "javascript:alert(1)"),
+			chromedp.Submit(css(`#f-name`)), chromedp.WaitVisible(css(`div.errors-summary`)))
+		check("organizer ideas", chromedp.Navigate(base+"/c/open-gov-canada/ideas"), chromedp.WaitVisible(css(`#f-idea-title`)))
+	})
+}

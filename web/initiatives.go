@@ -1,0 +1,796 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+)
+
+// initiativeRoutes registers the pages and API of initiatives: their updates, asks and offers.
+func (s *Server) initiativeRoutes(handle, api func(string, func(http.ResponseWriter, *http.Request) error)) {
+	handle("GET /c/{slug}/initiatives", s.cached(s.initiativesPage))
+	handle("GET /c/{slug}/initiatives/new", s.initiativeForm)
+	handle("POST /c/{slug}/initiatives/new", s.initiativeForm)
+	handle("GET /c/{slug}/initiatives/{id}", s.cached(s.initiativePage))
+	handle("GET /c/{slug}/initiatives/{id}/edit", s.initiativeForm)
+	handle("POST /c/{slug}/initiatives/{id}/edit", s.initiativeForm)
+	handle("POST /c/{slug}/initiatives/{id}/updates", s.postUpdate)
+	handle("POST /c/{slug}/initiatives/{id}/asks", s.postAsk)
+	handle("POST /c/{slug}/initiatives/{id}/asks/{ask}/offers", s.postOffer)
+	handle("POST /c/{slug}/initiatives/{id}/asks/{ask}/offers/{offer}/take", s.takeOffer)
+	handle("POST /c/{slug}/initiatives/{id}/asks/{ask}/close", s.closeAsk)
+
+	api("GET /api/v1/communities/{slug}/initiatives", s.cached(s.apiInitiatives))
+	api("GET /api/v1/communities/{slug}/initiatives/{id}", s.cached(s.apiInitiative))
+	api("POST /api/v1/initiatives/{id}/updates", s.apiPostUpdate)
+	api("POST /api/v1/initiatives/{id}/asks", s.apiPostAsk)
+	api("POST /api/v1/initiatives/{id}/asks/{ask}/offers", s.apiPostOffer)
+}
+
+func initiativePath(c *convene.Community, id int64) string {
+	return "/c/" + c.Slug + "/initiatives/" + strconv.FormatInt(id, 10)
+}
+
+// initiativeOf loads the initiative named in the path, which must belong to c and not be deleted.
+func (s *Server) initiativeOf(r *http.Request, c *convene.Community) (*convene.Initiative, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.store.InitiativeByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil && in.CommunityID != c.ID {
+		return nil, convene.NotFound("initiative.not_found")
+	}
+	return in, nil
+}
+
+// askOf loads the ask named in the path, which must belong to the initiative.
+func (s *Server) askOf(r *http.Request, in *convene.Initiative) (*convene.Ask, error) {
+	id, err := pathID(r, "ask")
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.AskByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if a.InitiativeID != in.ID {
+		return nil, convene.NotFound("ask.not_found")
+	}
+	return a, nil
+}
+
+// initiativeRights is what the viewer may do with one initiative.
+type initiativeRights struct {
+	Member    bool // may offer help
+	Lead      bool // a lead of the initiative
+	Organizer bool // organizes its community
+}
+
+// Manage reports whether the viewer edits the initiative and posts its updates and asks.
+func (r initiativeRights) Manage() bool { return r.Lead || r.Organizer }
+
+func (s *Server) rightsOn(r *http.Request, c *convene.Community, in *convene.Initiative) (initiativeRights, error) {
+	u := viewerOf(r).User
+	if u == nil {
+		return initiativeRights{}, nil
+	}
+	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
+	if err != nil {
+		return initiativeRights{}, err
+	}
+	rt := initiativeRights{Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin}
+	if in != nil {
+		rt.Lead = in.IsLead(u.ID)
+	}
+	return rt, nil
+}
+
+// requireSignedIn asks a stranger to sign in.
+func requireSignedIn(r *http.Request) (*convene.User, error) {
+	u := viewerOf(r).User
+	if u == nil {
+		return nil, convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
+	}
+	return u, nil
+}
+
+var errForbidden = convene.Errorf(convene.EFORBIDDEN, "error.forbidden", nil)
+
+// initiativeFilter reads the list's filters; unknown values are field errors.
+func initiativeFilter(q url.Values, communityID int64) (convene.InitiativeFilter, error) {
+	f := convene.InitiativeFilter{CommunityID: communityID, Status: strings.TrimSpace(q.Get("status")),
+		Jurisdiction: strings.TrimSpace(q.Get("jurisdiction")), Sector: strings.TrimSpace(q.Get("sector"))}
+	var errs []convene.FieldError
+	if f.Status != "" && !slices.Contains(convene.InitiativeStatuses, f.Status) {
+		errs = append(errs, convene.FieldError{Field: "status", Key: "initiative.status.invalid"})
+	}
+	if f.Jurisdiction != "" && !slices.Contains(convene.Jurisdictions, f.Jurisdiction) {
+		errs = append(errs, convene.FieldError{Field: "jurisdiction", Key: "profile.jurisdiction.invalid"})
+	}
+	if f.Sector != "" && !slices.Contains(convene.Sectors, f.Sector) {
+		errs = append(errs, convene.FieldError{Field: "sector", Key: "profile.sector.invalid"})
+	}
+	if len(errs) > 0 {
+		return f, convene.Invalid("form.invalid", nil, errs...)
+	}
+	return f, nil
+}
+
+func statusOptions(l *Localizer, firstKey string) []Option {
+	var out []Option
+	if firstKey != "" {
+		out = append(out, Option{Value: "", Label: l.T(firstKey)})
+	}
+	for _, st := range convene.InitiativeStatuses {
+		out = append(out, Option{Value: st, Label: l.T("initiative.status." + st)})
+	}
+	return out
+}
+
+// initiativeView is an initiative as pages show it.
+type initiativeView struct {
+	*convene.Initiative
+	URL          string
+	StatusLabel  string
+	Jurisdiction string
+	Sector       string
+	LeadNames    []string
+}
+
+func viewInitiative(l *Localizer, c *convene.Community, in *convene.Initiative) initiativeView {
+	v := initiativeView{Initiative: in, URL: initiativePath(c, in.ID), StatusLabel: l.T("initiative.status." + in.Status)}
+	if in.Jurisdiction != "" {
+		v.Jurisdiction = l.T("jurisdiction." + in.Jurisdiction)
+	}
+	if in.Sector != "" {
+		v.Sector = l.T("sector." + in.Sector)
+	}
+	for _, u := range in.Leads {
+		v.LeadNames = append(v.LeadNames, u.Name)
+	}
+	return v
+}
+
+type initiativesPage struct {
+	base
+	Filter      Form
+	Initiatives []initiativeView
+	CanCreate   bool
+}
+
+func (s *Server) initiativesPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.communityBase(r, c, "")
+	if err != nil {
+		return err
+	}
+	l := b.L
+	b.Title = l.T("initiative.list.title", "Community", c.Name)
+	rt, err := s.rightsOn(r, c, nil)
+	if err != nil {
+		return err
+	}
+	p := initiativesPage{base: b, CanCreate: rt.Member}
+	q := r.URL.Query()
+	p.Filter = Form{Action: "/c/" + c.Slug + "/initiatives", Submit: l.T("initiative.filter.submit"), Fields: []Field{
+		{Name: "status", Label: l.T("field.status"), Type: "select", Options: statusOptions(l, "initiative.filter.all_statuses")},
+		{Name: "jurisdiction", Label: l.T("people.field.jurisdiction"), Type: "select", Options: jurisdictionOptions(l, "people.filter.all_jurisdictions")},
+		{Name: "sector", Label: l.T("people.field.sector"), Type: "select", Options: sectorOptions(l, "people.filter.all_sectors")},
+	}}
+	status, errs := http.StatusOK, formErrors{}
+	f, ferr := initiativeFilter(q, c.ID)
+	if ferr != nil {
+		if errs, _ = errorsOf(l, ferr); errs == nil {
+			return ferr
+		}
+		status = statusOf(ferr)
+	} else {
+		list, err := s.store.Initiatives(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		for _, in := range list {
+			p.Initiatives = append(p.Initiatives, viewInitiative(l, c, in))
+		}
+	}
+	p.Filter.build(q, errs, l)
+	return s.render(w, status, "initiatives", p)
+}
+
+// initiativeForm creates an initiative (any member; they become its lead) or edits one (its leads
+// and the community's organizers).
+func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	u, err := requireSignedIn(r)
+	if err != nil {
+		return err
+	}
+	var in *convene.Initiative
+	if r.PathValue("id") != "" {
+		if in, err = s.initiativeOf(r, c); err != nil {
+			return err
+		}
+	}
+	rt, err := s.rightsOn(r, c, in)
+	if err != nil {
+		return err
+	}
+	if (in == nil && !rt.Member) || (in != nil && !rt.Manage()) {
+		return errForbidden
+	}
+	b, err := s.communityBase(r, c, "")
+	if err != nil {
+		return err
+	}
+	l := b.L
+	ed := editor{fields: []Field{
+		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxInitiative},
+		{Name: "status", Label: l.T("field.status"), Type: "select", Options: statusOptions(l, "")},
+		{Name: "jurisdiction", Label: l.T("people.field.jurisdiction"), Type: "select", Options: jurisdictionOptions(l, "initiative.field.none")},
+		{Name: "sector", Label: l.T("people.field.sector"), Type: "select", Options: sectorOptions(l, "initiative.field.none")},
+		{Name: "links", Label: l.T("initiative.field.links"), Type: "textarea", Hint: l.T("initiative.field.links_hint")},
+	}}
+	if in == nil {
+		ed.title, ed.submit, ed.back = l.T("initiative.new.title"), l.T("initiative.new.submit"), "/c/"+c.Slug+"/initiatives"
+		ed.initial = url.Values{"status": {convene.InitiativeIdea}}
+		in = &convene.Initiative{CommunityID: c.ID, LeadIDs: []int64{u.ID}}
+	} else {
+		ed.title, ed.submit, ed.back = l.T("initiative.edit.title", "Name", in.Name), l.T("action.save"), initiativePath(c, in.ID)
+		ed.initial = url.Values{"name": {in.Name}, "description": {in.Description}, "status": {in.Status},
+			"jurisdiction": {in.Jurisdiction}, "sector": {in.Sector}, "links": {strings.Join(in.Links, "\n")}}
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		in.Name, in.Description, in.Status = vals.Get("name"), vals.Get("description"), vals.Get("status")
+		in.Jurisdiction, in.Sector = vals.Get("jurisdiction"), vals.Get("sector")
+		in.Links = strings.Split(strings.ReplaceAll(vals.Get("links"), "\r", ""), "\n")
+		if in.ID == 0 {
+			if err := s.store.CreateInitiative(ctx, in); err != nil {
+				return "", "", err
+			}
+			return initiativePath(c, in.ID), "initiative.created", nil
+		}
+		if err := s.store.UpdateInitiative(ctx, in); err != nil {
+			return "", "", err
+		}
+		return initiativePath(c, in.ID), "initiative.saved", nil
+	}
+	return s.edit(w, r, b, ed)
+}
+
+// updateView is an update as the initiative page shows it.
+type updateView struct {
+	*convene.InitiativeUpdate
+	Paragraphs []string
+	CallURL    string
+	CallLocal  time.Time
+}
+
+// askView is an ask as the initiative page shows it to one viewer.
+type askView struct {
+	*convene.Ask
+	KindLabel  string
+	Paragraphs []string
+	Manage     bool // the viewer sees who offered, takes offers and closes the ask
+	Offered    bool // the viewer has offered help already
+	OfferForm  *Form
+	Action     string
+}
+
+type initiativePage struct {
+	base
+	Initiative initiativeView
+	Rights     initiativeRights
+	Paragraphs []string
+	Updates    []updateView
+	Asks       []askView
+	UpdateForm *Form
+	AskForm    *Form
+}
+
+// forms in error on the initiative page: which one, and its values and messages.
+type pageForm struct {
+	name   string // "update", "ask" or "offer<id>"
+	vals   url.Values
+	errs   formErrors
+	status int
+}
+
+func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	in, err := s.initiativeOf(r, c)
+	if err != nil {
+		return err
+	}
+	return s.showInitiative(w, r, c, in, pageForm{status: http.StatusOK})
+}
+
+func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *convene.Community, in *convene.Initiative, pf pageForm) error {
+	ctx := r.Context()
+	b, err := s.communityBase(r, c, in.Name)
+	if err != nil {
+		return err
+	}
+	l := b.L
+	rt, err := s.rightsOn(r, c, in)
+	if err != nil {
+		return err
+	}
+	p := initiativePage{base: b, Initiative: viewInitiative(l, c, in), Rights: rt, Paragraphs: textParagraphs(in.Description)}
+	ups, err := s.store.Updates(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	loc, err := convene.LoadZone(b.Zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	for _, up := range ups {
+		v := updateView{InitiativeUpdate: up, Paragraphs: textParagraphs(up.Body)}
+		if up.CallID != 0 {
+			v.CallURL = "/c/" + c.Slug + "/calls/" + strconv.FormatInt(up.CallID, 10)
+			v.CallLocal = up.CallStartsAt.In(loc)
+		}
+		p.Updates = append(p.Updates, v)
+	}
+	asks, err := s.store.Asks(ctx, in.ID, false)
+	if err != nil {
+		return err
+	}
+	me := viewerOf(r).User
+	formFor := func(name string) (url.Values, formErrors) {
+		if pf.name == name {
+			return pf.vals, pf.errs
+		}
+		return url.Values{}, formErrors{}
+	}
+	base := initiativePath(c, in.ID)
+	for _, a := range asks {
+		v := askView{Ask: a, KindLabel: l.T("ask.kind." + a.Kind), Paragraphs: textParagraphs(a.Body),
+			Manage: rt.Organizer || rt.Lead || (me != nil && me.ID == a.AuthorID), Action: base + "/asks/" + strconv.FormatInt(a.ID, 10)}
+		for _, o := range a.Offers {
+			if me != nil && o.UserID == me.ID {
+				v.Offered = true
+			}
+		}
+		if a.Open && rt.Member && !v.Offered {
+			name := "offer" + strconv.FormatInt(a.ID, 10)
+			f := &Form{Action: v.Action + "/offers", Prefix: name + "-", Submit: l.T("ask.offer.submit"), Fields: []Field{
+				{Name: "message", Label: l.T("ask.offer.message"), Type: "textarea", Required: true, Max: convene.MaxOfferNote},
+			}}
+			vals, errs := formFor(name)
+			f.build(vals, errs, l)
+			v.OfferForm = f
+		}
+		p.Asks = append(p.Asks, v)
+	}
+	if rt.Manage() {
+		calls, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, To: s.clock.Now().Add(45 * 24 * time.Hour), Descending: true, Limit: 24})
+		if err != nil {
+			return err
+		}
+		opts := []Option{{Value: "", Label: l.T("update.call.none")}}
+		for _, call := range calls {
+			opts = append(opts, Option{Value: strconv.FormatInt(call.ID, 10), Label: l.Date(call.StartsAt.In(loc)) + " · " + call.DisplayTitle()})
+		}
+		p.UpdateForm = &Form{Action: base + "/updates", Prefix: "update-", Submit: l.T("update.submit"), Fields: []Field{
+			{Name: "body", Label: l.T("update.field.body"), Type: "textarea", Required: true, Max: convene.MaxUpdate},
+			{Name: "call_id", Label: l.T("update.field.call"), Type: "select", Options: opts},
+		}}
+		vals, errs := formFor("update")
+		p.UpdateForm.build(vals, errs, l)
+		kinds := []Option{}
+		for _, k := range convene.AskKinds {
+			kinds = append(kinds, Option{Value: k, Label: l.T("ask.kind." + k)})
+		}
+		p.AskForm = &Form{Action: base + "/asks", Prefix: "ask-", Submit: l.T("ask.submit"), Fields: []Field{
+			{Name: "kind", Label: l.T("field.kind"), Type: "select", Options: kinds},
+			{Name: "body", Label: l.T("ask.field.body"), Type: "textarea", Required: true, Max: convene.MaxAskBody},
+		}}
+		vals, errs = formFor("ask")
+		p.AskForm.build(vals, errs, l)
+	}
+	return s.render(w, pf.status, "initiative", p)
+}
+
+// formFailed re-renders the initiative page with a form's errors, or returns err when it is not
+// about the form.
+func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, c *convene.Community, in *convene.Initiative, name string, vals url.Values, err error) error {
+	errs, ok := errorsOf(viewerOf(r).L, err)
+	if !ok {
+		return err
+	}
+	return s.showInitiative(w, r, c, in, pageForm{name: name, vals: vals, errs: errs, status: statusOf(err)})
+}
+
+// managedInitiative loads the path's community and initiative for a write by its leads or organizers.
+func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, error) {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	u, err := requireSignedIn(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	in, err := s.initiativeOf(r, c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rt, err := s.rightsOn(r, c, in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !rt.Manage() {
+		return nil, nil, nil, errForbidden
+	}
+	return c, in, u, nil
+}
+
+func updateFrom(vals url.Values, in *convene.Initiative, u *convene.User) (*convene.InitiativeUpdate, error) {
+	up := &convene.InitiativeUpdate{InitiativeID: in.ID, AuthorID: u.ID, Body: vals.Get("body")}
+	if v := strings.TrimSpace(vals.Get("call_id")); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, convene.Invalid("form.invalid", nil, convene.FieldError{Field: "call_id", Key: "update.call.invalid"})
+		}
+		up.CallID = id
+	}
+	return up, nil
+}
+
+func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) error {
+	c, in, u, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	up, err := updateFrom(vals, in, u)
+	if err == nil {
+		err = s.store.AddUpdate(r.Context(), up)
+	}
+	if err != nil {
+		return s.formFailed(w, r, c, in, "update", vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "update.posted")
+}
+
+func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) error {
+	c, in, u, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	a := &convene.Ask{InitiativeID: in.ID, AuthorID: u.ID, Kind: vals.Get("kind"), Body: vals.Get("body")}
+	if err := s.store.AddAsk(r.Context(), a); err != nil {
+		return s.formFailed(w, r, c, in, "ask", vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.posted")
+}
+
+// offerHelp stores a member's offer and the mail that tells the asker, in their language.
+func (s *Server) offerHelp(r *http.Request, c *convene.Community, in *convene.Initiative, a *convene.Ask, u *convene.User, message string) (*convene.Offer, error) {
+	rt, err := s.rightsOn(r, c, in)
+	if err != nil {
+		return nil, err
+	}
+	if !rt.Member {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "ask.offer.members_only", nil)
+	}
+	o := &convene.Offer{AskID: a.ID, UserID: u.ID, Message: message}
+	link := s.absURL(initiativePath(c, in.ID))
+	err = s.store.OfferHelp(r.Context(), o, func(asker *convene.User, a *convene.Ask) convene.Mail {
+		return s.mails.compose(asker.Email, asker.Name, asker.Language(), "mail.offer.subject", "mail.offer.body",
+			"Initiative", in.Name, "Helper", u.Name, "Message", strings.TrimSpace(message), "Ask", a.Body, "Link", link)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.wakeMail()
+	return o, nil
+}
+
+func (s *Server) postOffer(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	u, err := requireSignedIn(r)
+	if err != nil {
+		return err
+	}
+	in, err := s.initiativeOf(r, c)
+	if err != nil {
+		return err
+	}
+	a, err := s.askOf(r, in)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.offerHelp(r, c, in, a, u, vals.Get("message")); err != nil {
+		return s.formFailed(w, r, c, in, "offer"+strconv.FormatInt(a.ID, 10), vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.offered")
+}
+
+// askManaged loads the path's ask for its author, the initiative's leads or organizers.
+func (s *Server) askManaged(r *http.Request) (*convene.Community, *convene.Initiative, *convene.Ask, error) {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	u, err := requireSignedIn(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	in, err := s.initiativeOf(r, c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	a, err := s.askOf(r, in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rt, err := s.rightsOn(r, c, in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !rt.Manage() && a.AuthorID != u.ID {
+		return nil, nil, nil, errForbidden
+	}
+	return c, in, a, nil
+}
+
+func (s *Server) takeOffer(w http.ResponseWriter, r *http.Request) error {
+	c, in, a, err := s.askManaged(r)
+	if err != nil {
+		return err
+	}
+	offerID, err := pathID(r, "offer")
+	if err != nil {
+		return err
+	}
+	if err := s.store.TakeOffer(r.Context(), a.ID, offerID); err != nil {
+		return err
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.offer_taken")
+}
+
+func (s *Server) closeAsk(w http.ResponseWriter, r *http.Request) error {
+	c, in, a, err := s.askManaged(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.CloseAsk(r.Context(), a.ID); err != nil {
+		return err
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.closed_flash")
+}
+
+// The API's initiatives: open data, so never an email address, and offers only as a count.
+
+type apiInitiative struct {
+	ID           int64       `json:"id"`
+	Name         string      `json:"name"`
+	Description  string      `json:"description"`
+	Jurisdiction string      `json:"jurisdiction,omitempty"`
+	Sector       string      `json:"sector,omitempty"`
+	Status       string      `json:"status"`
+	Links        []string    `json:"links"`
+	Leads        []string    `json:"leads,omitempty"`
+	URL          string      `json:"url"`
+	UpdatedAt    time.Time   `json:"updated_at"`
+	Updates      []apiUpdate `json:"updates,omitempty"`
+	OpenAsks     []apiAsk    `json:"open_asks,omitempty"`
+	Self         string      `json:"api_url"`
+}
+
+type apiUpdate struct {
+	ID        int64     `json:"id"`
+	Body      string    `json:"body"`
+	Author    string    `json:"author,omitempty"`
+	CallID    int64     `json:"call_id,omitempty"`
+	CallURL   string    `json:"call_url,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type apiAsk struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
+	Body      string    `json:"body"`
+	Open      bool      `json:"open"`
+	Offers    int       `json:"offers"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (s *Server) toAPIInitiative(c *convene.Community, in *convene.Initiative) apiInitiative {
+	links := in.Links
+	if links == nil {
+		links = []string{}
+	}
+	out := apiInitiative{ID: in.ID, Name: in.Name, Description: in.Description, Jurisdiction: in.Jurisdiction, Sector: in.Sector,
+		Status: in.Status, Links: links, URL: s.absURL(initiativePath(c, in.ID)), UpdatedAt: in.UpdatedAt,
+		Self: s.absURL("/api/v1/communities/" + c.Slug + "/initiatives/" + strconv.FormatInt(in.ID, 10))}
+	for _, u := range in.Leads {
+		out.Leads = append(out.Leads, u.Name)
+	}
+	return out
+}
+
+func toAPIAsk(a *convene.Ask) apiAsk {
+	return apiAsk{ID: a.ID, Kind: a.Kind, Body: a.Body, Open: a.Open, Offers: len(a.Offers), CreatedAt: a.CreatedAt}
+}
+
+func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	f, err := initiativeFilter(r.URL.Query(), c.ID)
+	if err != nil {
+		return err
+	}
+	list, err := s.store.Initiatives(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := []apiInitiative{}
+	for _, in := range list {
+		out = append(out, s.toAPIInitiative(c, in))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"initiatives": out})
+}
+
+func (s *Server) apiInitiative(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	in, err := s.initiativeOf(r, c)
+	if err != nil {
+		return err
+	}
+	out := s.toAPIInitiative(c, in)
+	ups, err := s.store.Updates(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	for _, up := range ups {
+		au := apiUpdate{ID: up.ID, Body: up.Body, Author: up.AuthorName, CallID: up.CallID, CreatedAt: up.CreatedAt}
+		if up.CallID != 0 {
+			au.CallURL = s.absURL("/api/v1/calls/" + strconv.FormatInt(up.CallID, 10))
+		}
+		out.Updates = append(out.Updates, au)
+	}
+	asks, err := s.store.Asks(ctx, in.ID, true)
+	if err != nil {
+		return err
+	}
+	for _, a := range asks {
+		out.OpenAsks = append(out.OpenAsks, toAPIAsk(a))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// apiManaged loads the initiative of an API write and the caller's rights on it.
+func (s *Server) apiManaged(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, initiativeRights, error) {
+	u, err := requireSignedIn(r)
+	if err != nil {
+		return nil, nil, nil, initiativeRights{}, err
+	}
+	in, err := s.initiativeOf(r, nil)
+	if err != nil {
+		return nil, nil, nil, initiativeRights{}, err
+	}
+	c, err := s.store.CommunityByID(r.Context(), in.CommunityID)
+	if err != nil {
+		return nil, nil, nil, initiativeRights{}, err
+	}
+	rt, err := s.rightsOn(r, c, in)
+	return c, in, u, rt, err
+}
+
+// decodeBody reads a JSON request body of at most 64 KiB into v.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(v); err != nil {
+		return convene.Invalid("api.body.invalid", nil)
+	}
+	return nil
+}
+
+func (s *Server) apiPostUpdate(w http.ResponseWriter, r *http.Request) error {
+	_, in, u, rt, err := s.apiManaged(r)
+	if err != nil {
+		return err
+	}
+	if !rt.Manage() {
+		return errForbidden
+	}
+	var body struct {
+		Body   string `json:"body"`
+		CallID int64  `json:"call_id"`
+	}
+	if err := decodeBody(w, r, &body); err != nil {
+		return err
+	}
+	up := &convene.InitiativeUpdate{InitiativeID: in.ID, AuthorID: u.ID, Body: body.Body, CallID: body.CallID}
+	if err := s.store.AddUpdate(r.Context(), up); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, apiUpdate{ID: up.ID, Body: up.Body, Author: u.Name, CallID: up.CallID, CreatedAt: up.CreatedAt})
+}
+
+func (s *Server) apiPostAsk(w http.ResponseWriter, r *http.Request) error {
+	_, in, u, rt, err := s.apiManaged(r)
+	if err != nil {
+		return err
+	}
+	if !rt.Manage() {
+		return errForbidden
+	}
+	var body struct {
+		Kind string `json:"kind"`
+		Body string `json:"body"`
+	}
+	if err := decodeBody(w, r, &body); err != nil {
+		return err
+	}
+	a := &convene.Ask{InitiativeID: in.ID, AuthorID: u.ID, Kind: body.Kind, Body: body.Body}
+	if err := s.store.AddAsk(r.Context(), a); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toAPIAsk(a))
+}
+
+func (s *Server) apiPostOffer(w http.ResponseWriter, r *http.Request) error {
+	c, in, u, _, err := s.apiManaged(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.askOf(r, in)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Message string `json:"message"`
+	}
+	if err := decodeBody(w, r, &body); err != nil {
+		return err
+	}
+	o, err := s.offerHelp(r, c, in, a, u, body.Message)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"id": o.ID, "ask_id": a.ID, "created_at": o.CreatedAt})
+}
