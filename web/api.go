@@ -358,8 +358,8 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 		Series  bool              `json:"series"`
 	}
 	if r.ContentLength != 0 {
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&body); err != nil {
-			return convene.Invalid("api.body.invalid", nil)
+		if err := decodeBody(w, r, &body); err != nil {
+			return err
 		}
 	}
 	qs, err := s.store.Questions(ctx, call.SeriesID)
@@ -382,4 +382,12 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"call_id": call.ID, "status": statuses[call.ID], "series": body.Series})
+}
+
+// decodeBody reads a JSON request body of at most 64 KiB into v.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(v); err != nil {
+		return convene.Invalid("api.body.invalid", nil)
+	}
+	return nil
 }
