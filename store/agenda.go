@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/opengovcall/convene"
 )
@@ -33,21 +34,24 @@ func (s *Store) AddAgendaItem(ctx context.Context, communityID int64, a *convene
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx conn) error {
-		if err := callInCommunity(ctx, tx, communityID, a.CallID); err != nil {
-			return err
-		}
-		if err := tx.row(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE call_id = ?`, a.CallID).Scan(&a.Position); err != nil {
-			return err
-		}
-		id, err := tx.insert(ctx, `INSERT INTO agenda_items (call_id, position, kind, title, description, presenter_name, presenter_org, minutes)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.CallID, a.Position, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes)
-		if err != nil {
-			return err
-		}
-		a.ID = id
-		return bumpSequence(ctx, tx, a.CallID, s.now())
-	})
+	return s.inTx(ctx, func(tx conn) error { return addAgendaItem(ctx, tx, communityID, a, s.now()) })
+}
+
+// addAgendaItem appends a validated item to its call's agenda inside the caller's transaction.
+func addAgendaItem(ctx context.Context, tx conn, communityID int64, a *convene.AgendaItem, now time.Time) error {
+	if err := callInCommunity(ctx, tx, communityID, a.CallID); err != nil {
+		return err
+	}
+	if err := tx.row(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE call_id = ?`, a.CallID).Scan(&a.Position); err != nil {
+		return err
+	}
+	id, err := tx.insert(ctx, `INSERT INTO agenda_items (call_id, position, kind, title, description, presenter_name, presenter_org, minutes)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.CallID, a.Position, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes)
+	if err != nil {
+		return err
+	}
+	a.ID = id
+	return bumpSequence(ctx, tx, a.CallID, now)
 }
 
 // UpdateAgendaItem saves an item's text; its call and position stay.

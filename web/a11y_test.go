@@ -111,6 +111,8 @@ func TestAccessibility(t *testing.T) {
 		check("my profile", chromedp.Navigate(base+"/me"), chromedp.WaitVisible(css(`#f-name`)))
 		check("announcement", chromedp.Navigate(base+call+"/announcement"), chromedp.WaitVisible(css(`#announcement-text`)))
 		check("jobs", chromedp.Navigate(base+"/admin/jobs"), chromedp.WaitReady(css(`footer`)))
+		check("topic queue", chromedp.Navigate(base+series+"/topics"), chromedp.WaitReady(css(`footer`)))
+		check("minutes", chromedp.Navigate(base+call+"/minutes"), chromedp.WaitReady(css(`footer`)))
 		check("directory as organizer", chromedp.Navigate(base+"/c/open-gov-canada/people?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("French community page", chromedp.Navigate(base+"/lang/fr?next=/c/open-gov-canada"), chromedp.WaitVisible(css(`#next-heading`)))
 	})

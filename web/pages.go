@@ -94,6 +94,8 @@ type callView struct {
 	Agenda []*convene.AgendaItem
 	Kit    *convene.JoinKit
 	OwnKit bool
+	// Minutes are the call's rendered minutes, its action items and the follow-ups carried into it.
+	Minutes callMinutes
 
 	// For the viewer of a call page.
 	Access          convene.JoinAccess
@@ -321,6 +323,9 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	cv := s.viewCall(c, call, b.Zone)
 	cv.Zones = convene.InCanadianZones(call.StartsAt)
 	if cv.Agenda, err = s.store.Agenda(ctx, call.ID); err != nil {
+		return err
+	}
+	if cv.Minutes, err = s.loadMinutes(ctx, call, cv.Agenda, s.clock.Now()); err != nil {
 		return err
 	}
 	cv.Kit, cv.OwnKit, err = s.store.CallJoinKit(ctx, call)
