@@ -127,8 +127,12 @@ type Idea struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 
+	// InitiativeID is the initiative the idea became, 0 when none; such an idea is picked up.
+	InitiativeID int64
+
 	// Filled by the store for display.
-	EventName string
+	EventName      string
+	InitiativeName string
 }
 
 // Normalize trims the idea's text fields and defaults its status.
@@ -157,10 +161,12 @@ const (
 	TimelineCall   = "call"
 	TimelineEvent  = "event"
 	TimelineIdea   = "idea"
+	// TimelineInitiative marks an initiative started or, with Finished set, finished.
+	TimelineInitiative = "initiative"
 )
 
 // TimelineKinds lists what the movement timeline shows.
-var TimelineKinds = []string{TimelineSeason, TimelineCall, TimelineEvent, TimelineIdea}
+var TimelineKinds = []string{TimelineSeason, TimelineCall, TimelineEvent, TimelineInitiative, TimelineIdea}
 
 // TimelineItem is one moment of a community's movement; exactly one of its pointers is set.
 type TimelineItem struct {
@@ -170,4 +176,7 @@ type TimelineItem struct {
 	Call   *Call
 	Event  *Event
 	Idea   *Idea
+
+	Initiative *Initiative
+	Finished   bool // an initiative's end (done or stopped) rather than its start
 }

@@ -33,6 +33,8 @@ func loadEvents(ctx context.Context, st *store.Store, c *convene.Community, res 
 			Description: "One place to see every gathering across jurisdictions and sectors. It never got off the ground."},
 		{Title: "Reach beyond the usual suspects", Status: convene.IdeaProposed,
 			Description: "Bring in people working to open government all across the country, not only in Ontario."},
+		{Title: "A national open data society", Status: convene.IdeaPickedUp,
+			Description: "A home for the people and organizations who publish and use open data across Canada."},
 	}
 	for i := range ideas {
 		ideas[i].CommunityID, ideas[i].EventID = c.ID, session.ID
@@ -59,4 +61,32 @@ func loadEvents(ctx context.Context, st *store.Store, c *convene.Community, res 
 		}
 	}
 	return st.CreateEvent(ctx, summit)
+}
+
+// linkIdeas records which demo ideas became initiatives; it runs once the initiatives are loaded.
+// An initiative missing from the demo leaves its idea as it is.
+func linkIdeas(ctx context.Context, st *store.Store, c *convene.Community) error {
+	became := map[string]string{"A national open data society": "Canadian Open Data Society"}
+	ideas, err := st.Ideas(ctx, store.IdeaFilter{CommunityID: c.ID})
+	if err != nil {
+		return err
+	}
+	initiatives, err := st.Initiatives(ctx, convene.InitiativeFilter{CommunityID: c.ID})
+	if err != nil {
+		return err
+	}
+	for _, i := range ideas {
+		name, ok := became[i.Title]
+		if !ok {
+			continue
+		}
+		for _, in := range initiatives {
+			if in.Name == name {
+				if err := st.LinkIdeaToInitiative(ctx, c.ID, i.ID, in.ID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

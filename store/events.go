@@ -127,14 +127,15 @@ func saveEventLinks(ctx context.Context, tx conn, e *convene.Event) error {
 }
 
 const ideaColumns = `i.id, i.community_id, i.event_id, i.title, i.description, i.status, i.proposed_by, i.raised_at, i.created_at, i.updated_at,
-	COALESCE(e.name, '')`
+	COALESCE(e.name, ''), COALESCE(i.initiative_id, 0), COALESCE(n.name, '')`
 
-const ideaFrom = ` FROM ideas i LEFT JOIN events e ON e.id = i.event_id`
+const ideaFrom = ` FROM ideas i LEFT JOIN events e ON e.id = i.event_id LEFT JOIN initiatives n ON n.id = i.initiative_id AND n.deleted_at IS NULL`
 
 func scanIdea(row interface{ Scan(...any) error }) (*convene.Idea, error) {
 	var i convene.Idea
 	var event, by sql.NullInt64
-	err := row.Scan(&i.ID, &i.CommunityID, &event, &i.Title, &i.Description, &i.Status, &by, &i.RaisedAt, &i.CreatedAt, &i.UpdatedAt, &i.EventName)
+	err := row.Scan(&i.ID, &i.CommunityID, &event, &i.Title, &i.Description, &i.Status, &by, &i.RaisedAt, &i.CreatedAt, &i.UpdatedAt, &i.EventName,
+		&i.InitiativeID, &i.InitiativeName)
 	if err != nil {
 		return nil, err
 	}
@@ -225,9 +226,72 @@ func (s *Store) SetIdeaStatus(ctx context.Context, communityID, id int64, status
 	return nil
 }
 
+// IdeaToInitiative turns an idea of the community into a new initiative led by leadID, in one
+// transaction: the initiative takes the idea's title and text, and the idea is picked up and linked
+// to it. An idea that already became an initiative is refused with a conflict.
+func (s *Store) IdeaToInitiative(ctx context.Context, communityID, ideaID, leadID int64) (*convene.Initiative, error) {
+	var in *convene.Initiative
+	err := s.inTx(ctx, func(tx conn) error {
+		var title, description string
+		var linked sql.NullInt64
+		if err := tx.row(ctx, `SELECT title, description, initiative_id FROM ideas WHERE id = ? AND community_id = ?`,
+			ideaID, communityID).Scan(&title, &description, &linked); err != nil {
+			return notFound(err, "idea.not_found")
+		}
+		if linked.Valid {
+			return convene.Errorf(convene.ECONFLICT, "idea.already_initiative", nil)
+		}
+		in = &convene.Initiative{CommunityID: communityID, Name: title, Description: description,
+			Status: convene.InitiativeForming, LeadIDs: []int64{leadID}}
+		if err := createInitiative(ctx, tx, in, s.now()); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `UPDATE ideas SET initiative_id = ?, status = ?, updated_at = ? WHERE id = ?`,
+			in.ID, convene.IdeaPickedUp, in.CreatedAt, ideaID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// LinkIdeaToInitiative records that an idea of the community became an existing initiative of
+// the same community: the idea is picked up and linked to it.
+func (s *Store) LinkIdeaToInitiative(ctx context.Context, communityID, ideaID, initiativeID int64) error {
+	return s.inTx(ctx, func(tx conn) error {
+		var community int64
+		if err := tx.row(ctx, `SELECT community_id FROM initiatives WHERE id = ? AND deleted_at IS NULL`, initiativeID).Scan(&community); err != nil {
+			return notFound(err, "initiative.not_found")
+		}
+		if community != communityID {
+			return convene.NotFound("initiative.not_found")
+		}
+		res, err := tx.exec(ctx, `UPDATE ideas SET initiative_id = ?, status = ?, updated_at = ? WHERE id = ? AND community_id = ?`,
+			initiativeID, convene.IdeaPickedUp, s.now(), ideaID, communityID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return convene.NotFound("idea.not_found")
+		}
+		return nil
+	})
+}
+
+// TimelineFilter narrows a timeline: Kinds, when not empty, keeps only those kinds of item;
+// Jurisdiction and Sector keep only the initiatives that carry them (other kinds carry neither
+// and pass through).
+type TimelineFilter struct {
+	Kinds        []string
+	Jurisdiction string
+	Sector       string
+}
+
 // Timeline is a community's movement in time order: its seasons, its held calls and the next one,
-// its events and its ideas. kinds, when not empty, keeps only those kinds of item.
-func (s *Store) Timeline(ctx context.Context, communityID int64, now time.Time, kinds ...string) ([]convene.TimelineItem, error) {
+// its events, the initiatives started and finished, and its ideas.
+func (s *Store) Timeline(ctx context.Context, communityID int64, now time.Time, f TimelineFilter) ([]convene.TimelineItem, error) {
+	kinds := f.Kinds
 	want := func(k string) bool {
 		if len(kinds) == 0 {
 			return true
@@ -301,6 +365,19 @@ func (s *Store) Timeline(ctx context.Context, communityID int64, now time.Time, 
 			out = append(out, convene.TimelineItem{Kind: convene.TimelineEvent, At: e.StartsAt, Event: e})
 		}
 	}
+	if want(convene.TimelineInitiative) {
+		initiatives, err := s.Initiatives(ctx, convene.InitiativeFilter{CommunityID: communityID, Jurisdiction: f.Jurisdiction, Sector: f.Sector})
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range initiatives {
+			out = append(out, convene.TimelineItem{Kind: convene.TimelineInitiative, At: in.CreatedAt.UTC(), Initiative: in})
+			if in.Status == convene.InitiativeDone || in.Status == convene.InitiativeStopped {
+				// No finish time is kept: the last change is when it was marked done or stopped.
+				out = append(out, convene.TimelineItem{Kind: convene.TimelineInitiative, At: in.UpdatedAt.UTC(), Initiative: in, Finished: true})
+			}
+		}
+	}
 	if want(convene.TimelineIdea) {
 		ideas, err := s.Ideas(ctx, IdeaFilter{CommunityID: communityID})
 		if err != nil {
@@ -317,7 +394,7 @@ func (s *Store) Timeline(ctx context.Context, communityID int64, now time.Time, 
 // sortTimeline orders items by time; at the same moment a season opens first, and an event comes
 // before the ideas raised at it.
 func sortTimeline(items []convene.TimelineItem) {
-	rank := map[string]int{convene.TimelineSeason: 0, convene.TimelineEvent: 1, convene.TimelineIdea: 2, convene.TimelineCall: 3}
+	rank := map[string]int{convene.TimelineSeason: 0, convene.TimelineEvent: 1, convene.TimelineIdea: 2, convene.TimelineInitiative: 3, convene.TimelineCall: 4}
 	slices.SortStableFunc(items, func(a, b convene.TimelineItem) int {
 		if c := a.At.Compare(b.At); c != 0 {
 			return c

@@ -115,7 +115,7 @@ func TestIdeasAndTimeline(t *testing.T) {
 			t.Fatalf("ideas = %v, %v", ideas, err)
 		}
 
-		items, err := s.Timeline(ctx, c.ID, clock.Now())
+		items, err := s.Timeline(ctx, c.ID, clock.Now(), store.TimelineFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,9 +136,91 @@ func TestIdeasAndTimeline(t *testing.T) {
 		if items[3].Call.ID != call.ID {
 			t.Fatalf("timeline call = %d, want %d", items[3].Call.ID, call.ID)
 		}
-		only, _ := s.Timeline(ctx, c.ID, clock.Now(), convene.TimelineIdea)
+		only, _ := s.Timeline(ctx, c.ID, clock.Now(), store.TimelineFilter{Kinds: []string{convene.TimelineIdea}})
 		if len(only) != 1 || only[0].Kind != convene.TimelineIdea {
 			t.Fatalf("filtered timeline = %v", only)
+		}
+	})
+}
+
+func TestIdeaToInitiative(t *testing.T) {
+	testdb.Each(t, convene.FixedClock(utc("2019-11-01T00:00:00Z")), func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, _ := oneCall(t, s, 0)
+		lead := person(t, s, "Olivia Organizer", nil)
+		idea := &convene.Idea{CommunityID: c.ID, Title: "A national open data society", Description: "Coming soon."}
+		if err := s.CreateIdea(ctx, idea); err != nil {
+			t.Fatal(err)
+		}
+		mustCode(t, func() error { _, err := s.IdeaToInitiative(ctx, c.ID+1, idea.ID, lead.ID); return err }(), convene.ENOTFOUND)
+		in, err := s.IdeaToInitiative(ctx, c.ID, idea.ID, lead.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.InitiativeByID(ctx, in.ID)
+		if err != nil || got.Name != idea.Title || got.Description != idea.Description || !got.IsLead(lead.ID) || got.CommunityID != c.ID {
+			t.Fatalf("initiative = %+v, %v", got, err)
+		}
+		after, err := s.IdeaByID(ctx, idea.ID)
+		if err != nil || after.InitiativeID != in.ID || after.InitiativeName != idea.Title || after.Status != convene.IdeaPickedUp {
+			t.Fatalf("idea = %+v, %v", after, err)
+		}
+		_, err = s.IdeaToInitiative(ctx, c.ID, idea.ID, lead.ID)
+		mustCode(t, err, convene.ECONFLICT)
+		all, err := s.Initiatives(ctx, convene.InitiativeFilter{CommunityID: c.ID})
+		if err != nil || len(all) != 1 {
+			t.Fatalf("initiatives after a refused second conversion = %d, %v", len(all), err)
+		}
+	})
+}
+
+func TestTimelineInitiatives(t *testing.T) {
+	clock := &movableClock{t: utc("2019-11-05T12:00:00Z")}
+	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+		clock.t = utc("2019-11-05T12:00:00Z") // each database starts the story afresh
+		ctx := context.Background()
+		c, _ := oneCall(t, s, 0)
+		on := &convene.Initiative{CommunityID: c.ID, Name: "Ontario team", Status: convene.InitiativeActive, Jurisdiction: "ON", Sector: "government"}
+		fed := &convene.Initiative{CommunityID: c.ID, Name: "Federal society", Status: convene.InitiativeForming, Jurisdiction: "federal", Sector: "civil_society"}
+		for _, in := range []*convene.Initiative{on, fed} {
+			if err := s.CreateInitiative(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.t = utc("2019-11-20T12:00:00Z")
+		initiatives := func(f store.TimelineFilter) (out []convene.TimelineItem, kinds map[string]int) {
+			items, err := s.Timeline(ctx, c.ID, clock.Now(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds = map[string]int{}
+			for _, it := range items {
+				kinds[it.Kind]++
+				if it.Kind == convene.TimelineInitiative {
+					out = append(out, it)
+				}
+			}
+			return out, kinds
+		}
+		got, _ := initiatives(store.TimelineFilter{})
+		if len(got) != 2 || got[0].Finished || got[1].Finished || !got[0].At.Equal(utc("2019-11-05T12:00:00Z")) {
+			t.Fatalf("started initiatives = %+v", got)
+		}
+		on.Status = convene.InitiativeDone
+		if err := s.UpdateInitiative(ctx, on); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = initiatives(store.TimelineFilter{})
+		if len(got) != 3 || !got[2].Finished || got[2].Initiative.ID != on.ID || !got[2].At.Equal(clock.Now()) {
+			t.Fatalf("after done = %+v", got)
+		}
+		got, kinds := initiatives(store.TimelineFilter{Jurisdiction: "ON"})
+		if len(got) != 2 || got[0].Initiative.ID != on.ID || got[1].Initiative.ID != on.ID || kinds[convene.TimelineSeason] != 1 || kinds[convene.TimelineCall] != 1 {
+			t.Fatalf("ON timeline = %+v, kinds %v", got, kinds)
+		}
+		got, kinds = initiatives(store.TimelineFilter{Sector: "civil_society", Kinds: []string{convene.TimelineInitiative}})
+		if len(got) != 1 || got[0].Initiative.ID != fed.ID || len(kinds) != 1 {
+			t.Fatalf("civil society initiatives = %+v, kinds %v", got, kinds)
 		}
 	})
 }

@@ -26,21 +26,24 @@ func scanInitiative(row interface{ Scan(...any) error }) (*convene.Initiative, e
 
 // CreateInitiative stores a new initiative with its leads, in one transaction.
 func (s *Store) CreateInitiative(ctx context.Context, in *convene.Initiative) error {
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error { return createInitiative(ctx, tx, in, now) })
+}
+
+// createInitiative validates and stores a new initiative with its leads inside the caller's transaction.
+func createInitiative(ctx context.Context, tx conn, in *convene.Initiative, now time.Time) error {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	now := s.now()
-	return s.inTx(ctx, func(tx conn) error {
-		id, err := tx.insert(ctx, `INSERT INTO initiatives (community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.CommunityID, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
-			strings.Join(in.Links, "\n"), now, now)
-		if err != nil {
-			return err
-		}
-		in.ID, in.CreatedAt, in.UpdatedAt = id, now, now
-		return setLeads(ctx, tx, in.ID, in.LeadIDs)
-	})
+	id, err := tx.insert(ctx, `INSERT INTO initiatives (community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.CommunityID, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
+		strings.Join(in.Links, "\n"), now, now)
+	if err != nil {
+		return err
+	}
+	in.ID, in.CreatedAt, in.UpdatedAt = id, now, now
+	return setLeads(ctx, tx, in.ID, in.LeadIDs)
 }
 
 // UpdateInitiative saves an initiative's fields (its leads stay as they are). A deleted or unknown

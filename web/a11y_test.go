@@ -113,6 +113,8 @@ func TestAccessibility(t *testing.T) {
 		check("jobs", chromedp.Navigate(base+"/admin/jobs"), chromedp.WaitReady(css(`footer`)))
 		check("topic queue", chromedp.Navigate(base+series+"/topics"), chromedp.WaitReady(css(`footer`)))
 		check("minutes", chromedp.Navigate(base+call+"/minutes"), chromedp.WaitReady(css(`footer`)))
+		check("comments", chromedp.Navigate(base+fmt.Sprintf("/c/open-gov-canada/comments?on=call:%d", a.demo.RebootID)), chromedp.WaitReady(css(`footer`)))
+		check("timeline filtered", chromedp.Navigate(base+"/c/open-gov-canada/timeline?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("directory as organizer", chromedp.Navigate(base+"/c/open-gov-canada/people?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("French community page", chromedp.Navigate(base+"/lang/fr?next=/c/open-gov-canada"), chromedp.WaitVisible(css(`#next-heading`)))
 	})

@@ -25,6 +25,7 @@ func (s *Server) eventRoutes(handle, api func(string, func(http.ResponseWriter, 
 	handle("GET /c/{slug}/ideas", s.ideasPage)
 	handle("POST /c/{slug}/ideas", s.ideasPage)
 	handle("POST /c/{slug}/ideas/{id}/status", s.ideaStatus)
+	handle("POST /c/{slug}/ideas/{id}/initiative", s.ideaInitiative)
 	handle("GET /c/{slug}/timeline", s.timelinePage)
 	api("GET /api/v1/communities/{slug}/events", s.apiEvents)
 	api("GET /api/v1/communities/{slug}/ideas", s.apiIdeas)
@@ -438,6 +439,26 @@ func (s *Server) ideaStatus(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, localPath(vals.Get("next")), "flash.saved")
 }
 
+// ideaInitiative lets an organizer turn an idea into a new initiative they lead, in one step.
+func (s *Server) ideaInitiative(w http.ResponseWriter, r *http.Request) error {
+	c, _, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := parseForm(w, r); err != nil {
+		return err
+	}
+	in, err := s.store.IdeaToInitiative(r.Context(), c.ID, id, viewerOf(r).User.ID)
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/c/"+c.Slug+"/initiatives/"+strconv.FormatInt(in.ID, 10), "flash.idea_initiative")
+}
+
 // timelineEntry is one moment of the timeline as the page shows it.
 type timelineEntry struct {
 	convene.TimelineItem
@@ -451,6 +472,30 @@ type timelinePage struct {
 	base
 	Entries []timelineEntry
 	Kinds   []Option // Selected marks the kinds shown
+	// Jurisdictions and Sectors narrow the initiatives shown; Selected marks the chosen one.
+	Jurisdictions []Option
+	Sectors       []Option
+}
+
+// timelineFilter reads a timeline's filters from the query: kinds, and a jurisdiction and a sector
+// that narrow the initiatives (unknown values are ignored, as unknown kinds are).
+func timelineFilter(r *http.Request) store.TimelineFilter {
+	q := r.URL.Query()
+	f := store.TimelineFilter{Kinds: timelineKinds(r)}
+	if j := strings.TrimSpace(q.Get("jurisdiction")); slices.Contains(convene.Jurisdictions, j) {
+		f.Jurisdiction = j
+	}
+	if sec := strings.TrimSpace(q.Get("sector")); slices.Contains(convene.Sectors, sec) {
+		f.Sector = sec
+	}
+	return f
+}
+
+func selectOption(opts []Option, value string) []Option {
+	for i := range opts {
+		opts[i].Selected = opts[i].Value == value
+	}
+	return opts
 }
 
 // timelineKinds reads the kinds a timeline is filtered to; none (or only unknown ones) means all.
@@ -491,6 +536,15 @@ func (s *Server) timelineEntries(c *convene.Community, items []convene.TimelineI
 		case convene.TimelineIdea:
 			e.Title, e.URL = it.Idea.Title, "/c/"+c.Slug+"/ideas#idea-"+strconv.FormatInt(it.Idea.ID, 10)
 			e.Note = l.T("idea.status." + it.Idea.Status)
+			if it.Idea.InitiativeID != 0 {
+				e.Note = l.T("idea.became", "Name", it.Idea.InitiativeName)
+			}
+		case convene.TimelineInitiative:
+			e.Title, e.URL = it.Initiative.Name, "/c/"+c.Slug+"/initiatives/"+strconv.FormatInt(it.Initiative.ID, 10)
+			e.Note = l.T("timeline.initiative_started")
+			if it.Finished {
+				e.Note = l.T("timeline.initiative_finished", "Status", l.T("initiative.status."+it.Initiative.Status))
+			}
 		}
 		out = append(out, e)
 	}
@@ -507,12 +561,15 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b.Title = b.L.T("timeline.title", "Community", c.Name)
-	kinds := timelineKinds(r)
-	items, err := s.store.Timeline(r.Context(), c.ID, s.clock.Now(), kinds...)
+	f := timelineFilter(r)
+	kinds := f.Kinds
+	items, err := s.store.Timeline(r.Context(), c.ID, s.clock.Now(), f)
 	if err != nil {
 		return err
 	}
-	p := timelinePage{base: b, Entries: s.timelineEntries(c, items, b.L, b.Zone)}
+	p := timelinePage{base: b, Entries: s.timelineEntries(c, items, b.L, b.Zone),
+		Jurisdictions: selectOption(jurisdictionOptions(b.L, "timeline.all_jurisdictions"), f.Jurisdiction),
+		Sectors:       selectOption(sectorOptions(b.L, "timeline.all_sectors"), f.Sector)}
 	for _, k := range convene.TimelineKinds {
 		p.Kinds = append(p.Kinds, Option{Value: k, Label: b.L.T("timeline.kind." + k), Selected: slices.Contains(kinds, k)})
 	}
@@ -586,12 +643,19 @@ type apiIdea struct {
 	RaisedAt    time.Time `json:"raised_at"`
 	EventID     int64     `json:"event_id,omitempty"`
 	EventName   string    `json:"event_name,omitempty"`
-	URL         string    `json:"url"`
+	// InitiativeID is the initiative the idea became, with its page.
+	InitiativeID  int64  `json:"initiative_id,omitempty"`
+	InitiativeURL string `json:"initiative_url,omitempty"`
+	URL           string `json:"url"`
 }
 
 func (s *Server) toAPIIdea(c *convene.Community, i *convene.Idea) apiIdea {
-	return apiIdea{ID: i.ID, Title: i.Title, Description: i.Description, Status: i.Status, RaisedAt: i.RaisedAt,
+	a := apiIdea{ID: i.ID, Title: i.Title, Description: i.Description, Status: i.Status, RaisedAt: i.RaisedAt,
 		EventID: i.EventID, EventName: i.EventName, URL: s.absURL("/c/" + c.Slug + "/ideas#idea-" + strconv.FormatInt(i.ID, 10))}
+	if i.InitiativeID != 0 {
+		a.InitiativeID, a.InitiativeURL = i.InitiativeID, s.absURL("/c/"+c.Slug+"/initiatives/"+strconv.FormatInt(i.InitiativeID, 10))
+	}
+	return a
 }
 
 func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) error {
@@ -619,6 +683,10 @@ type apiTimelineItem struct {
 	URL   string    `json:"url"`
 	ID    int64     `json:"id"`
 	State string    `json:"status,omitempty"`
+	// Finished marks an initiative's end; Jurisdiction and Sector are an initiative's.
+	Finished     bool   `json:"finished,omitempty"`
+	Jurisdiction string `json:"jurisdiction,omitempty"`
+	Sector       string `json:"sector,omitempty"`
 }
 
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
@@ -627,7 +695,7 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.clock.Now()
-	items, err := s.store.Timeline(r.Context(), c.ID, now, timelineKinds(r)...)
+	items, err := s.store.Timeline(r.Context(), c.ID, now, timelineFilter(r))
 	if err != nil {
 		return err
 	}
@@ -645,6 +713,9 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 			it.ID = e.Event.ID
 		case convene.TimelineIdea:
 			it.ID, it.State = e.Idea.ID, e.Idea.Status
+		case convene.TimelineInitiative:
+			it.ID, it.State, it.Finished = e.Initiative.ID, e.Initiative.Status, e.Finished
+			it.Jurisdiction, it.Sector = e.Initiative.Jurisdiction, e.Initiative.Sector
 		}
 		out.Items = append(out.Items, it)
 	}

@@ -188,12 +188,15 @@ func TestIdeasProposedAndPickedUp(t *testing.T) {
 		wantStatus(t, c.post(path, url.Values{"status": {"famous"}}), http.StatusUnprocessableEntity)
 		wantStatus(t, c.post("/c/open-gov-canada/ideas/999999/status", url.Values{"status": {convene.IdeaPickedUp}}), http.StatusNotFound)
 		mustContain(t, anon.get("/c/open-gov-canada/ideas").body, "An open government podcast", "Picked up",
-			"A shared calendar of open government events", "Did not get off the ground")
+			"A shared calendar of open government events", "Did not get off the ground",
+			"Became initiative Canadian Open Data Society")
+		mustContain(t, anon.get(eventsPath+"/"+strconv.FormatInt(demoSessionID(t, a), 10)).body, "A monthly open government strategy call",
+			"Picked up", "Became initiative Canadian Open Data Society")
 		var list struct {
 			Ideas []struct{ Title, Status string }
 		}
 		decode(t, anon.get("/api/v1/communities/open-gov-canada/ideas"), &list)
-		if len(list.Ideas) != 4 || list.Ideas[3].Status != convene.IdeaPickedUp {
+		if len(list.Ideas) != 5 || list.Ideas[4].Status != convene.IdeaPickedUp {
 			t.Fatalf("API ideas: %+v", list)
 		}
 		if strings.Contains(anon.get("/api/v1/communities/open-gov-canada/ideas").body, "@") {
@@ -267,4 +270,140 @@ func TestEventPagesAccessibility(t *testing.T) {
 			chromedp.Submit(css(`#f-name`)), chromedp.WaitVisible(css(`div.errors-summary`)))
 		check("organizer ideas", chromedp.Navigate(base+"/c/open-gov-canada/ideas"), chromedp.WaitVisible(css(`#f-idea-title`)))
 	})
+}
+
+func TestIdeaBecomesInitiative(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		idea := &convene.Idea{CommunityID: a.demo.Community.ID, Title: "An open government podcast", Description: "Monthly episodes."}
+		if err := a.store.CreateIdea(ctx, idea); err != nil {
+			t.Fatal(err)
+		}
+		path := "/c/open-gov-canada/ideas/" + strconv.FormatInt(idea.ID, 10) + "/initiative"
+		count := func() int {
+			all, err := a.store.Initiatives(ctx, convene.InitiativeFilter{CommunityID: a.demo.Community.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(all)
+		}
+		before := count()
+
+		u := addPerson(t, a, "Mia Member", false, nil)
+		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, signInPerson(t, a, u).post(path, nil), http.StatusForbidden)
+		if count() != before {
+			t.Fatal("a member's refused conversion created an initiative")
+		}
+
+		c := a.client()
+		c.signIn()
+		wantStatus(t, c.post(path, nil), http.StatusSeeOther)
+		got, err := a.store.IdeaByID(ctx, idea.ID)
+		if err != nil || got.InitiativeID == 0 || got.Status != convene.IdeaPickedUp {
+			t.Fatalf("converted idea = %+v, %v", got, err)
+		}
+		in, err := a.store.InitiativeByID(ctx, got.InitiativeID)
+		if err != nil || in.Name != idea.Title || in.Description != idea.Description || len(in.Leads) != 1 {
+			t.Fatalf("initiative from the idea = %+v, %v", in, err)
+		}
+		wantStatus(t, c.post(path, nil), http.StatusConflict)
+		if count() != before+1 {
+			t.Fatalf("initiatives = %d, want %d", count(), before+1)
+		}
+		link := "/c/open-gov-canada/initiatives/" + strconv.FormatInt(in.ID, 10)
+		mustContain(t, a.client().get("/c/open-gov-canada/ideas").body, "Became initiative An open government podcast", link)
+		var list struct {
+			Ideas []struct {
+				ID           int64
+				InitiativeID int64 `json:"initiative_id"`
+			}
+		}
+		decode(t, a.client().get("/api/v1/communities/open-gov-canada/ideas"), &list)
+		found := false
+		for _, i := range list.Ideas {
+			found = found || (i.ID == idea.ID && i.InitiativeID == in.ID)
+		}
+		if !found {
+			t.Fatalf("API ideas miss the link: %+v", list)
+		}
+	})
+}
+
+func TestTimelineInitiativesAndFilters(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		in := &convene.Initiative{CommunityID: a.demo.Community.ID, Name: "Open Budget Tracker", Status: convene.InitiativeActive,
+			Jurisdiction: "BC", Sector: "civil_society"}
+		if err := a.store.CreateInitiative(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		anon := a.client()
+		r := anon.get("/c/open-gov-canada/timeline")
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "Open Budget Tracker", "Started", "/c/open-gov-canada/initiatives/"+strconv.FormatInt(in.ID, 10))
+		if n := strings.Count(r.body, ">Open Budget Tracker</a>"); n != 1 {
+			t.Fatalf("an active initiative appears %d times, want only its start", n)
+		}
+		in.Status = convene.InitiativeDone
+		if err := a.store.UpdateInitiative(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(anon.get("/c/open-gov-canada/timeline").body, ">Open Budget Tracker</a>"); n != 2 {
+			t.Fatalf("a done initiative appears %d times, want its start and its finish", n)
+		}
+
+		r = anon.get("/c/open-gov-canada/timeline?jurisdiction=BC")
+		mustContain(t, r.body, "Open Budget Tracker", "Finished: Done", "Fall reboot", "The reboot", `<option value="BC" selected>`)
+		for _, other := range []string{"Open Clearinghouse", "Ontario Open Government Team"} {
+			if strings.Contains(r.body, other) {
+				t.Fatalf("the BC timeline shows %q", other)
+			}
+		}
+
+		var api struct {
+			Items []struct {
+				Kind, Title, Jurisdiction string
+				ID                        int64
+				Finished                  bool
+			}
+		}
+		decode(t, anon.get("/api/v1/communities/open-gov-canada/timeline?jurisdiction=BC"), &api)
+		kinds := map[string]int{}
+		for _, it := range api.Items {
+			kinds[it.Kind]++
+			if it.Kind == convene.TimelineInitiative && (it.ID != in.ID || it.Jurisdiction != "BC") {
+				t.Fatalf("API BC timeline has %+v", it)
+			}
+		}
+		if kinds[convene.TimelineInitiative] != 2 || kinds[convene.TimelineSeason] == 0 || kinds[convene.TimelineCall] == 0 {
+			t.Fatalf("API BC timeline kinds = %v", kinds)
+		}
+		decode(t, anon.get("/api/v1/communities/open-gov-canada/timeline?kind=initiative"), &api)
+		all, err := a.store.Initiatives(ctx, convene.InitiativeFilter{CommunityID: a.demo.Community.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		finished := 0
+		for _, i := range all {
+			if i.Status == convene.InitiativeDone || i.Status == convene.InitiativeStopped {
+				finished++
+			}
+		}
+		if len(api.Items) != len(all)+finished {
+			t.Fatalf("API initiative items = %d, want %d started and %d finished", len(api.Items), len(all), finished)
+		}
+	})
+}
+
+// demoSessionID is the 2018 summit session of the demo, where its ideas were raised.
+func demoSessionID(t *testing.T, a *app) int64 {
+	t.Helper()
+	events, err := a.store.Events(context.Background(), a.demo.Community.ID)
+	if err != nil || len(events) == 0 {
+		t.Fatalf("demo events: %v, %v", events, err)
+	}
+	return events[0].ID
 }

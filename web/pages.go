@@ -105,6 +105,7 @@ type callView struct {
 	Subscribed      bool // the viewer is subscribed to the series
 	RegForm         *Form
 	RegError        string // why the last registration attempt failed, when the form is not shown
+	Comments        int    // visible comments on the call
 	Calendar        callCalendar
 }
 
@@ -345,6 +346,9 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	}
 	cv.RegisteredCount = counts[call.ID]
 	cv.Open = call.StatusAt(now) == convene.CallScheduled
+	if cv.Comments, err = s.store.CountComments(ctx, c.ID, convene.CommentTarget{Kind: "call", ID: call.ID}); err != nil {
+		return err
+	}
 	if u := viewerOf(r).User; u != nil {
 		if cv.Subscribed, err = s.store.Subscribed(ctx, call.SeriesID, u.ID); err != nil {
 			return err

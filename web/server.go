@@ -190,6 +190,7 @@ func (s *Server) routes() http.Handler {
 	s.initiativeRoutes(handle, api)
 	s.eventRoutes(handle, api)
 	s.minutesRoutes(handle, api)
+	s.commentRoutes(handle, api)
 	s.topicRoutes(handle, api)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
