@@ -84,7 +84,7 @@ func (s *Server) showComments(w http.ResponseWriter, r *http.Request, status int
 	for _, cm := range list {
 		p.Comments = append(p.Comments, commentView{ID: cm.ID, Author: cm.AuthorName, HTML: renderMarkdown(cm.Body), CreatedAt: cm.CreatedAt, Reports: cm.Reports})
 	}
-	member, err := s.isMember(r, c)
+	member, err := s.seesMembers(r, c)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if member, err := s.isMember(r, c); err != nil {
+	if member, err := s.seesMembers(r, c); err != nil {
 		return err
 	} else if !member {
 		return convene.Errorf(convene.EFORBIDDEN, "comment.members_only", nil)

@@ -320,19 +320,6 @@ func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// isMember reports whether the viewer belongs to the community (or may organize it).
-func (s *Server) isMember(r *http.Request, c *convene.Community) (bool, error) {
-	u := viewerOf(r).User
-	if u == nil {
-		return false, nil
-	}
-	if u.IsAdmin {
-		return true, nil
-	}
-	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
-	return role != "", err
-}
-
 type ideasPage struct {
 	base
 	Ideas    []*convene.Idea
@@ -353,7 +340,7 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := b.L
 	b.Title = l.T("ideas.title", "Community", c.Name)
-	member, err := s.isMember(r, c)
+	member, err := s.seesMembers(r, c)
 	if err != nil {
 		return err
 	}

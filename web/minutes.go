@@ -113,7 +113,7 @@ func (s *Server) minuting(r *http.Request) (*convene.Community, *convene.Call, *
 		return nil, nil, nil, base{}, err
 	}
 	if !b.Organizer {
-		member, err := s.isMember(r, c)
+		member, err := s.seesMembers(r, c)
 		if err != nil {
 			return nil, nil, nil, base{}, err
 		}
