@@ -44,8 +44,14 @@ type Initiative struct {
 	Links        []string
 	Leads        []*User // filled in by the store when it loads one initiative
 	LeadIDs      []int64
-	CreatedAt    time.Time
+	CreatedAt    time.Time // when it started
 	UpdatedAt    time.Time
+	FinishedAt   *time.Time // when it was marked done or stopped; nil while it goes on
+}
+
+// InitiativeFinished reports whether an initiative in status has come to an end, done or stopped.
+func InitiativeFinished(status string) bool {
+	return status == InitiativeDone || status == InitiativeStopped
 }
 
 // Normalize trims the initiative's fields and drops empty and repeated links.
@@ -125,15 +131,16 @@ type InitiativeFilter struct {
 
 // InitiativeUpdate is progress an initiative reports, perhaps at a call.
 type InitiativeUpdate struct {
-	ID           int64
-	InitiativeID int64
-	AuthorID     int64
-	AuthorName   string
-	Body         string
-	CallID       int64 // 0 when not tied to a call
-	CallTitle    string
-	CallStartsAt time.Time
-	CreatedAt    time.Time
+	ID             int64
+	InitiativeID   int64
+	InitiativeName string // filled in by the store
+	AuthorID       int64
+	AuthorName     string
+	Body           string
+	CallID         int64 // 0 when not tied to a call
+	CallTitle      string
+	CallStartsAt   time.Time
+	CreatedAt      time.Time
 }
 
 // Validate checks an update before it is stored.
@@ -146,16 +153,17 @@ func (u *InitiativeUpdate) Validate() error {
 
 // Ask is what an initiative asks its community for; it stays open until closed.
 type Ask struct {
-	ID           int64
-	InitiativeID int64
-	AuthorID     int64
-	AuthorName   string
-	Kind         string
-	Body         string
-	Open         bool
-	CreatedAt    time.Time
-	ClosedAt     *time.Time
-	Offers       []*Offer
+	ID             int64
+	InitiativeID   int64
+	InitiativeName string // filled in by the store where lists mix initiatives
+	AuthorID       int64
+	AuthorName     string
+	Kind           string
+	Body           string
+	Open           bool
+	CreatedAt      time.Time
+	ClosedAt       *time.Time
+	Offers         []*Offer
 }
 
 // Validate checks an ask before it is stored.

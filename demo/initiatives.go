@@ -16,6 +16,7 @@ type demoInitiative struct {
 	leads                                           []string // demo members' names
 	updates                                         []demoUpdate
 	asks                                            []demoAsk
+	started, finished                               time.Time // when known; otherwise the demo's load
 }
 
 type demoUpdate struct {
@@ -44,6 +45,7 @@ var initiatives = []demoInitiative{
 		updates:     []demoUpdate{{body: "The founding board has met twice; bylaws are drafted and incorporation is under way.", reboot: true}},
 		asks:        []demoAsk{{kind: "feedback", body: "Read the draft bylaws and tell us what is missing before we file them."}}},
 	{name: "OGP Global Summit 2019", status: convene.InitiativeDone, jurisdiction: "federal", sector: "government",
+		started: pilot(time.January, 16), finished: time.Date(2019, time.May, 31, 21, 0, 0, 0, time.UTC),
 		description: "The Open Government Partnership Global Summit, hosted in Ottawa in May 2019. The pilot calls helped plan and coordinate the community's sessions there.",
 		links:       []string{"https://www.opengovpartnership.org/"}, leads: []string{"Farah Hassan"},
 		updates: []demoUpdate{
@@ -71,7 +73,10 @@ func loadInitiatives(ctx context.Context, st *store.Store, c *convene.Community,
 	presented := reboot.StartsAt.Add(time.Hour) // as the call ends
 	for _, d := range initiatives {
 		in := &convene.Initiative{CommunityID: c.ID, Name: d.name, Description: d.description, Jurisdiction: d.jurisdiction,
-			Sector: d.sector, Status: d.status, Links: d.links}
+			Sector: d.sector, Status: d.status, Links: d.links, CreatedAt: d.started}
+		if !d.finished.IsZero() {
+			in.FinishedAt = &d.finished
+		}
 		for _, name := range d.leads {
 			u, err := st.UserByEmail(ctx, emailOf(name))
 			if err != nil {

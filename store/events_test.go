@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -115,9 +116,13 @@ func TestIdeasAndTimeline(t *testing.T) {
 			t.Fatalf("ideas = %v, %v", ideas, err)
 		}
 
-		items, err := s.Timeline(ctx, c.ID, clock.Now(), store.TimelineFilter{})
+		tl, err := s.Timeline(ctx, c.ID, clock.Now(), store.TimelineFilter{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		items := tl.Items
+		if tl.Earlier != nil || tl.Later != nil {
+			t.Fatalf("a one-page timeline links to other pages: %+v", tl)
 		}
 		var kinds []string
 		for _, it := range items {
@@ -137,8 +142,8 @@ func TestIdeasAndTimeline(t *testing.T) {
 			t.Fatalf("timeline call = %d, want %d", items[3].Call.ID, call.ID)
 		}
 		only, _ := s.Timeline(ctx, c.ID, clock.Now(), store.TimelineFilter{Kinds: []string{convene.TimelineIdea}})
-		if len(only) != 1 || only[0].Kind != convene.TimelineIdea {
-			t.Fatalf("filtered timeline = %v", only)
+		if len(only.Items) != 1 || only.Items[0].Kind != convene.TimelineIdea {
+			t.Fatalf("filtered timeline = %v", only.Items)
 		}
 	})
 }
@@ -189,12 +194,12 @@ func TestTimelineInitiatives(t *testing.T) {
 		}
 		clock.t = utc("2019-11-20T12:00:00Z")
 		initiatives := func(f store.TimelineFilter) (out []convene.TimelineItem, kinds map[string]int) {
-			items, err := s.Timeline(ctx, c.ID, clock.Now(), f)
+			tl, err := s.Timeline(ctx, c.ID, clock.Now(), f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			kinds = map[string]int{}
-			for _, it := range items {
+			for _, it := range tl.Items {
 				kinds[it.Kind]++
 				if it.Kind == convene.TimelineInitiative {
 					out = append(out, it)
@@ -214,6 +219,33 @@ func TestTimelineInitiatives(t *testing.T) {
 		if len(got) != 3 || !got[2].Finished || got[2].Initiative.ID != on.ID || !got[2].At.Equal(clock.Now()) {
 			t.Fatalf("after done = %+v", got)
 		}
+		// Finished stays when it was marked done, however it is edited afterwards, until it reopens.
+		finished := clock.Now()
+		clock.t = utc("2019-11-25T12:00:00Z")
+		on.Status, on.Description = convene.InitiativeStopped, "Wound down."
+		if err := s.UpdateInitiative(ctx, on); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.InitiativeByID(ctx, on.ID); got.FinishedAt == nil || !got.FinishedAt.Equal(finished) {
+			t.Fatalf("finished at = %v, want %v", got.FinishedAt, finished)
+		}
+		on.Status = convene.InitiativeActive
+		if err := s.UpdateInitiative(ctx, on); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.InitiativeByID(ctx, on.ID); got.FinishedAt != nil {
+			t.Fatalf("a reopened initiative keeps finished at %v", got.FinishedAt)
+		}
+		on.Status = convene.InitiativeDone
+		if err := s.UpdateInitiative(ctx, on); err != nil {
+			t.Fatal(err)
+		}
+		mustCode(t, s.DeleteInitiative(ctx, fed.ID), "")
+		mustCode(t, s.UpdateInitiative(ctx, fed), convene.ENOTFOUND)
+		fed = &convene.Initiative{CommunityID: c.ID, Name: "Federal society", Status: convene.InitiativeForming, Jurisdiction: "federal", Sector: "civil_society"}
+		if err := s.CreateInitiative(ctx, fed); err != nil {
+			t.Fatal(err)
+		}
 		got, kinds := initiatives(store.TimelineFilter{Jurisdiction: "ON"})
 		if len(got) != 2 || got[0].Initiative.ID != on.ID || got[1].Initiative.ID != on.ID || kinds[convene.TimelineSeason] != 1 || kinds[convene.TimelineCall] != 1 {
 			t.Fatalf("ON timeline = %+v, kinds %v", got, kinds)
@@ -221,6 +253,116 @@ func TestTimelineInitiatives(t *testing.T) {
 		got, kinds = initiatives(store.TimelineFilter{Sector: "civil_society", Kinds: []string{convene.TimelineInitiative}})
 		if len(got) != 1 || got[0].Initiative.ID != fed.ID || len(kinds) != 1 {
 			t.Fatalf("civil society initiatives = %+v, kinds %v", got, kinds)
+		}
+	})
+}
+
+// TestTimelinePages walks a long timeline page by page, back from the latest moments and forward
+// again, and finds every moment exactly once and in order, including moments that share an instant.
+func TestTimelinePages(t *testing.T) {
+	clock := &movableClock{t: utc("2019-11-05T12:00:00Z")}
+	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+		clock.t = utc("2019-11-05T12:00:00Z")
+		ctx := context.Background()
+		c, _ := oneCall(t, s, 0)
+		same := utc("2018-06-13T17:30:00Z")
+		for i := range 7 {
+			at := same // six events and six ideas at one instant, then one later
+			if i == 6 {
+				at = utc("2018-09-01T12:00:00Z")
+			}
+			e := &convene.Event{CommunityID: c.ID, Name: fmt.Sprintf("Event %d", i), Place: "Toronto", TimeZone: "America/Toronto", StartsAt: at, EndsAt: at.Add(time.Hour)}
+			if err := s.CreateEvent(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CreateIdea(ctx, &convene.Idea{CommunityID: c.ID, EventID: e.ID, Title: fmt.Sprintf("Idea %d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 5 {
+			clock.t = utc("2019-01-01T00:00:00Z") // five initiatives started at one instant
+			in := &convene.Initiative{CommunityID: c.ID, Name: fmt.Sprintf("Initiative %d", i), Status: convene.InitiativeActive}
+			if err := s.CreateInitiative(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			if i%2 == 0 {
+				clock.t = utc("2019-03-01T00:00:00Z")
+				in.Status = convene.InitiativeDone
+				if err := s.UpdateInitiative(ctx, in); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		clock.t = utc("2019-11-20T12:00:00Z")
+		all, err := s.Timeline(ctx, c.ID, clock.Now(), store.TimelineFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(it convene.TimelineItem) string {
+			switch {
+			case it.Event != nil:
+				return it.Event.Name
+			case it.Idea != nil:
+				return it.Idea.Title
+			case it.Initiative != nil:
+				return fmt.Sprint(it.Initiative.Name, it.Finished)
+			case it.Season != nil:
+				return it.Season.Name
+			}
+			return it.Call.DisplayTitle()
+		}
+		var want []string
+		for _, it := range all.Items {
+			want = append(want, key(it))
+		}
+		if len(want) != 7+7+5+3+2 {
+			t.Fatalf("whole timeline has %d moments: %v", len(want), want)
+		}
+		for _, limit := range []int{1, 3, 4, 100} {
+			// Back from the latest page to the first, then forward again as a reader would.
+			var back, fwd []string
+			f := store.TimelineFilter{Limit: limit}
+			var tl *store.TimelinePage
+			for pages := 0; ; pages++ {
+				if tl, err = s.Timeline(ctx, c.ID, clock.Now(), f); err != nil {
+					t.Fatal(err)
+				}
+				var page []string
+				for _, it := range tl.Items {
+					page = append(page, key(it))
+				}
+				back = append(page, back...)
+				if (pages > 0) != (tl.Later != nil) {
+					t.Fatalf("limit %d, page %d back: later link %v", limit, pages, tl.Later)
+				}
+				if tl.Earlier == nil {
+					break
+				}
+				f.Before = tl.Earlier
+			}
+			if fmt.Sprint(back) != fmt.Sprint(want) {
+				t.Fatalf("limit %d, backward:\n got %v\nwant %v", limit, back, want)
+			}
+			for {
+				for _, it := range tl.Items {
+					fwd = append(fwd, key(it))
+				}
+				if tl.Later == nil {
+					break
+				}
+				if tl, err = s.Timeline(ctx, c.ID, clock.Now(), store.TimelineFilter{Limit: limit, After: tl.Later}); err != nil {
+					t.Fatal(err)
+				}
+				if tl.Earlier == nil {
+					t.Fatalf("limit %d: a later page does not link to the earlier one", limit)
+				}
+			}
+			if fmt.Sprint(fwd) != fmt.Sprint(want) {
+				t.Fatalf("limit %d, forward:\n got %v\nwant %v", limit, fwd, want)
+			}
+		}
+		if _, err := store.ParseTimelineCursor("12.x.3"); convene.ErrorCode(err) != convene.EINVALID {
+			t.Fatalf("bad cursor: %v", err)
 		}
 	})
 }

@@ -3,21 +3,24 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/opengovcall/convene"
 )
 
-const initiativeColumns = `id, community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at`
+const initiativeColumns = `id, community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at, finished_at`
 
 func scanInitiative(row interface{ Scan(...any) error }) (*convene.Initiative, error) {
 	var in convene.Initiative
 	var links string
+	var finished sql.NullTime
 	if err := row.Scan(&in.ID, &in.CommunityID, &in.Name, &in.Description, &in.Jurisdiction, &in.Sector, &in.Status, &links,
-		&in.CreatedAt, &in.UpdatedAt); err != nil {
+		&in.CreatedAt, &in.UpdatedAt, &finished); err != nil {
 		return nil, err
 	}
+	in.CreatedAt, in.UpdatedAt, in.FinishedAt = in.CreatedAt.UTC(), in.UpdatedAt.UTC(), timePtr(finished)
 	if links != "" {
 		in.Links = strings.Split(links, "\n")
 	}
@@ -31,40 +34,63 @@ func (s *Store) CreateInitiative(ctx context.Context, in *convene.Initiative) er
 }
 
 // createInitiative validates and stores a new initiative with its leads inside the caller's transaction.
+// A non-zero CreatedAt (and FinishedAt, for one already done or stopped) is kept, for history
+// recorded after the fact; otherwise both are now.
 func createInitiative(ctx context.Context, tx conn, in *convene.Initiative, now time.Time) error {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	id, err := tx.insert(ctx, `INSERT INTO initiatives (community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.CommunityID, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
-		strings.Join(in.Links, "\n"), now, now)
+	if in.CreatedAt.IsZero() {
+		in.CreatedAt = now
+	}
+	in.CreatedAt, in.UpdatedAt, in.FinishedAt = in.CreatedAt.UTC(), now, finishedAt(in.Status, in.FinishedAt, now)
+	id, err := tx.insert(ctx, `INSERT INTO initiatives (community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at, finished_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.CommunityID, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
+		strings.Join(in.Links, "\n"), in.CreatedAt, now, nullTime(in.FinishedAt))
 	if err != nil {
 		return err
 	}
-	in.ID, in.CreatedAt, in.UpdatedAt = id, now, now
+	in.ID = id
 	return setLeads(ctx, tx, in.ID, in.LeadIDs)
 }
 
-// UpdateInitiative saves an initiative's fields (its leads stay as they are). A deleted or unknown
-// initiative is not found.
+// finishedAt is when an initiative in status finished: the time already known, or now for one just
+// marked done or stopped; nil while it goes on.
+func finishedAt(status string, known *time.Time, now time.Time) *time.Time {
+	if !convene.InitiativeFinished(status) {
+		return nil
+	}
+	if known != nil {
+		t := known.UTC()
+		return &t
+	}
+	return &now
+}
+
+// UpdateInitiative saves an initiative's fields (its leads stay as they are). Marking it done or
+// stopped records when it finished; moving from one to the other keeps that moment, and reopening
+// it clears it. A deleted or unknown initiative is not found.
 func (s *Store) UpdateInitiative(ctx context.Context, in *convene.Initiative) error {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
 	}
 	now := s.now()
-	res, err := s.read().exec(ctx, `UPDATE initiatives SET name = ?, description = ?, jurisdiction = ?, sector = ?, status = ?, links = ?,
-		updated_at = ? WHERE id = ? AND deleted_at IS NULL`, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
-		strings.Join(in.Links, "\n"), now, in.ID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return convene.NotFound("initiative.not_found")
-	}
-	in.UpdatedAt = now
-	return nil
+	return s.inTx(ctx, func(tx conn) error {
+		var prev sql.NullTime
+		if err := tx.row(ctx, `SELECT finished_at FROM initiatives WHERE id = ? AND deleted_at IS NULL`+tx.d.forUpdateOf("initiatives"), in.ID).Scan(&prev); err != nil {
+			return notFound(err, "initiative.not_found")
+		}
+		in.FinishedAt = finishedAt(in.Status, timePtr(prev), now)
+		if _, err := tx.exec(ctx, `UPDATE initiatives SET name = ?, description = ?, jurisdiction = ?, sector = ?, status = ?, links = ?,
+			updated_at = ?, finished_at = ? WHERE id = ?`, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
+			strings.Join(in.Links, "\n"), now, nullTime(in.FinishedAt), in.ID); err != nil {
+			return err
+		}
+		in.UpdatedAt = now
+		return nil
+	})
 }
 
 // DeleteInitiative hides an initiative; its history is kept but no page shows it.
@@ -181,11 +207,35 @@ func (s *Store) AddUpdate(ctx context.Context, up *convene.InitiativeUpdate) err
 
 // Updates lists an initiative's updates, newest first, with the call each was presented at.
 func (s *Store) Updates(ctx context.Context, initiativeID int64) ([]*convene.InitiativeUpdate, error) {
-	rows, err := s.read().query(ctx, `SELECT up.id, up.initiative_id, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
+	return s.updates(ctx, `up.initiative_id = ?`, initiativeID, 0)
+}
+
+// UpdatesAtCall lists the updates of live initiatives presented at a call, oldest first, as they
+// came up.
+func (s *Store) UpdatesAtCall(ctx context.Context, callID int64) ([]*convene.InitiativeUpdate, error) {
+	ups, err := s.updates(ctx, `up.call_id = ? AND i.deleted_at IS NULL`, callID, 0)
+	slices.Reverse(ups)
+	return ups, err
+}
+
+// RecentUpdates lists the newest updates of a community's live initiatives, at most limit.
+func (s *Store) RecentUpdates(ctx context.Context, communityID int64, limit int) ([]*convene.InitiativeUpdate, error) {
+	return s.updates(ctx, `i.community_id = ? AND i.deleted_at IS NULL`, communityID, limit)
+}
+
+// updates lists the updates a condition on up (the update) and i (its initiative) selects, newest
+// first, at most limit when it is positive.
+func (s *Store) updates(ctx context.Context, where string, arg any, limit int) ([]*convene.InitiativeUpdate, error) {
+	q := `SELECT up.id, up.initiative_id, i.name, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
 		COALESCE(up.call_id, 0), COALESCE(NULLIF(c.title, ''), sr.title, ''), c.starts_at, up.created_at
-		FROM initiative_updates up LEFT JOIN users u ON u.id = up.author_id LEFT JOIN calls c ON c.id = up.call_id
-		LEFT JOIN series sr ON sr.id = c.series_id
-		WHERE up.initiative_id = ? ORDER BY up.created_at DESC, up.id DESC`, initiativeID)
+		FROM initiative_updates up JOIN initiatives i ON i.id = up.initiative_id LEFT JOIN users u ON u.id = up.author_id
+		LEFT JOIN calls c ON c.id = up.call_id LEFT JOIN series sr ON sr.id = c.series_id
+		WHERE ` + where + ` ORDER BY up.created_at DESC, up.id DESC`
+	args := []any{arg}
+	if limit > 0 {
+		q, args = q+` LIMIT ?`, append(args, limit)
+	}
+	rows, err := s.read().query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -194,12 +244,14 @@ func (s *Store) Updates(ctx context.Context, initiativeID int64) ([]*convene.Ini
 	for rows.Next() {
 		var up convene.InitiativeUpdate
 		var starts sql.NullTime
-		if err := rows.Scan(&up.ID, &up.InitiativeID, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID, &up.CallTitle, &starts, &up.CreatedAt); err != nil {
+		if err := rows.Scan(&up.ID, &up.InitiativeID, &up.InitiativeName, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID, &up.CallTitle,
+			&starts, &up.CreatedAt); err != nil {
 			return nil, err
 		}
 		if starts.Valid {
 			up.CallStartsAt = starts.Time.UTC()
 		}
+		up.CreatedAt = up.CreatedAt.UTC()
 		out = append(out, &up)
 	}
 	return out, rows.Err()
@@ -250,6 +302,27 @@ func (s *Store) AskByID(ctx context.Context, id int64) (*convene.Ask, error) {
 	a, err := scanAsk(s.read().row(ctx, `SELECT `+askColumns+` FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id
 		JOIN initiatives i ON i.id = a.initiative_id WHERE a.id = ? AND i.deleted_at IS NULL`, id))
 	return a, notFound(err, "ask.not_found")
+}
+
+// RecentAsks lists the newest asks of a community's live initiatives, at most limit, without their
+// offers; each carries its initiative's name.
+func (s *Store) RecentAsks(ctx context.Context, communityID int64, limit int) ([]*convene.Ask, error) {
+	rows, err := s.read().query(ctx, `SELECT `+askColumns+`, i.name FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id
+		JOIN initiatives i ON i.id = a.initiative_id WHERE i.community_id = ? AND i.deleted_at IS NULL
+		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`, communityID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []*convene.Ask
+	err = collect(rows, func(row interface{ Scan(...any) error }) (*convene.Ask, error) {
+		var name string
+		a, err := scanAsk(scanMore{row, []any{&name}})
+		if a != nil {
+			a.InitiativeName = name
+		}
+		return a, err
+	}, func(a *convene.Ask) { out = append(out, a) })
+	return out, err
 }
 
 // Asks lists an initiative's asks, newest first, each with its offers (two queries in all).

@@ -234,3 +234,30 @@ func (s *Store) ActionItems(ctx context.Context, f ActionFilter) ([]*convene.Act
 func (s *Store) FollowUps(ctx context.Context, call *convene.Call) ([]*convene.ActionItem, error) {
 	return s.ActionItems(ctx, ActionFilter{CommunityID: call.CommunityID, SeriesID: call.SeriesID, Before: call.StartsAt, Status: convene.ActionOpen})
 }
+
+// CallMinutes is a call with its written minutes, for lists of minutes published.
+type CallMinutes struct {
+	Call    *convene.Call
+	Summary string
+	At      time.Time // when the minutes were last saved
+}
+
+// RecentMinutes lists the newest written minutes of a community's calls, at most limit, without
+// their notes.
+func (s *Store) RecentMinutes(ctx context.Context, communityID int64, limit int) ([]CallMinutes, error) {
+	rows, err := s.read().query(ctx, `SELECT m.summary, m.updated_at, `+callColumns+callFrom+` JOIN minutes m ON m.call_id = c.id
+		WHERE c.community_id = ? AND (m.summary <> '' OR EXISTS (SELECT 1 FROM minutes_notes n WHERE n.call_id = m.call_id AND n.body <> ''))
+		ORDER BY m.updated_at DESC, c.id DESC LIMIT ?`, communityID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []CallMinutes
+	err = collect(rows, func(row interface{ Scan(...any) error }) (CallMinutes, error) {
+		var cm CallMinutes
+		var err error
+		cm.Call, err = scanCallWith(row, &cm.Summary, &cm.At)
+		cm.At = cm.At.UTC()
+		return cm, err
+	}, func(cm CallMinutes) { out = append(out, cm) })
+	return out, err
+}

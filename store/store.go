@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -42,7 +43,12 @@ type Store struct {
 	dialect dialect
 	clock   convene.Clock
 	stmts   sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
+	queries atomic.Int64
 }
+
+// Queries is how many SQL statements the store has run since it opened, in and out of
+// transactions; tests compare it before and after a request to bound the queries a page makes.
+func (s *Store) Queries() int64 { return s.queries.Load() }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
 func IsPostgres(dsn string) bool {
@@ -212,6 +218,7 @@ type querier interface {
 type conn struct {
 	q querier
 	d dialect
+	n *atomic.Int64 // the store's statement count
 }
 
 // preparedDB runs reads through statements prepared once per query text, so the hot pages skip
@@ -254,14 +261,17 @@ func (p preparedDB) QueryRowContext(ctx context.Context, query string, args ...a
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	c.n.Add(1)
 	return c.q.ExecContext(ctx, c.d.rebind(query), args...)
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c.n.Add(1)
 	return c.q.QueryContext(ctx, c.d.rebind(query), args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	c.n.Add(1)
 	return c.q.QueryRowContext(ctx, c.d.rebind(query), args...)
 }
 
@@ -273,7 +283,7 @@ func (c conn) insert(ctx context.Context, query string, args ...any) (int64, err
 }
 
 // read is a connection outside any transaction.
-func (s *Store) read() conn { return conn{q: preparedDB{s}, d: s.dialect} }
+func (s *Store) read() conn { return conn{q: preparedDB{s}, d: s.dialect, n: &s.queries} }
 
 // inTx runs fn in one transaction, committed if fn returns nil and rolled back otherwise, so a
 // failed request leaves nothing half-written.
@@ -282,7 +292,7 @@ func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(conn{q: tx, d: s.dialect}); err != nil {
+	if err := fn(conn{q: tx, d: s.dialect, n: &s.queries}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -291,6 +301,15 @@ func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 	}
 	return nil
 }
+
+// scanMore scans a row whose leading columns a scan function knows, and whose trailing columns go
+// into more.
+type scanMore struct {
+	row  interface{ Scan(...any) error }
+	more []any
+}
+
+func (m scanMore) Scan(dest ...any) error { return m.row.Scan(append(dest, m.more...)...) }
 
 // notFound turns sql.ErrNoRows into the domain's not-found error with the given key.
 func notFound(err error, key string) error {

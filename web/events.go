@@ -458,15 +458,18 @@ type timelineEntry struct {
 type timelinePage struct {
 	base
 	Entries []timelineEntry
-	Kinds   []Option // Selected marks the kinds shown
+	// Earlier and Later link to the pages beside this one, with the same filters; empty at either end.
+	Earlier, Later string
+	Kinds          []Option // Selected marks the kinds shown
 	// Jurisdictions and Sectors narrow the initiatives shown; Selected marks the chosen one.
 	Jurisdictions []Option
 	Sectors       []Option
 }
 
-// timelineFilter reads a timeline's filters from the query: kinds, and a jurisdiction and a sector
-// that narrow the initiatives (unknown values are ignored, as unknown kinds are).
-func timelineFilter(r *http.Request) store.TimelineFilter {
+// timelineFilter reads a timeline's filters from the query: kinds, a jurisdiction and a sector
+// that narrow the initiatives (unknown values are ignored, as unknown kinds are), and the page
+// ("before" or "after" a cursor; a malformed one is an error, not the first page).
+func timelineFilter(r *http.Request) (store.TimelineFilter, error) {
 	q := r.URL.Query()
 	f := store.TimelineFilter{Kinds: timelineKinds(r)}
 	if j := strings.TrimSpace(q.Get("jurisdiction")); slices.Contains(convene.Jurisdictions, j) {
@@ -475,7 +478,26 @@ func timelineFilter(r *http.Request) store.TimelineFilter {
 	if sec := strings.TrimSpace(q.Get("sector")); slices.Contains(convene.Sectors, sec) {
 		f.Sector = sec
 	}
-	return f
+	var err error
+	if v := q.Get("before"); v != "" {
+		f.Before, err = store.ParseTimelineCursor(v)
+	} else if v := q.Get("after"); v != "" {
+		f.After, err = store.ParseTimelineCursor(v)
+	}
+	return f, err
+}
+
+// timelinePageLink is the address of the page of a timeline before or after a cursor, keeping the
+// request's filters.
+func timelinePageLink(r *http.Request, dir string, cur *store.TimelineCursor) string {
+	if cur == nil {
+		return ""
+	}
+	q := r.URL.Query()
+	q.Del("before")
+	q.Del("after")
+	q.Set(dir, cur.String())
+	return r.URL.Path + "?" + q.Encode()
 }
 
 func selectOption(opts []Option, value string) []Option {
@@ -548,13 +570,17 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b.Title = b.L.T("timeline.title", "Community", c.Name)
-	f := timelineFilter(r)
-	kinds := f.Kinds
-	items, err := s.store.Timeline(r.Context(), c.ID, s.clock.Now(), f)
+	f, err := timelineFilter(r)
 	if err != nil {
 		return err
 	}
-	p := timelinePage{base: b, Entries: s.timelineEntries(c, items, b.L, b.Zone),
+	kinds := f.Kinds
+	tl, err := s.store.Timeline(r.Context(), c.ID, s.clock.Now(), f)
+	if err != nil {
+		return err
+	}
+	p := timelinePage{base: b, Entries: s.timelineEntries(c, tl.Items, b.L, b.Zone),
+		Earlier: timelinePageLink(r, "before", tl.Earlier), Later: timelinePageLink(r, "after", tl.Later),
 		Jurisdictions: selectOption(jurisdictionOptions(b.L, "timeline.all_jurisdictions"), f.Jurisdiction),
 		Sectors:       selectOption(sectorOptions(b.L, "timeline.all_sectors"), f.Sector)}
 	for _, k := range convene.TimelineKinds {
@@ -682,14 +708,27 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.clock.Now()
-	items, err := s.store.Timeline(r.Context(), c.ID, now, timelineFilter(r))
+	f, err := timelineFilter(r)
+	if err != nil {
+		return err
+	}
+	tl, err := s.store.Timeline(r.Context(), c.ID, now, f)
 	if err != nil {
 		return err
 	}
 	out := struct {
 		Items []apiTimelineItem `json:"items"`
+		// Earlier and Later are the addresses of the pages beside this one.
+		Earlier string `json:"earlier,omitempty"`
+		Later   string `json:"later,omitempty"`
 	}{Items: []apiTimelineItem{}}
-	for _, e := range s.timelineEntries(c, items, viewerOf(r).L, "UTC") {
+	if link := timelinePageLink(r, "before", tl.Earlier); link != "" {
+		out.Earlier = s.absURL(link)
+	}
+	if link := timelinePageLink(r, "after", tl.Later); link != "" {
+		out.Later = s.absURL(link)
+	}
+	for _, e := range s.timelineEntries(c, tl.Items, viewerOf(r).L, "UTC") {
 		it := apiTimelineItem{Kind: e.Kind, At: e.At.UTC(), Title: e.Title, URL: s.absURL(e.URL)}
 		switch e.Kind {
 		case convene.TimelineSeason:

@@ -63,41 +63,38 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 		entries = append(entries, atomEntry{Title: title, ID: s.absURL(id), Updated: atomTime(when), when: when,
 			Link: atomLink{Href: s.absURL(path), Rel: "alternate", Type: "text/html"}, Summary: atomText{Type: "text", Body: summary}})
 	}
+	// The newest of each kind is enough: one query per kind, however long the community's story.
 	calls, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, Descending: true, Limit: maxNews})
 	if err != nil {
 		return err
 	}
 	for _, call := range calls {
-		path := "/c/" + c.Slug + "/calls/" + strconv.FormatInt(call.ID, 10)
+		path := callPath(c, call)
 		add(path, l.T("news.call", "Call", call.DisplayTitle()), path, l.Date(call.StartsAt), call.CreatedAt)
-		m, err := s.store.Minutes(ctx, call.ID)
-		if err != nil {
-			return err
-		}
-		if m.Written() {
-			add(path+"/minutes", l.T("news.minutes", "Call", call.DisplayTitle()), path, m.Summary, m.UpdatedAt)
-		}
 	}
-	inits, err := s.store.Initiatives(ctx, convene.InitiativeFilter{CommunityID: c.ID})
+	minutes, err := s.store.RecentMinutes(ctx, c.ID, maxNews)
 	if err != nil {
 		return err
 	}
-	for _, in := range inits {
-		path := "/c/" + c.Slug + "/initiatives/" + strconv.FormatInt(in.ID, 10)
-		ups, err := s.store.Updates(ctx, in.ID)
-		if err != nil {
-			return err
-		}
-		for _, up := range ups {
-			add(path+"#update-"+strconv.FormatInt(up.ID, 10), l.T("news.update", "Initiative", in.Name), path, up.Body, up.CreatedAt)
-		}
-		asks, err := s.store.Asks(ctx, in.ID, false)
-		if err != nil {
-			return err
-		}
-		for _, a := range asks {
-			add(path+"#ask-"+strconv.FormatInt(a.ID, 10), l.T("news.ask", "Initiative", in.Name), path, a.Body, a.CreatedAt)
-		}
+	for _, m := range minutes {
+		path := callPath(c, m.Call)
+		add(path+"/minutes", l.T("news.minutes", "Call", m.Call.DisplayTitle()), path, m.Summary, m.At)
+	}
+	updates, err := s.store.RecentUpdates(ctx, c.ID, maxNews)
+	if err != nil {
+		return err
+	}
+	for _, up := range updates {
+		path := initiativePath(c, up.InitiativeID)
+		add(path+"#update-"+strconv.FormatInt(up.ID, 10), l.T("news.update", "Initiative", up.InitiativeName), path, up.Body, up.CreatedAt)
+	}
+	asks, err := s.store.RecentAsks(ctx, c.ID, maxNews)
+	if err != nil {
+		return err
+	}
+	for _, a := range asks {
+		path := initiativePath(c, a.InitiativeID)
+		add(path+"#ask-"+strconv.FormatInt(a.ID, 10), l.T("news.ask", "Initiative", a.InitiativeName), path, a.Body, a.CreatedAt)
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].when.After(entries[j].when) })
 	if len(entries) > maxNews {
