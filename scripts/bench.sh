@@ -15,6 +15,8 @@ go test -run XXX -bench 'Bare|Call|Community|Feed' -benchmem -benchtime "${BENCH
 echo "==> Directory and registration at 100,000 members, SQLite and PostgreSQL"
 go test -run XXX -bench 'Directory$|Register' -benchmem -benchtime "${BENCH_PEOPLE_TIMES:-200x}" ./web/ | tee "$out/go-bench-people.txt"
 go test -run XXX -bench 'Invitations10k' -benchtime 3x ./web/ | tee "$out/go-bench-invitations.txt"
+echo "==> A ten-year movement (2,000 initiatives, 50,000 updates, 20,000 comments), SQLite and PostgreSQL"
+go test -run XXX -bench 'Movement|BareHandler' -benchmem -benchtime "${BENCH_TIME:-2s}" ./web/ | tee "$out/go-bench-movement.txt"
 go test -run XXX -bench 'DirectoryPlans' -benchtime 1x -v ./web/ | grep -v '^\(goos\|goarch\|pkg\|cpu\)' > "$out/directory-plans.txt"
 echo "query plans: $out/directory-plans.txt"
 

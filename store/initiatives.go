@@ -224,11 +224,13 @@ func (s *Store) RecentUpdates(ctx context.Context, communityID int64, limit int)
 }
 
 // updates lists the updates a condition on up (the update) and i (its initiative) selects, newest
-// first, at most limit when it is positive.
+// first, at most limit when it is positive. The unary plus in the join keeps SQLite from reaching
+// a community's updates through each of its initiatives and sorting them all: it walks the updates
+// newest first and stops at limit (conditions on up itself still use its indexes).
 func (s *Store) updates(ctx context.Context, where string, arg any, limit int) ([]*convene.InitiativeUpdate, error) {
 	q := `SELECT up.id, up.initiative_id, i.name, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
 		COALESCE(up.call_id, 0), COALESCE(NULLIF(c.title, ''), sr.title, ''), c.starts_at, up.created_at
-		FROM initiative_updates up JOIN initiatives i ON i.id = up.initiative_id LEFT JOIN users u ON u.id = up.author_id
+		FROM initiative_updates up JOIN initiatives i ON i.id = +up.initiative_id LEFT JOIN users u ON u.id = up.author_id
 		LEFT JOIN calls c ON c.id = up.call_id LEFT JOIN series sr ON sr.id = c.series_id
 		WHERE ` + where + ` ORDER BY up.created_at DESC, up.id DESC`
 	args := []any{arg}
@@ -305,10 +307,11 @@ func (s *Store) AskByID(ctx context.Context, id int64) (*convene.Ask, error) {
 }
 
 // RecentAsks lists the newest asks of a community's live initiatives, at most limit, without their
-// offers; each carries its initiative's name.
+// offers; each carries its initiative's name. As in RecentUpdates, the unary plus walks the asks
+// newest first.
 func (s *Store) RecentAsks(ctx context.Context, communityID int64, limit int) ([]*convene.Ask, error) {
 	rows, err := s.read().query(ctx, `SELECT `+askColumns+`, i.name FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id
-		JOIN initiatives i ON i.id = a.initiative_id WHERE i.community_id = ? AND i.deleted_at IS NULL
+		JOIN initiatives i ON i.id = +a.initiative_id WHERE i.community_id = ? AND i.deleted_at IS NULL
 		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`, communityID, limit)
 	if err != nil {
 		return nil, err

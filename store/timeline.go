@@ -122,7 +122,8 @@ func (w timelineWindow) condition(rank int, atCol, idCol string) (string, []any)
 	}
 	switch {
 	case rank == c.Rank:
-		return fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", atCol, strict, atCol, idCol, idOp), []any{at, at, c.ID}
+		// The range on atCol alone lets the engine seek its index; the rest breaks the tie.
+		return fmt.Sprintf("(%s %s ? AND (%s %s ? OR %s %s ?))", atCol, orEqual, atCol, strict, idCol, idOp), []any{at, at, c.ID}
 	case (rank < c.Rank) != w.forward:
 		return atCol + " " + orEqual + " ?", []any{at}
 	default:

@@ -3,10 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -354,5 +356,55 @@ func BenchmarkInvitations10k(b *testing.B) {
 		b.ReportMetric(10_000/elapsed.Seconds(), "msgs/s")
 		b.ReportMetric(written.Seconds(), "s-writing")
 		b.ReportMetric(float64(smtp.Connections()), "connections")
+	}
+}
+
+// BenchmarkMovement renders the pages of a ten-year movement (120 monthly calls, 2,000 initiatives,
+// 50,000 updates, 20,000 comments, 100 events, 500 ideas) on both engines: the timeline's latest
+// page, a page back, a filtered page, the news feed and the API's timeline. It reports the queries
+// each request makes.
+func BenchmarkMovement(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(engine, func(b *testing.B) {
+			ctx := context.Background()
+			clock := convene.FixedClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+			st := testdb.Open(b, engine, clock)
+			c, err := benchdata.LoadMovement(ctx, st)
+			if err != nil {
+				b.Fatal(err)
+			}
+			srv, err := web.New(st, web.Config{BaseURL: "http://bench.example", Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				b.Fatal(err)
+			}
+			base := "/c/" + c.Slug
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, base+"/timeline", nil))
+			earlier := regexp.MustCompile(`href="([^"]*before=[^"]*)" rel="prev"`).FindStringSubmatch(rec.Body.String())
+			if rec.Code != http.StatusOK || earlier == nil || strings.Count(rec.Body.String(), "<li class=\"timeline-") != 100 {
+				b.Fatalf("timeline: %d, %d moments, earlier %v", rec.Code, strings.Count(rec.Body.String(), "<li class=\"timeline-"), earlier)
+			}
+			paths := []struct{ name, path string }{
+				{"timeline", base + "/timeline"},
+				{"timeline-earlier", html.UnescapeString(earlier[1])},
+				{"timeline-ON-initiatives", base + "/timeline?jurisdiction=ON&kind=initiative"},
+				{"timeline-api", "/api/v1/communities/" + c.Slug + "/timeline"},
+				{"news-atom", base + "/news.atom"},
+			}
+			for _, p := range paths {
+				b.Run(p.name, func(b *testing.B) {
+					b.ReportAllocs()
+					before := st.Queries()
+					for i := 0; i < b.N; i++ {
+						rec := httptest.NewRecorder()
+						srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p.path, nil))
+						if rec.Code != http.StatusOK {
+							b.Fatalf("%s: %d", p.path, rec.Code)
+						}
+					}
+					b.ReportMetric(float64(st.Queries()-before)/float64(b.N), "queries/op")
+				})
+			}
+		})
 	}
 }
