@@ -127,6 +127,9 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := loadInitiatives(ctx, st, c, res); err != nil {
 		return nil, err
 	}
+	if err := loadSurveys(ctx, st, c, res); err != nil {
+		return nil, err
+	}
 	// Ideas raised at the events link to the initiatives they became, so both must be loaded.
 	if err := linkIdeas(ctx, st, c); err != nil {
 		return nil, err

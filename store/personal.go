@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -46,8 +47,9 @@ type PersonalData struct {
 		Answers  map[string]string `json:"answers"`
 		Since    time.Time         `json:"registered_at"`
 	} `json:"registrations"`
-	APITokens  []APIToken `json:"api_tokens"`
-	SignInLogs []struct {
+	SurveyAnswers []PersonalSurveyAnswer `json:"survey_answers"`
+	APITokens     []APIToken             `json:"api_tokens"`
+	SignInLogs    []struct {
 		Kind      string    `json:"kind"`
 		IP        string    `json:"ip"`
 		Succeeded bool      `json:"succeeded"`
@@ -58,6 +60,14 @@ type PersonalData struct {
 		Created time.Time  `json:"created_at"`
 		SentAt  *time.Time `json:"sent_at"`
 	} `json:"mail"`
+}
+
+// PersonalSurveyAnswer is one answer a person gave, signed in, to a feedback survey.
+type PersonalSurveyAnswer struct {
+	Survey   string    `json:"survey"`
+	Question string    `json:"question"`
+	Answer   string    `json:"answer"`
+	At       time.Time `json:"answered_at"`
 }
 
 // ExportPersonalData gathers everything about a person: account, profile, memberships,
@@ -130,6 +140,35 @@ func (s *Store) ExportPersonalData(ctx context.Context, userID int64) (*Personal
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(answers), &r.Answers)
+	}
+	rows.Close()
+	rows, err = c.query(ctx, `SELECT COALESCE(NULLIF(sv.title_en, ''), sv.title_fr), COALESCE(NULLIF(q.text_en, ''), q.text_fr), q.kind,
+		COALESCE(NULLIF(ch.label_en, ''), ch.label_fr, ''), a.value, COALESCE(a.text, ''), r.created_at
+		FROM survey_responses r JOIN surveys sv ON sv.id = r.survey_id JOIN survey_answers a ON a.response_id = r.id
+		JOIN survey_questions q ON q.id = a.question_id LEFT JOIN survey_choices ch ON ch.id = a.choice_id
+		WHERE r.person_id = ? ORDER BY r.created_at, r.id, q.position`, userID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var x PersonalSurveyAnswer
+		var kind, choice, text string
+		var value sql.NullInt64
+		if err := rows.Scan(&x.Survey, &x.Question, &kind, &choice, &value, &text, &x.At); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		switch {
+		case choice != "":
+			x.Answer = choice
+		case kind == convene.SurveyYesNo && value.Valid:
+			x.Answer = map[bool]string{true: "yes", false: "no"}[value.Int64 == 1]
+		case value.Valid:
+			x.Answer = strconv.FormatInt(value.Int64, 10)
+		default:
+			x.Answer = text
+		}
+		d.SurveyAnswers = append(d.SurveyAnswers, x)
 	}
 	rows.Close()
 	if d.APITokens, err = s.APITokens(ctx, userID); err != nil {

@@ -188,6 +188,23 @@ func (d dialect) forUpdateOf(table string) string {
 	return ""
 }
 
+// boolTrue is a true boolean literal on either engine.
+func (d dialect) boolTrue() string {
+	if d == postgresDialect {
+		return "TRUE"
+	}
+	return "1"
+}
+
+// forShare keeps the rows a PostgreSQL query reads from changing until the transaction ends, while
+// other readers go on; SQLite's immediate transactions already hold the write lock.
+func (d dialect) forShare() string {
+	if d == postgresDialect {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
 // contains is a condition that a text column holds the next argument as a plain substring (no
 // LIKE wildcards).
 func (d dialect) contains(column string) string {

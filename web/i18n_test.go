@@ -127,6 +127,7 @@ func TestLogPathHidesSecrets(t *testing.T) {
 	for path, want := range map[string]string{
 		"/auth/abc123":               "/auth/…",
 		"/feeds/s3cr3t/calendar.ics": "/feeds/…",
+		"/s/4n0nym0us-t0ken":         "/s/…",
 		"/c/open-gov-canada/calls/7": "/c/open-gov-canada/calls/7",
 	} {
 		r, _ := http.NewRequest(http.MethodGet, path, nil)

@@ -192,6 +192,7 @@ func (s *Server) routes() http.Handler {
 	s.minutesRoutes(handle, api)
 	s.commentRoutes(handle, api)
 	s.topicRoutes(handle, api)
+	s.surveyRoutes(handle, api)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
 
@@ -274,7 +275,7 @@ func (s *Server) absURL(path string) string { return s.baseURL.String() + path }
 // links, personal feeds) are replaced, so logs never hold a working credential.
 func logPath(r *http.Request) string {
 	p := r.URL.Path
-	for _, prefix := range []string{"/auth/", "/feeds/"} {
+	for _, prefix := range []string{"/auth/", "/feeds/", "/s/"} {
 		if strings.HasPrefix(p, prefix) {
 			return prefix + "…"
 		}
