@@ -692,4 +692,3 @@ type resultsPage struct {
 	CSVURL    string
 	EditURL   string
 }
-
