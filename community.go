@@ -15,6 +15,7 @@ type Community struct {
 	Description string
 	TimeZone    string   // IANA zone used when nothing more specific applies
 	Languages   []string // "en", "fr"
+	PublicReach bool     // everyone may see its reach analytics (aggregates, small counts suppressed)
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

@@ -44,8 +44,8 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 		return err
 	}
 	c.UpdatedAt = s.now()
-	res, err := s.read().exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?
-		WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt, c.ID)
+	res, err := s.read().exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
+		public_reach = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt, c.PublicReach, c.ID)
 	if isUniqueViolation(err) {
 		return slugTaken()
 	} else if err != nil {
@@ -57,12 +57,12 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 	return nil
 }
 
-const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at`
+const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach`
 
 func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, error) {
 	var c convene.Community
 	var langs string
-	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt); err != nil {
+	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach); err != nil {
 		return nil, err
 	}
 	if langs != "" {
