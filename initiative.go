@@ -127,6 +127,7 @@ type InitiativeFilter struct {
 	Status       string
 	Jurisdiction string
 	Sector       string
+	LeadID       int64 // the initiatives a member leads
 }
 
 // InitiativeUpdate is progress an initiative reports, perhaps at a call.

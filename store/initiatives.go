@@ -151,6 +151,9 @@ func (s *Store) Initiatives(ctx context.Context, f convene.InitiativeFilter) ([]
 			where, args = append(where, col+" = ?"), append(args, v)
 		}
 	}
+	if f.LeadID != 0 {
+		where, args = append(where, "id IN (SELECT initiative_id FROM initiative_leads WHERE user_id = ?)"), append(args, f.LeadID)
+	}
 	rows, err := s.read().query(ctx, `SELECT `+initiativeColumns+` FROM initiatives WHERE `+strings.Join(where, " AND ")+` ORDER BY name, id`, args...)
 	if err != nil {
 		return nil, err
@@ -434,4 +437,44 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// AddLead makes a member of the initiative's community one of its leads; a lead already is one.
+// Someone outside the community is refused.
+func (s *Store) AddLead(ctx context.Context, initiativeID, userID int64) error {
+	return s.inTx(ctx, func(tx conn) error {
+		var n int
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM initiatives i JOIN memberships m ON m.community_id = i.community_id
+			WHERE i.id = ? AND i.deleted_at IS NULL AND m.user_id = ?`, initiativeID, userID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return convene.Invalid("form.invalid", nil, convene.FieldError{Field: "lead", Key: "initiative.lead.not_member"})
+		}
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM initiative_leads WHERE initiative_id = ? AND user_id = ?`, initiativeID, userID).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		_, err := tx.exec(ctx, `INSERT INTO initiative_leads (initiative_id, user_id) VALUES (?, ?)`, initiativeID, userID)
+		return err
+	})
+}
+
+// RemoveLead takes a lead off an initiative. The last lead stays: an initiative always has someone
+// to answer for it.
+func (s *Store) RemoveLead(ctx context.Context, initiativeID, userID int64) error {
+	return s.inTx(ctx, func(tx conn) error {
+		var leads, this int
+		if err := tx.row(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END), 0) FROM initiative_leads
+			WHERE initiative_id = ?`, userID, initiativeID).Scan(&leads, &this); err != nil {
+			return err
+		}
+		if this == 0 {
+			return convene.NotFound("initiative.lead.not_found")
+		}
+		if leads == 1 {
+			return convene.Invalid("initiative.lead.last", nil)
+		}
+		_, err := tx.exec(ctx, `DELETE FROM initiative_leads WHERE initiative_id = ? AND user_id = ?`, initiativeID, userID)
+		return err
+	})
 }

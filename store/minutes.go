@@ -165,6 +165,7 @@ type ActionFilter struct {
 	SeriesID    int64
 	Before      time.Time // calls that started before; zero for any
 	Status      string
+	OwnerID     int64 // the items a member owns
 }
 
 const actionColumns = `a.id, a.community_id, a.call_id, a.what, COALESCE(a.owner_id, 0), a.owner_name, a.due_on, a.status, a.created_at, a.updated_at,
@@ -213,6 +214,9 @@ func (s *Store) ActionItems(ctx context.Context, f ActionFilter) ([]*convene.Act
 	}
 	if f.Status != "" {
 		q, args = q+` AND a.status = ?`, append(args, f.Status)
+	}
+	if f.OwnerID != 0 {
+		q, args = q+` AND a.owner_id = ?`, append(args, f.OwnerID)
 	}
 	rows, err := s.read().query(ctx, q+` ORDER BY c.starts_at, a.id`, args...)
 	if err != nil {

@@ -178,6 +178,8 @@ func TestIdeasProposedAndPickedUp(t *testing.T) {
 		if idea.Title != "An open government podcast" || idea.Status != convene.IdeaProposed || idea.ProposedBy != u.ID {
 			t.Fatalf("a member's idea: %+v", idea)
 		}
+		// Each idea links to its comments.
+		mustContain(t, a.client().get("/c/open-gov-canada/ideas").body, "/c/open-gov-canada/comments?on=idea:"+strconv.FormatInt(idea.ID, 10))
 		wantStatus(t, m.post("/c/open-gov-canada/ideas", url.Values{"title": {""}}), http.StatusUnprocessableEntity)
 		path := "/c/open-gov-canada/ideas/" + strconv.FormatInt(idea.ID, 10) + "/status"
 		wantStatus(t, m.post(path, url.Values{"status": {convene.IdeaPickedUp}}), http.StatusForbidden)
@@ -269,6 +271,8 @@ func TestEventPagesAccessibility(t *testing.T) {
 			chromedp.SetValue(css(`#f-link`), "javascript:alert(1)"),
 			chromedp.Submit(css(`#f-name`)), chromedp.WaitVisible(css(`div.errors-summary`)))
 		check("organizer ideas", chromedp.Navigate(base+"/c/open-gov-canada/ideas"), chromedp.WaitVisible(css(`#f-idea-title`)))
+		check("organizer initiative, with its leads",
+			chromedp.Navigate(base+fmt.Sprintf("/c/open-gov-canada/initiatives/%d", initiatives[0].ID)), chromedp.WaitVisible(css(`#f-lead-lead`)))
 	})
 }
 

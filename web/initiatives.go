@@ -19,6 +19,8 @@ func (s *Server) initiativeRoutes(handle, api func(string, func(http.ResponseWri
 	handle("GET /c/{slug}/initiatives/{id}", s.cached(s.initiativePage))
 	handle("GET /c/{slug}/initiatives/{id}/edit", s.initiativeForm)
 	handle("POST /c/{slug}/initiatives/{id}/edit", s.initiativeForm)
+	handle("POST /c/{slug}/initiatives/{id}/leads", s.addLead)
+	handle("POST /c/{slug}/initiatives/{id}/leads/{user}/remove", s.removeLead)
 	handle("POST /c/{slug}/initiatives/{id}/updates", s.postUpdate)
 	handle("POST /c/{slug}/initiatives/{id}/asks", s.postAsk)
 	handle("POST /c/{slug}/initiatives/{id}/asks/{ask}/offers", s.postOffer)
@@ -302,6 +304,8 @@ type initiativePage struct {
 	Asks       []askView
 	UpdateForm *Form
 	AskForm    *Form
+	LeadForm   *Form // adds a co-lead, for those who manage the initiative
+	Comments   int   // visible comments on the initiative
 }
 
 // forms in error on the initiative page: which one, and its values and messages.
@@ -408,8 +412,70 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 		}}
 		vals, errs = formFor("ask")
 		p.AskForm.build(vals, errs, l)
+		if p.LeadForm, err = s.leadForm(r, l, c, in, pf); err != nil {
+			return err
+		}
+	}
+	if p.Comments, err = s.store.CountComments(ctx, c.ID, convene.CommentTarget{Kind: convene.CommentOnInitiative, ID: in.ID}); err != nil {
+		return err
 	}
 	return s.render(w, pf.status, "initiative", p)
+}
+
+// leadForm offers the community's members who do not lead the initiative yet as co-leads.
+func (s *Server) leadForm(r *http.Request, l *Localizer, c *convene.Community, in *convene.Initiative, pf pageForm) (*Form, error) {
+	members, err := s.store.Members(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	opts := []Option{{Value: "", Label: l.T("initiative.lead.choose")}}
+	for _, m := range members {
+		if !in.IsLead(m.User.ID) {
+			opts = append(opts, Option{Value: strconv.FormatInt(m.User.ID, 10), Label: m.User.Name})
+		}
+	}
+	f := &Form{Action: initiativePath(c, in.ID) + "/leads", Prefix: "lead-", Submit: l.T("initiative.lead.add"), Fields: []Field{
+		{Name: "lead", Label: l.T("initiative.lead.field"), Type: "select", Options: opts, Required: true},
+	}}
+	vals, errs := url.Values{}, formErrors{}
+	if pf.name == "lead" {
+		vals, errs = pf.vals, pf.errs
+	}
+	f.build(vals, errs, l)
+	return f, nil
+}
+
+// addLead makes a member a co-lead of the initiative.
+func (s *Server) addLead(w http.ResponseWriter, r *http.Request) error {
+	c, in, _, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, _ := strconv.ParseInt(vals.Get("lead"), 10, 64)
+	if err := s.store.AddLead(r.Context(), in.ID, id); err != nil {
+		return s.formFailed(w, r, c, in, "lead", vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID)+"#leads", "flash.lead_added")
+}
+
+// removeLead takes a lead off the initiative; the last one stays.
+func (s *Server) removeLead(w http.ResponseWriter, r *http.Request) error {
+	c, in, _, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "user")
+	if err != nil {
+		return err
+	}
+	if err := s.store.RemoveLead(r.Context(), in.ID, id); err != nil {
+		return err
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID)+"#leads", "flash.lead_removed")
 }
 
 // formFailed re-renders the initiative page with a form's errors, or returns err when it is not

@@ -55,7 +55,7 @@ func TestInitiativeAskOfferTake(t *testing.T) {
 
 		r := helper.get(page)
 		wantStatus(t, r, http.StatusOK)
-		mustContain(t, r.body, "Open Gov Podcast", "First episode recorded.", "Someone to edit audio.", askPath+"/offers", "/c/"+demo.Slug+"/calls/"+calls)
+		mustContain(t, r.body, "Open Gov Podcast", "First episode recorded.", "Someone to edit audio.", askPath+"/offers", "/c/"+demo.Slug+"/comments?on=ask:"+strconv.FormatInt(asks[0].ID, 10), "/c/"+demo.Slug+"/calls/"+calls)
 
 		wantStatus(t, helper.post(askPath+"/offers", url.Values{"message": {""}}), http.StatusUnprocessableEntity)
 		wantStatus(t, helper.post(askPath+"/offers", url.Values{"message": {"I edit audio for a living."}}), http.StatusSeeOther)
@@ -111,6 +111,34 @@ func TestInitiativeEditRights(t *testing.T) {
 		org := a.client()
 		org.signIn()
 		wantStatus(t, org.get(edit), http.StatusOK)
+
+		// The lead adds a co-lead, who may then edit and is listed on their profile; the member may not
+		// add leads, someone outside the community cannot be one, and the last lead stays.
+		page := "/c/" + demo.Slug + "/initiatives/" + strconv.FormatInt(id, 10)
+		colead, coleadUser := a.signedIn(t, "cora.colead@example.org", "Cora Colead")
+		coleadID := strconv.FormatInt(coleadUser.ID, 10)
+		mustContain(t, lead.get(page).body, "Add a co-lead", `<option value="`+coleadID+`">Cora Colead</option>`)
+		wantStatus(t, member.post(page+"/leads", url.Values{"lead": {coleadID}}), http.StatusForbidden)
+		wantStatus(t, colead.get(edit), http.StatusForbidden)
+		wantStatus(t, lead.post(page+"/leads", url.Values{"lead": {coleadID}}), http.StatusSeeOther)
+		wantStatus(t, colead.get(edit), http.StatusOK)
+		mustContain(t, a.client().get(page).body, "Cora Colead, Lina Lead", "/c/"+demo.Slug+"/comments?on=initiative:"+strconv.FormatInt(id, 10), "Comments (0)")
+		mustContain(t, colead.get("/c/"+demo.Slug+"/people/"+coleadID).body, "Initiatives they lead", "Open Gov Podcast")
+		stranger := &convene.User{Email: "sam.stranger@example.org", Name: "Sam Stranger"}
+		if err := a.store.CreateUser(ctx, stranger); err != nil {
+			t.Fatal(err)
+		}
+		r := lead.post(page+"/leads", url.Values{"lead": {strconv.FormatInt(stranger.ID, 10)}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Co-leads are members of the community.")
+		wantStatus(t, colead.post(page+"/leads/"+coleadID+"/remove", nil), http.StatusSeeOther)
+		in, _ = a.store.InitiativeByID(ctx, id)
+		if len(in.Leads) != 1 || in.Leads[0].Name != "Lina Lead" {
+			t.Fatalf("leads after removal = %v", in.LeadIDs)
+		}
+		r = lead.post(page+"/leads/"+strconv.FormatInt(in.Leads[0].ID, 10)+"/remove", nil)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "An initiative keeps at least one lead.")
 
 		wantStatus(t, lead.get("/c/"+demo.Slug+"/initiatives/999999/edit"), http.StatusNotFound)
 		if err := a.store.DeleteInitiative(ctx, id); err != nil {

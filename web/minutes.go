@@ -52,12 +52,14 @@ type minutesNote struct {
 type callMinutes struct {
 	Summary     template.HTML
 	Notes       []minutesNote
-	ActionItems []*convene.ActionItem // agreed at this call
-	FollowUps   []*convene.ActionItem // open items from earlier calls, on the next scheduled call
+	ActionItems []*convene.ActionItem       // agreed at this call
+	FollowUps   []*convene.ActionItem       // open items from earlier calls, on the next scheduled call
+	Updates     []*convene.InitiativeUpdate // initiative updates presented at this call
 }
 
-// loadMinutes fills what the call page shows of the call's minutes, its action items and, when it is
-// the community's next scheduled call, the open action items of earlier calls of its series.
+// loadMinutes fills what the call page shows of the call's record: its minutes, its action items,
+// the initiative updates presented at it and, when it is the community's next scheduled call, the
+// open action items of earlier calls of its series.
 func (s *Server) loadMinutes(ctx context.Context, call *convene.Call, agenda []*convene.AgendaItem, now time.Time) (callMinutes, error) {
 	var out callMinutes
 	m, err := s.store.Minutes(ctx, call.ID)
@@ -75,6 +77,9 @@ func (s *Server) loadMinutes(ctx context.Context, call *convene.Call, agenda []*
 		}
 	}
 	if out.ActionItems, err = s.store.ActionItems(ctx, store.ActionFilter{CommunityID: call.CommunityID, CallID: call.ID}); err != nil {
+		return out, err
+	}
+	if out.Updates, err = s.store.UpdatesAtCall(ctx, call.ID); err != nil {
 		return out, err
 	}
 	next, err := s.store.NextCall(ctx, call.CommunityID, now)

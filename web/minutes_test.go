@@ -29,7 +29,8 @@ func TestMinutesAndActionItemFollowUps(t *testing.T) {
 
 		org := a.client()
 		org.signIn()
-		_, ann := a.signedIn(t, "ann.member@example.org", "Ann Member")
+		annClient, ann := a.signedIn(t, "ann.member@example.org", "Ann Member")
+		annProfile := "/c/" + slug + "/people/" + strconv.FormatInt(ann.ID, 10)
 		wantStatus(t, org.get(callURL+"/minutes"), http.StatusOK)
 		mustContain(t, org.get(callURL).body, callURL+"/minutes")
 
@@ -50,9 +51,14 @@ func TestMinutesAndActionItemFollowUps(t *testing.T) {
 		}
 		item := items[0]
 
+		// It is on its owner's profile.
+		mustContain(t, annClient.get(annProfile).body, "Open action items", "Share the clearinghouse list", "from the call of")
+
 		// It is a follow-up on the next scheduled call, the reboot, and in the API without addresses.
 		reboot := a.client().get(rebootURL).body
 		mustContain(t, reboot, "Follow-ups", "Share the clearinghouse list", "Ann Member")
+		// The initiative updates presented at the reboot are part of its record.
+		mustContain(t, reboot, "Initiative updates presented", "Re:OpenGov</a>: Re:OpenGov is launching: the first episodes are recorded.")
 		api := a.client().get("/api/v1/communities/" + slug + "/action-items?status=open")
 		wantStatus(t, api, http.StatusOK)
 		mustContain(t, api.body, "Share the clearinghouse list", `"owner":"Ann Member"`, `"due":"2019-11-01"`)
@@ -72,6 +78,7 @@ func TestMinutesAndActionItemFollowUps(t *testing.T) {
 		// Marked done, it is no longer followed up.
 		wantStatus(t, bob.post(callURL+"/minutes/actions/"+strconv.FormatInt(item.ID, 10)+"/status", url.Values{"status": {"done"}}), http.StatusSeeOther)
 		mustNotContain(t, a.client().get(rebootURL).body, "Share the clearinghouse list")
+		mustNotContain(t, annClient.get(annProfile).body, "Share the clearinghouse list")
 		api = a.client().get("/api/v1/communities/" + slug + "/action-items?status=open")
 		mustNotContain(t, api.body, "Share the clearinghouse list")
 

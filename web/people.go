@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/store"
 )
 
 // directoryPageSize is how many people one page of the directory shows.
@@ -261,7 +262,10 @@ type profilePage struct {
 	Self      bool
 	ShowCalls bool        // the viewer may know which calls the person took part in
 	Calls     []*callView // held calls of the community they had a place at
-	Alike     []personView
+	// Initiatives they lead, and the open action items they own from calls' minutes.
+	Initiatives []*convene.Initiative
+	Actions     []*convene.ActionItem
+	Alike       []personView
 }
 
 // maxProfileCalls bounds the past calls a profile looks through.
@@ -308,6 +312,12 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) error {
 				p.Calls = append(p.Calls, s.viewCall(c, call, b.Zone))
 			}
 		}
+	}
+	if p.Initiatives, err = s.store.Initiatives(ctx, convene.InitiativeFilter{CommunityID: c.ID, LeadID: person.ID}); err != nil {
+		return err
+	}
+	if p.Actions, err = s.store.ActionItems(ctx, store.ActionFilter{CommunityID: c.ID, OwnerID: person.ID, Status: convene.ActionOpen}); err != nil {
+		return err
 	}
 	alike, err := s.store.PeopleLikeYou(ctx, c.ID, person, !member, 6)
 	if err != nil {

@@ -304,9 +304,8 @@ func (s *Server) acceptTopic(w http.ResponseWriter, r *http.Request) error {
 		return convene.Invalid("topic.accept.call_required", nil)
 	}
 	_, err = s.store.AcceptTopic(r.Context(), c.ID, t.ID, callID, func(u *convene.User, t *convene.Topic, call *convene.Call) convene.Mail {
-		when := call.StartsAt.In(call.Location()).Format("2006-01-02 15:04 MST")
 		return s.mails.compose(u.Email, u.Name, u.Language(), "mail.topic.accepted.subject", "mail.topic.accepted.body",
-			"Title", t.Title, "Call", call.DisplayTitle(), "When", when, "Link", s.absURL("/c/"+c.Slug+"/calls/"+strconv.FormatInt(call.ID, 10)))
+			"Title", t.Title, "Call", call.DisplayTitle(), "When", s.mails.when(u.Language(), call, u.TimeZone), "Link", s.absURL("/c/"+c.Slug+"/calls/"+strconv.FormatInt(call.ID, 10)))
 	})
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ func TestTopicQueue(t *testing.T) {
 		queue := "/c/" + demo.Slug + "/series/" + strconv.FormatInt(sr.ID, 10) + "/topics"
 		early, _ := a.signedIn(t, "erin.early@example.org", "Erin Early")
 		proposer, pu := a.signedIn(t, "paula.proposer@example.org", "Paula Proposer")
-		pu.Languages = []string{"fr"}
+		pu.Languages, pu.TimeZone = []string{"fr"}, "America/Vancouver"
 		if err := a.store.UpdateProfile(ctx, pu); err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestTopicQueue(t *testing.T) {
 		box := a.mailbox(t)
 		msg := lastTo(t, box.deliver(t, 1), "paula.proposer@example.org")
 		if !strings.Contains(msg.Subject, "Open data society launch") || !strings.Contains(msg.Subject, "ordre du jour") ||
-			!strings.Contains(msg.Text, "/c/"+demo.Slug+"/calls/"+call) {
+			!strings.Contains(msg.Text, "/c/"+demo.Slug+"/calls/"+call) || !strings.Contains(msg.Text, "13 novembre 2019") || !strings.Contains(msg.Text, "9 h 00 PST") {
 			t.Fatalf("mail: %q\n%s", msg.Subject, msg.Text)
 		}
 
