@@ -75,18 +75,7 @@ func (s *Server) viewEvent(c *convene.Community, e *convene.Event, zone string) 
 
 // eventOf loads the event named in the path, which must belong to c.
 func (s *Server) eventOf(r *http.Request, c *convene.Community) (*convene.Event, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.store.EventByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if e.CommunityID != c.ID {
-		return nil, convene.NotFound("event.not_found")
-	}
-	return e, nil
+	return pathObject(r, "id", s.store.EventByID, func(e *convene.Event) int64 { return e.CommunityID }, c.ID, "event.not_found")
 }
 
 type eventsPage struct {

@@ -56,18 +56,7 @@ func (s *Server) initiativeOf(r *http.Request, c *convene.Community) (*convene.I
 
 // askOf loads the ask named in the path, which must belong to the initiative.
 func (s *Server) askOf(r *http.Request, in *convene.Initiative) (*convene.Ask, error) {
-	id, err := pathID(r, "ask")
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.store.AskByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if a.InitiativeID != in.ID {
-		return nil, convene.NotFound("ask.not_found")
-	}
-	return a, nil
+	return pathObject(r, "ask", s.store.AskByID, func(a *convene.Ask) int64 { return a.InitiativeID }, in.ID, "ask.not_found")
 }
 
 // initiativeRights is what the viewer may do with one initiative.

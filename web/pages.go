@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,36 +26,33 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// pathObject loads the object whose id is the path parameter name and returns it when it belongs to
+// parent (owner reads whom it belongs to); an unknown, malformed or foreign id is not found, with
+// the catalog key missing.
+func pathObject[T any](r *http.Request, name string, load func(context.Context, int64) (T, error), owner func(T) int64, parent int64, missing string) (T, error) {
+	var zero T
+	id, err := pathID(r, name)
+	if err != nil {
+		return zero, err
+	}
+	v, err := load(r.Context(), id)
+	if err != nil {
+		return zero, err
+	}
+	if owner(v) != parent {
+		return zero, convene.NotFound(missing)
+	}
+	return v, nil
+}
+
 // seriesOf loads the series named in the path, which must belong to c.
 func (s *Server) seriesOf(r *http.Request, c *convene.Community) (*convene.Series, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	sr, err := s.store.SeriesByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if sr.CommunityID != c.ID {
-		return nil, convene.NotFound("series.not_found")
-	}
-	return sr, nil
+	return pathObject(r, "id", s.store.SeriesByID, func(sr *convene.Series) int64 { return sr.CommunityID }, c.ID, "series.not_found")
 }
 
 // callOf loads the call named in the path, which must belong to c.
 func (s *Server) callOf(r *http.Request, c *convene.Community) (*convene.Call, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	call, err := s.store.CallByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if call.CommunityID != c.ID {
-		return nil, convene.NotFound("call.not_found")
-	}
-	return call, nil
+	return pathObject(r, "id", s.store.CallByID, func(call *convene.Call) int64 { return call.CommunityID }, c.ID, "call.not_found")
 }
 
 // callOrSeriesOf loads what a form under /c/{slug}/series/{id}/… or /c/{slug}/calls/{id}/… is about:

@@ -43,9 +43,9 @@ func TestPagesMakeBoundedQueries(t *testing.T) {
 			"/api/v1/communities/" + demo.Slug + "/timeline":                      11,
 			"/c/" + demo.Slug + "/news.atom":                                      8,
 			"/c/" + demo.Slug + "/initiatives":                                    7,
-			"/c/" + demo.Slug + "/initiatives/" + strconv.FormatInt(first.ID, 10): 12,
+			"/c/" + demo.Slug + "/initiatives/" + strconv.FormatInt(first.ID, 10): 14,
 			"/api/v1/communities/" + demo.Slug + "/initiatives":                   5,
-			"/c/" + demo.Slug + "/calls/" + reboot:                                18,
+			"/c/" + demo.Slug + "/calls/" + reboot:                                19,
 			"/c/" + demo.Slug + "/ideas":                                          8,
 			"/c/" + demo.Slug + "/events":                                         6,
 		}

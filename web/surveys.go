@@ -91,18 +91,7 @@ func (s *Server) surveyViewOf(l *Localizer, c *convene.Community, v *convene.Sur
 
 // surveyOf loads the path's survey, which must belong to c.
 func (s *Server) surveyOf(r *http.Request, c *convene.Community) (*convene.Survey, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.store.SurveyByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if v.CommunityID != c.ID {
-		return nil, convene.NotFound("survey.not_found")
-	}
-	return v, nil
+	return pathObject(r, "id", s.store.SurveyByID, func(v *convene.Survey) int64 { return v.CommunityID }, c.ID, "survey.not_found")
 }
 
 // organizedSurvey loads the path's community and survey for one of its organizers.

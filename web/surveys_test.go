@@ -103,7 +103,8 @@ func TestSurveyBuildAnswerResults(t *testing.T) {
 		late, _ := a.signedIn(t, "late.member@example.org", "Late Member")
 
 		mustContain(t, org.get("/c/"+demo.Slug).body, surveysURL)
-		mustNotContain(t, mia.get("/c/"+demo.Slug).body, `href="`+surveysURL+`"`)
+		mustContain(t, mia.get("/c/"+demo.Slug).body, `href="`+surveysURL+`"`) // members find the open surveys
+		mustNotContain(t, a.client().get("/c/"+demo.Slug).body, `href="`+surveysURL+`"`)
 		wantStatus(t, a.client().get(surveysURL), http.StatusSeeOther) // to the sign-in page
 		wantStatus(t, mia.get(surveysURL+"/new"), http.StatusForbidden)
 		wantStatus(t, mia.post(surveysURL+"/new", url.Values{"title_en": {"Mine"}, "kind": {"yesno"}, "text_en": {"?"}}), http.StatusForbidden)
