@@ -31,7 +31,7 @@ type demoAsk struct{ kind, body string }
 func pilot(m time.Month, d int) time.Time { return time.Date(2019, m, d, 17, 0, 0, 0, time.UTC) }
 
 var initiatives = []demoInitiative{
-	{name: "Open Clearinghouse", status: convene.InitiativeActive, jurisdiction: "federal", sector: "civil_society",
+	{name: "Open Clearinghouse", status: convene.InitiativeActive, jurisdiction: "federal", sector: "civil_society", started: pilot(time.February, 13),
 		description: "A shared clearinghouse of open government resources: guides, research, tools and contacts, gathered by the community for anyone working in the open government space.",
 		links:       []string{"https://example.org/open-clearinghouse"}, leads: []string{"Bethany Clarke", "Ethan Wong"},
 		updates: []demoUpdate{
@@ -39,7 +39,7 @@ var initiatives = []demoInitiative{
 			{body: "We added a French interface and are looking for resources from outside Ontario.", reboot: true},
 		},
 		asks: []demoAsk{{kind: "volunteers", body: "Two or three people to review submitted resources for an hour a month, ideally from the Prairies or the Atlantic provinces."}}},
-	{name: "Canadian Open Data Society", status: convene.InitiativeForming, jurisdiction: "federal", sector: "civil_society",
+	{name: "Canadian Open Data Society", status: convene.InitiativeForming, jurisdiction: "federal", sector: "civil_society", started: pilot(time.June, 12),
 		description: "A national open data society, coming soon: a home for the people and organizations who publish and use open data across Canada.",
 		leads:       []string{"Jasmine Patel"},
 		updates:     []demoUpdate{{body: "The founding board has met twice; bylaws are drafted and incorporation is under way.", reboot: true}},
@@ -52,11 +52,11 @@ var initiatives = []demoInitiative{
 			{body: "Sessions proposed by community members were accepted for the summit programme.", on: pilot(time.April, 10)},
 			{body: "The summit is over: thank you to everyone who ran a session. Notes and follow-ups are shared on the clearinghouse.", reboot: true},
 		}},
-	{name: "Ontario Open Government Team", status: convene.InitiativeActive, jurisdiction: "ON", sector: "government",
+	{name: "Ontario Open Government Team", status: convene.InitiativeActive, jurisdiction: "ON", sector: "government", started: pilot(time.January, 9),
 		description: "The work of Ontario's Open Government Team: open data, open dialogue and the province's open government action plan.",
 		leads:       []string{"Amrit Sandhu"},
 		updates:     []demoUpdate{{body: "What the Ontario Open Government Team has been up to: the new data catalogue and the next action plan's consultation.", reboot: true}}},
-	{name: "Re:OpenGov", status: convene.InitiativeActive, jurisdiction: "ON", sector: "media",
+	{name: "Re:OpenGov", status: convene.InitiativeActive, jurisdiction: "ON", sector: "media", started: pilot(time.October, 16),
 		description: "Re:OpenGov, a new podcast and blog that talks with the people opening up government in Canada.",
 		leads:       []string{"Laura Chen"},
 		updates:     []demoUpdate{{body: "Re:OpenGov is launching: the first episodes are recorded.", reboot: true}},
