@@ -48,6 +48,7 @@ type PersonalData struct {
 		Since    time.Time         `json:"registered_at"`
 	} `json:"registrations"`
 	SurveyAnswers []PersonalSurveyAnswer `json:"survey_answers"`
+	Attendance    []PersonalAttendance   `json:"attendance"`
 	APITokens     []APIToken             `json:"api_tokens"`
 	SignInLogs    []struct {
 		Kind      string    `json:"kind"`
@@ -171,6 +172,9 @@ func (s *Store) ExportPersonalData(ctx context.Context, userID int64) (*Personal
 		d.SurveyAnswers = append(d.SurveyAnswers, x)
 	}
 	rows.Close()
+	if d.Attendance, err = s.PersonAttendance(ctx, userID); err != nil {
+		return nil, err
+	}
 	if d.APITokens, err = s.APITokens(ctx, userID); err != nil {
 		return nil, err
 	}

@@ -105,6 +105,7 @@ type callView struct {
 	RegError        string // why the last registration attempt failed, when the form is not shown
 	Comments        int    // visible comments on the call
 	Calendar        callCalendar
+	Attendance      callAttendance
 }
 
 // callCalendar are the ways a call page offers to put the call in a calendar.
@@ -345,6 +346,9 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	cv.RegisteredCount = counts[call.ID]
 	cv.Open = call.StatusAt(now) == convene.CallScheduled
 	if cv.Comments, err = s.store.CountComments(ctx, c.ID, convene.CommentTarget{Kind: "call", ID: call.ID}); err != nil {
+		return err
+	}
+	if cv.Attendance, err = s.loadCallAttendance(r, c, call); err != nil {
 		return err
 	}
 	if u := viewerOf(r).User; u != nil {

@@ -51,6 +51,9 @@ type Server struct {
 	feeds    feedCache
 	wake     func()
 	handler  http.Handler
+	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
+	// description must cover.
+	apiRoutes []string
 }
 
 // New builds the server and parses every template, so a broken one fails at start-up.
@@ -178,6 +181,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /c/{slug}/series/{id}/questions", s.questions)
 
 	api := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+		s.apiRoutes = append(s.apiRoutes, pattern)
 		mux.Handle(pattern, s.apiHandler(h))
 	}
 	api("GET /api/v1/communities", s.apiCommunities)
@@ -193,6 +197,7 @@ func (s *Server) routes() http.Handler {
 	s.commentRoutes(handle, api)
 	s.topicRoutes(handle, api)
 	s.surveyRoutes(handle, api)
+	s.attendanceRoutes(handle, api)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
 

@@ -42,6 +42,7 @@ Commands:
   demo      load the demo community into a database
   user      manage accounts: convene user create --email … --name … [--admin]
   jobs      background work and mail: status (default), retry, run
+  attendance  record a held call's attendance: convene attendance import --call ID FILE
   version   print the version
 
 Run "convene <command> --help" for a command's flags. Every flag can also be set with an
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return user(ctx, args[1:], stdin, stdout, stderr)
 	case "jobs":
 		return jobs(ctx, args[1:], stdout, stderr)
+	case "attendance":
+		return attendance(ctx, args[1:], stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "convene", buildVersion())
 		return nil
