@@ -134,6 +134,7 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	b.Description, b.StructuredData = summary(e.Description), s.gatheringEvent(c, e)
 	v := s.viewEvent(c, e, b.Zone)
 	return s.render(w, http.StatusOK, "event", eventPage{base: b, Event: v, Ideas: ideas, Calendar: v.URL + "/event.ics"})
 }

@@ -74,6 +74,7 @@ func (s *Server) callOrSeriesOf(r *http.Request, c *convene.Community) (*convene
 func (s *Server) communityBase(r *http.Request, c *convene.Community, title string) (base, error) {
 	b := s.newBase(r, title)
 	b.Community = c
+	b.Description = summary(c.Description)
 	if viewerOf(r).Zone == "" {
 		b.Zone = c.TimeZone
 	}
@@ -319,6 +320,11 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	b, err := s.communityBase(r, c, call.DisplayTitle())
 	if err != nil {
 		return err
+	}
+	b.StructuredData = s.callEvent(c, call)
+	b.Description = b.L.When(call.StartsAt.In(call.Location()))
+	if about := strings.TrimSpace(call.Theme + " " + call.Note); about != "" {
+		b.Description = summary(b.Description + " · " + about)
 	}
 	cv := s.viewCall(c, call, b.Zone)
 	cv.Zones = convene.InCanadianZones(call.StartsAt)

@@ -198,12 +198,18 @@ type base struct {
 	Flash     string
 	Community *convene.Community
 	Organizer bool // the viewer may organize this page's community
+
+	// For link previews and search engines: what the page is about in a line, its address, and
+	// schema.org data (an Event) when it describes one.
+	Description    string
+	URL            string
+	StructuredData template.JS
 }
 
 // newBase fills the layout's data for a page titled with a catalog key (or literal text).
 func (s *Server) newBase(r *http.Request, title string) base {
 	v := viewerOf(r)
-	b := base{L: v.L, User: v.User, Title: title, Path: r.URL.RequestURI(), Zone: v.Zone, Zones: convene.ViewerZones}
+	b := base{L: v.L, User: v.User, Title: title, Path: r.URL.RequestURI(), Zone: v.Zone, Zones: convene.ViewerZones, URL: s.absURL(r.URL.Path)}
 	if f := s.sessions.PopString(r.Context(), "flash"); f != "" {
 		b.Flash = v.L.T(f)
 	}

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/opengovcall/convene"
+)
+
+// maxDescription is how much of a page's description link previews and search engines get.
+const maxDescription = 200
+
+// summary shortens text to one line of at most maxDescription characters for a page's
+// description, cutting at a word.
+func summary(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= maxDescription {
+		return text
+	}
+	cut := []rune(text)[:maxDescription]
+	if i := strings.LastIndexByte(string(cut), ' '); i > maxDescription/2 {
+		return string(cut)[:i] + "…"
+	}
+	return string(cut) + "…"
+}
+
+// schemaEvent is a schema.org Event, as search engines and calendars read it from a page.
+type schemaEvent struct {
+	Context     string         `json:"@context"`
+	Type        string         `json:"@type"`
+	Name        string         `json:"name"`
+	Description string         `json:"description,omitempty"`
+	StartDate   string         `json:"startDate"`
+	EndDate     string         `json:"endDate"`
+	Status      string         `json:"eventStatus"`
+	Mode        string         `json:"eventAttendanceMode"`
+	Location    []schemaPlace  `json:"location"`
+	Organizer   *schemaOrg     `json:"organizer,omitempty"`
+	URL         string         `json:"url"`
+	InLanguage  []string       `json:"inLanguage,omitempty"`
+	Previous    string         `json:"previousStartDate,omitempty"`
+}
+
+type schemaPlace struct {
+	Type    string `json:"@type"`
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address,omitempty"`
+	URL     string `json:"url,omitempty"`
+}
+
+type schemaOrg struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// jsonLD renders structured data for a <script type="application/ld+json"> element. json.Marshal
+// escapes <, > and &, so no text in it can close the script.
+func jsonLD(v any) template.JS {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return template.JS(b)
+}
+
+func schemaTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// callEvent describes a call as a schema.org online event organized by its community. Join
+// details are never in it: the page's URL is where people find them, at their level.
+func (s *Server) callEvent(c *convene.Community, call *convene.Call) template.JS {
+	url := s.absURL(callPath(c, call))
+	e := schemaEvent{Context: "https://schema.org", Type: "Event", Name: call.DisplayTitle(), Description: summary(call.Theme + " " + call.Note),
+		StartDate: schemaTime(call.StartsAt), EndDate: schemaTime(call.EndsAt()), Status: "https://schema.org/EventScheduled",
+		Mode: "https://schema.org/OnlineEventAttendanceMode", Location: []schemaPlace{{Type: "VirtualLocation", URL: url}},
+		Organizer: &schemaOrg{Type: "Organization", Name: c.Name, URL: s.absURL("/c/" + c.Slug)}, URL: url, InLanguage: c.Languages}
+	switch {
+	case call.Status == convene.CallCancelled:
+		e.Status = "https://schema.org/EventCancelled"
+	case call.Moved():
+		e.Status, e.Previous = "https://schema.org/EventRescheduled", schemaTime(*call.OriginalStart)
+	}
+	return jsonLD(e)
+}
+
+// gatheringEvent describes an event of the movement: in person, online or both.
+func (s *Server) gatheringEvent(c *convene.Community, ev *convene.Event) template.JS {
+	url := s.absURL(eventPath(c, ev))
+	e := schemaEvent{Context: "https://schema.org", Type: "Event", Name: ev.Name, Description: summary(ev.Description),
+		StartDate: schemaTime(ev.StartsAt), EndDate: schemaTime(ev.EndsAt), Status: "https://schema.org/EventScheduled",
+		Organizer: &schemaOrg{Type: "Organization", Name: c.Name, URL: s.absURL("/c/" + c.Slug)}, URL: url}
+	if ev.Place != "" {
+		e.Location = append(e.Location, schemaPlace{Type: "Place", Name: ev.Place, Address: ev.Place})
+	}
+	if ev.Online {
+		link := ev.Link
+		if link == "" {
+			link = url
+		}
+		e.Location = append(e.Location, schemaPlace{Type: "VirtualLocation", URL: link})
+	}
+	switch {
+	case ev.Place != "" && ev.Online:
+		e.Mode = "https://schema.org/MixedEventAttendanceMode"
+	case ev.Online:
+		e.Mode = "https://schema.org/OnlineEventAttendanceMode"
+	default:
+		e.Mode = "https://schema.org/OfflineEventAttendanceMode"
+	}
+	return jsonLD(e)
+}
