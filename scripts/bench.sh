@@ -17,6 +17,8 @@ go test -run XXX -bench 'Directory$|Register' -benchmem -benchtime "${BENCH_PEOP
 go test -run XXX -bench 'Invitations10k' -benchtime 3x ./web/ | tee "$out/go-bench-invitations.txt"
 echo "==> A ten-year movement (2,000 initiatives, 50,000 updates, 20,000 comments), SQLite and PostgreSQL"
 go test -run XXX -bench 'Movement|BareHandler' -benchmem -benchtime "${BENCH_TIME:-2s}" ./web/ | tee "$out/go-bench-movement.txt"
+echo "==> Importing a 10,000-row participant report, SQLite and PostgreSQL"
+go test -run XXX -bench 'ImportReport10k' -benchtime 3x ./store/ | tee "$out/go-bench-attendance.txt"
 go test -run XXX -bench 'DirectoryPlans' -benchtime 1x -v ./web/ | grep -v '^\(goos\|goarch\|pkg\|cpu\)' > "$out/directory-plans.txt"
 echo "query plans: $out/directory-plans.txt"
 
