@@ -107,6 +107,7 @@ type callView struct {
 	Comments        int    // visible comments on the call
 	Calendar        callCalendar
 	Attendance      callAttendance
+	Surveys         []surveyLink // open feedback surveys about a held call or its season, for members
 }
 
 // callCalendar are the ways a call page offers to put the call in a calendar.
@@ -343,6 +344,11 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 		return err
 	}
 	now := s.clock.Now()
+	if st.Member && call.StatusAt(now) == convene.CallHeld {
+		if cv.Surveys, err = s.openSurveysAbout(r, c, call, now); err != nil {
+			return err
+		}
+	}
 	cv.Access = call.JoinAccessFor(st, now)
 	cv.RegStatus = regStatus
 	counts, err := s.store.RegisteredCounts(ctx, []int64{call.ID})

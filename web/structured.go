@@ -29,19 +29,19 @@ func summary(text string) string {
 
 // schemaEvent is a schema.org Event, as search engines and calendars read it from a page.
 type schemaEvent struct {
-	Context     string         `json:"@context"`
-	Type        string         `json:"@type"`
-	Name        string         `json:"name"`
-	Description string         `json:"description,omitempty"`
-	StartDate   string         `json:"startDate"`
-	EndDate     string         `json:"endDate"`
-	Status      string         `json:"eventStatus"`
-	Mode        string         `json:"eventAttendanceMode"`
-	Location    []schemaPlace  `json:"location"`
-	Organizer   *schemaOrg     `json:"organizer,omitempty"`
-	URL         string         `json:"url"`
-	InLanguage  []string       `json:"inLanguage,omitempty"`
-	Previous    string         `json:"previousStartDate,omitempty"`
+	Context     string        `json:"@context"`
+	Type        string        `json:"@type"`
+	Name        string        `json:"name"`
+	Description string        `json:"description,omitempty"`
+	StartDate   string        `json:"startDate"`
+	EndDate     string        `json:"endDate"`
+	Status      string        `json:"eventStatus"`
+	Mode        string        `json:"eventAttendanceMode"`
+	Location    []schemaPlace `json:"location"`
+	Organizer   *schemaOrg    `json:"organizer,omitempty"`
+	URL         string        `json:"url"`
+	InLanguage  []string      `json:"inLanguage,omitempty"`
+	Previous    string        `json:"previousStartDate,omitempty"`
 }
 
 type schemaPlace struct {

@@ -38,6 +38,29 @@ func surveyPath(c *convene.Community, v *convene.Survey) string {
 	return surveysPath(c) + "/" + strconv.FormatInt(v.ID, 10)
 }
 
+// surveyLink is a survey as a call page offers it.
+type surveyLink struct {
+	URL   string
+	Title localText
+}
+
+// openSurveysAbout lists the open surveys about a call or its season, so members who were there
+// find them from the call's page.
+func (s *Server) openSurveysAbout(r *http.Request, c *convene.Community, call *convene.Call, now time.Time) ([]surveyLink, error) {
+	all, err := s.store.Surveys(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []surveyLink
+	for _, v := range all {
+		about := v.CallID == call.ID || (v.SeasonID != 0 && v.SeasonID == call.SeasonID)
+		if about && !v.ClosedAt(now) {
+			out = append(out, surveyLink{URL: surveyPath(c, v), Title: pick(viewerOf(r).L.Lang, v.TitleEN, v.TitleFR)})
+		}
+	}
+	return out, nil
+}
+
 // localText is a text in the language it is written in, which may not be the page's.
 type localText struct{ Text, Lang string }
 

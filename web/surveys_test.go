@@ -376,3 +376,22 @@ func TestSurveyAccessibility(t *testing.T) {
 		check("results", chromedp.Navigate(base+surveysURL+"/"+strconv.FormatInt(pilot.ID, 10)+"/results"), chromedp.WaitVisible(css(`meter`)))
 	})
 }
+
+// TestCallPageOffersItsSurvey checks members find an open survey about a held call on the call's
+// page, and that closed surveys and visitors get no link.
+func TestCallPageOffersItsSurvey(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		call := a.heldCall(t)
+		v := &convene.Survey{CommunityID: a.demo.Community.ID, CallID: call.ID, TitleEN: "How was the October call?", TitleFR: "Comment était l’appel d’octobre ?",
+			Questions: []*convene.SurveyQuestion{{Kind: convene.SurveyRating, Required: true, TextEN: "Useful?", TextFR: "Utile ?"}}}
+		if err := a.store.SaveSurvey(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		page := "/c/" + demo.Slug + "/calls/" + strconv.FormatInt(call.ID, 10)
+		member, _ := a.signedIn(t, "mia.member@example.org", "Mia Member")
+		mustContain(t, member.get(page).body, "Tell us how it went", `href="/c/`+demo.Slug+`/surveys/`+strconv.FormatInt(v.ID, 10)+`"`, "How was the October call?")
+		mustNotContain(t, member.get(page).body, "End-of-pilot feedback") // closed, and about another season
+		mustNotContain(t, a.client().get(page).body, "Tell us how it went")
+	})
+}
