@@ -127,6 +127,9 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := loadInitiatives(ctx, st, c, res); err != nil {
 		return nil, err
 	}
+	if err := loadAttendance(ctx, st, c, res); err != nil {
+		return nil, err
+	}
 	if err := loadSurveys(ctx, st, c, res); err != nil {
 		return nil, err
 	}

@@ -59,6 +59,9 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		ed.title, ed.submit, ed.back = l.T("community.edit"), l.T("action.save"), "/c/"+c.Slug
 		ed.initial = url.Values{"slug": {c.Slug}, "name": {c.Name}, "description": {c.Description},
 			"time_zone": {c.TimeZone}, "languages": {strings.Join(c.Languages, ",")}}
+		if c.PublicReach {
+			ed.initial.Set("public_reach", "on")
+		}
 	}
 	ed.fields = []Field{
 		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
@@ -66,10 +69,11 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
 		{Name: "languages", Label: l.T("field.languages"), Type: "select", Options: languageOptions(l)},
+		{Name: "public_reach", Label: l.T("field.public_reach"), Type: "checkbox"},
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		nc := &convene.Community{Slug: vals.Get("slug"), Name: vals.Get("name"), Description: vals.Get("description"),
-			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ",")}
+			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ","), PublicReach: vals.Get("public_reach") != ""}
 		if c == nil {
 			if err := s.store.CreateCommunity(ctx, nc, v.User.ID); err != nil {
 				return "", "", err

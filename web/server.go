@@ -197,6 +197,7 @@ func (s *Server) routes() http.Handler {
 	s.commentRoutes(handle, api)
 	s.topicRoutes(handle, api)
 	s.surveyRoutes(handle, api)
+	s.reachRoutes(handle, api)
 	s.attendanceRoutes(handle, api)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })

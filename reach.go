@@ -1,0 +1,320 @@
+package convene
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// ReachFilter chooses the calls a reach report covers: those of one season, or those starting on
+// From through To (days in the community's zone; either end may be open), or all of them.
+type ReachFilter struct {
+	From, To Date
+	SeasonID int64
+}
+
+// Validate refuses a range that ends before it starts, or a season mixed with dates.
+func (f ReachFilter) Validate() error {
+	var fe fieldErrors
+	if f.SeasonID < 0 {
+		fe.add("season", "reach.season_unknown", nil)
+	}
+	if f.SeasonID > 0 && (!f.From.IsZero() || !f.To.IsZero()) {
+		fe.add("season", "reach.season_or_dates", nil)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		fe.add("to", "reach.to_before_from", nil)
+	}
+	if len(fe) > 0 {
+		return Invalid("reach.bad_range", nil, fe...)
+	}
+	return nil
+}
+
+// AllTime reports whether the filter covers every call.
+func (f ReachFilter) AllTime() bool { return f.SeasonID == 0 && f.From.IsZero() && f.To.IsZero() }
+
+// ReachCell counts the people of one jurisdiction and one sector ("" when the person gave none)
+// within a report's range. Attendance counts each person once, with the jurisdiction and sector
+// of their latest attended call in the range; registration uses the member's current profile.
+type ReachCell struct {
+	Jurisdiction string
+	Sector       string
+	Attended     int // distinct people who attended at least one call
+	FirstTime    int // of them, people whose first call in the community ever was in the range
+	Retained     int // of the first-timers, people who came to a later call in the range
+	Registered   int // distinct members registered for at least one call
+	// Registrations counts registrations (a member and a call); RegistrationsAttended those after
+	// which the member attended that call.
+	Registrations         int
+	RegistrationsAttended int
+}
+
+// ReachTotals adds up cells.
+type ReachTotals struct {
+	Attended, FirstTime, Retained, Registered, Registrations, RegistrationsAttended int
+}
+
+func (t *ReachTotals) add(c ReachCell) {
+	t.Attended += c.Attended
+	t.FirstTime += c.FirstTime
+	t.Retained += c.Retained
+	t.Registered += c.Registered
+	t.Registrations += c.Registrations
+	t.RegistrationsAttended += c.RegistrationsAttended
+}
+
+// Returning is the people who had attended a call of the community before the range.
+func (t ReachTotals) Returning() int { return t.Attended - t.FirstTime }
+
+// ReachCall is one call of the range with its attendance: FirstTime people attended a call of
+// the community for the first time ever; the others came back.
+type ReachCall struct {
+	CallID     int64
+	StartsAt   time.Time
+	Title      string
+	Registered int
+	Attended   int
+	FirstTime  int
+}
+
+// Returning is the call's attendees who had come before.
+func (c ReachCall) Returning() int { return c.Attended - c.FirstTime }
+
+// ReachSeason names a season a report covers or compares with.
+type ReachSeason struct {
+	ID       int64
+	Name     string
+	StartsOn Date
+	EndsOn   Date
+}
+
+// ReachReport is a community's reach over a range of calls: who came, from where and which
+// sectors, who came back, and how concentrated the community still is.
+type ReachReport struct {
+	Filter ReachFilter
+	Season *ReachSeason // the season reported on, when the filter names one
+	Cells  []ReachCell  // every jurisdiction and sector with someone, in no particular order
+	Calls  []ReachCall  // the range's calls with registrations or attendance, oldest first
+	// Previous is the season before the range, with its attendees by jurisdiction, so the
+	// concentration can be compared; nil when there is none.
+	Previous         *ReachSeason
+	PreviousAttended map[string]int
+}
+
+// Totals adds up every cell.
+func (r *ReachReport) Totals() ReachTotals {
+	var t ReachTotals
+	for _, c := range r.Cells {
+		t.add(c)
+	}
+	return t
+}
+
+// ByJurisdiction adds up the cells of each jurisdiction ("" for people who gave none).
+func (r *ReachReport) ByJurisdiction() map[string]ReachTotals {
+	out := map[string]ReachTotals{}
+	for _, c := range r.Cells {
+		t := out[c.Jurisdiction]
+		t.add(c)
+		out[c.Jurisdiction] = t
+	}
+	return out
+}
+
+// BySector adds up the cells of each sector ("" for people who gave none).
+func (r *ReachReport) BySector() map[string]ReachTotals {
+	out := map[string]ReachTotals{}
+	for _, c := range r.Cells {
+		t := out[c.Sector]
+		t.add(c)
+		out[c.Sector] = t
+	}
+	return out
+}
+
+// Cell is the cell of one jurisdiction and sector, zero when nobody is in it.
+func (r *ReachReport) Cell(jurisdiction, sector string) ReachCell {
+	for _, c := range r.Cells {
+		if c.Jurisdiction == jurisdiction && c.Sector == sector {
+			return c
+		}
+	}
+	return ReachCell{Jurisdiction: jurisdiction, Sector: sector}
+}
+
+// AttendedByProvince is the range's attendees in each of the 13 provinces and territories.
+func (r *ReachReport) AttendedByProvince() map[string]int {
+	out := map[string]int{}
+	for j, t := range r.ByJurisdiction() {
+		if isProvince(j) {
+			out[j] = t.Attended
+		}
+	}
+	return out
+}
+
+// Gaps lists the provinces and territories, and the sectors, that nobody from attended in the
+// range: where to reach out next.
+func (r *ReachReport) Gaps() (provinces, sectors []string) {
+	byJ, byS := r.ByJurisdiction(), r.BySector()
+	for _, p := range ProvincesAndTerritories {
+		if byJ[p].Attended == 0 {
+			provinces = append(provinces, p)
+		}
+	}
+	for _, s := range Sectors {
+		if byS[s].Attended == 0 {
+			sectors = append(sectors, s)
+		}
+	}
+	return provinces, sectors
+}
+
+func isProvince(j string) bool { return oneOf(j, ProvincesAndTerritories) }
+
+// Concentration says how much a community's attendees come from one province or territory.
+// Shares are of the attendees who gave a province or territory; other jurisdictions (federal,
+// municipal, Indigenous, outside Canada) and people who gave none are left out.
+type Concentration struct {
+	Total        int     // attendees in the 13 provinces and territories
+	Largest      string  // the code of the province or territory with the most, "" when Total is 0
+	LargestCount int     // its attendees
+	LargestShare float64 // LargestCount / Total, 0 when Total is 0
+	// Diversity is the normalized Shannon entropy H / ln 13 over the 13 provinces and
+	// territories: 0 when everyone comes from one, 1 when all 13 are equal. The denominator is
+	// always ln 13, not the log of the number present, so that seasons compare on one scale.
+	Diversity float64
+	// OneMinusHHI is 1 − the Herfindahl–Hirschman index (the sum of squared shares): the chance
+	// that two attendees picked at random come from different provinces or territories.
+	OneMinusHHI float64
+}
+
+// ConcentrationOf measures the concentration of attendees counted by province or territory code;
+// other keys are ignored. Ties for the largest go to the earlier code in ProvincesAndTerritories.
+func ConcentrationOf(byProvince map[string]int) Concentration {
+	counts := make([]int, 0, len(ProvincesAndTerritories))
+	var c Concentration
+	for _, p := range ProvincesAndTerritories {
+		n := max(byProvince[p], 0)
+		counts = append(counts, n)
+		c.Total += n
+		if n > c.LargestCount {
+			c.Largest, c.LargestCount = p, n
+		}
+	}
+	if c.Total == 0 {
+		return c
+	}
+	c.LargestShare = float64(c.LargestCount) / float64(c.Total)
+	c.Diversity = ShannonEvenness(counts, len(ProvincesAndTerritories))
+	c.OneMinusHHI = 1 - HHI(counts)
+	return c
+}
+
+// ShannonEvenness is the Shannon entropy of counts, −Σ pᵢ ln pᵢ, divided by ln k, the entropy
+// of k equal categories: between 0 and 1 when counts has at most k categories. It is 0 when
+// there is nothing to count or k < 2.
+func ShannonEvenness(counts []int, k int) float64 {
+	total := 0
+	for _, n := range counts {
+		total += max(n, 0)
+	}
+	if total == 0 || k < 2 {
+		return 0
+	}
+	h := 0.0
+	for _, n := range counts {
+		if n > 0 {
+			p := float64(n) / float64(total)
+			h -= p * math.Log(p)
+		}
+	}
+	return h / math.Log(float64(k))
+}
+
+// HHI is the Herfindahl–Hirschman index of counts: the sum of the squared shares, 1 when one
+// category holds everything, 1/k for k equal ones, 0 when there is nothing to count.
+func HHI(counts []int) float64 {
+	total := 0
+	for _, n := range counts {
+		total += max(n, 0)
+	}
+	if total == 0 {
+		return 0
+	}
+	sum := 0.0
+	for _, n := range counts {
+		if n > 0 {
+			p := float64(n) / float64(total)
+			sum += p * p
+		}
+	}
+	return sum
+}
+
+// Suppressed reports whether a count is too small to show publicly: between 1 and SmallCount−1.
+// Zero is shown, since it identifies nobody.
+func Suppressed(n int) bool { return n > 0 && n < SmallCount }
+
+// ReachPeopleFilter chooses the people behind one figure of a reach report, for organizers.
+type ReachPeopleFilter struct {
+	Kind         string // ReachAttended, ReachFirstTime, ReachRetained or ReachRegistered
+	Jurisdiction string // "" for any; ReachNone for people who gave none
+	Sector       string
+	CallID       int64 // 0 for any call of the range
+}
+
+// The lists behind reach figures.
+const (
+	ReachAttended   = "attended"
+	ReachFirstTime  = "first_time"
+	ReachRetained   = "retained"
+	ReachReturning  = "returning"
+	ReachRegistered = "registered"
+	ReachNone       = "none" // a jurisdiction or sector that was not given
+)
+
+// ReachKinds lists the kinds of list behind reach figures.
+var ReachKinds = []string{ReachAttended, ReachFirstTime, ReachRetained, ReachReturning, ReachRegistered}
+
+// Validate checks a people filter's values.
+func (f ReachPeopleFilter) Validate() error {
+	var fe fieldErrors
+	if !oneOf(f.Kind, ReachKinds) {
+		fe.add("kind", "reach.kind_unknown", nil)
+	}
+	if f.Jurisdiction != "" && f.Jurisdiction != ReachNone && !oneOf(f.Jurisdiction, Jurisdictions) {
+		fe.add("jurisdiction", "reach.jurisdiction_unknown", nil)
+	}
+	if f.Sector != "" && f.Sector != ReachNone && !oneOf(f.Sector, Sectors) {
+		fe.add("sector", "reach.sector_unknown", nil)
+	}
+	if f.CallID < 0 {
+		fe.add("call", "reach.call_unknown", nil)
+	}
+	if len(fe) > 0 {
+		return Invalid("reach.bad_list", nil, fe...)
+	}
+	return nil
+}
+
+// ReachPerson is one person behind a reach figure: a member with a name, or a guest as the
+// participant report named them.
+type ReachPerson struct {
+	UserID       int64 // 0 for a guest
+	Name         string
+	Jurisdiction string
+	Sector       string
+	Calls        int // calls of the range attended (or registered for)
+}
+
+// SortReachPeople orders people by name, then id.
+func SortReachPeople(people []ReachPerson) {
+	sort.SliceStable(people, func(i, j int) bool {
+		if people[i].Name != people[j].Name {
+			return people[i].Name < people[j].Name
+		}
+		return people[i].UserID < people[j].UserID
+	})
+}

@@ -1,0 +1,225 @@
+package store_test
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/internal/benchdata"
+	"github.com/opengovcall/convene/internal/testdb"
+	"github.com/opengovcall/convene/store"
+)
+
+// TestReachFigures checks every figure of the reach report against the sample's hand-computed
+// values (see benchdata.LoadReachSample for who came when).
+func TestReachFigures(t *testing.T) {
+	clock := convene.FixedClock(time.Date(2019, 12, 1, 12, 0, 0, 0, time.UTC))
+	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sample, err := benchdata.LoadReachSample(ctx, s, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := sample.Community
+		report := func(f convene.ReachFilter) *convene.ReachReport {
+			t.Helper()
+			before := s.Queries()
+			r, err := s.Reach(ctx, c, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := s.Queries() - before; n > 6 {
+				t.Errorf("the report took %d queries, want at most 6", n)
+			}
+			return r
+		}
+
+		// The fall: A C G at F1; A D G H at F2.
+		fall := report(convene.ReachFilter{SeasonID: sample.Fall.ID})
+		tot := fall.Totals()
+		want := convene.ReachTotals{Attended: 5, FirstTime: 2, Retained: 1, Registered: 5, Registrations: 6, RegistrationsAttended: 5}
+		if tot != want {
+			t.Errorf("fall totals %+v, want %+v", tot, want)
+		}
+		byJ := fall.ByJurisdiction()
+		for j, n := range map[string]int{"ON": 2, "QC": 1, "federal": 1, "NS": 1, "BC": 0} {
+			if byJ[j].Attended != n {
+				t.Errorf("fall attended in %s: %d, want %d", j, byJ[j].Attended, n)
+			}
+		}
+		if byJ["ON"].Registered != 3 { // A, B and C registered; B did not come
+			t.Errorf("fall registered in ON: %d, want 3", byJ["ON"].Registered)
+		}
+		byS := fall.BySector()
+		for sec, n := range map[string]int{"government": 2, "civil_society": 1, "academia": 1, "media": 1, "other": 0} {
+			if byS[sec].Attended != n {
+				t.Errorf("fall attended in %s: %d, want %d", sec, byS[sec].Attended, n)
+			}
+		}
+		if got := fall.Cell("ON", "government"); got.Attended != 1 || got.Registered != 2 {
+			t.Errorf("fall ON × government: %+v", got)
+		}
+		if len(fall.Calls) != 2 || fall.Calls[0].CallID != sample.Calls["F1"] || fall.Calls[0].Attended != 3 || fall.Calls[0].FirstTime != 1 ||
+			fall.Calls[0].Registered != 4 || fall.Calls[1].Attended != 4 || fall.Calls[1].FirstTime != 1 || fall.Calls[1].Registered != 2 {
+			t.Errorf("fall calls: %+v", fall.Calls)
+		}
+		provinces, sectors := fall.Gaps()
+		if len(provinces) != 10 || slices.Contains(provinces, "ON") || !slices.Contains(provinces, "BC") {
+			t.Errorf("fall province gaps: %v", provinces)
+		}
+		if !slices.Equal(sectors, []string{"private_sector", "indigenous_organization", "other"}) {
+			t.Errorf("fall sector gaps: %v", sectors)
+		}
+		// Concentration: ON 2, QC 1, NS 1.
+		conc := convene.ConcentrationOf(fall.AttendedByProvince())
+		if conc.Total != 4 || conc.Largest != "ON" || conc.LargestShare != 0.5 || !near(conc.OneMinusHHI, 0.625) ||
+			!near(conc.Diversity, 1.5*math.Ln2/math.Log(13)) {
+			t.Errorf("fall concentration %+v", conc)
+		}
+		// The season before: spring, where ON had A B C F and the guest, QC D, BC E.
+		if fall.Previous == nil || fall.Previous.ID != sample.Spring.ID {
+			t.Fatalf("previous season %+v", fall.Previous)
+		}
+		prev := convene.ConcentrationOf(fall.PreviousAttended)
+		if prev.Total != 7 || prev.LargestCount != 5 || !near(prev.LargestShare, 5.0/7) {
+			t.Errorf("spring concentration %+v", prev)
+		}
+
+		spring := report(convene.ReachFilter{SeasonID: sample.Spring.ID})
+		want = convene.ReachTotals{Attended: 7, FirstTime: 7, Retained: 2}
+		if got := spring.Totals(); got != want {
+			t.Errorf("spring totals %+v, want %+v", got, want)
+		}
+		if spring.Previous != nil {
+			t.Errorf("spring has a previous season: %+v", spring.Previous)
+		}
+		var firsts []int
+		for _, call := range spring.Calls {
+			firsts = append(firsts, call.FirstTime)
+		}
+		if !slices.Equal(firsts, []int{4, 2, 1}) {
+			t.Errorf("spring first-timers per call %v, want [4 2 1]", firsts)
+		}
+
+		all := report(convene.ReachFilter{})
+		want = convene.ReachTotals{Attended: 9, FirstTime: 9, Retained: 5, Registered: 5, Registrations: 6, RegistrationsAttended: 5}
+		if got := all.Totals(); got != want {
+			t.Errorf("all-time totals %+v, want %+v", got, want)
+		}
+		if len(all.Calls) != 5 {
+			t.Errorf("all-time calls: %d, want 5", len(all.Calls))
+		}
+		if all.ByJurisdiction()[""].Attended != 0 || all.BySector()[""].Attended != 1 { // F gave no sector
+			t.Errorf("not given: %+v %+v", all.ByJurisdiction()[""], all.BySector()[""])
+		}
+
+		// February to September: S2, S3 and F1; only E, F, G and the guest had never come before.
+		dates := report(convene.ReachFilter{From: convene.Date{Year: 2019, Month: 2, Day: 1}, To: convene.Date{Year: 2019, Month: 9, Day: 30}})
+		if got := dates.Totals(); got.Attended != 7 || got.FirstTime != 4 || got.Retained != 0 {
+			t.Errorf("range totals %+v", got)
+		}
+		if dates.Previous != nil {
+			t.Errorf("range has a previous season: %+v", dates.Previous)
+		}
+
+		// The lists behind the figures.
+		names := func(f convene.ReachFilter, pf convene.ReachPeopleFilter) []string {
+			t.Helper()
+			people, more, err := s.ReachPeople(ctx, c, f, pf)
+			if err != nil || more {
+				t.Fatalf("people %+v: %v %v", pf, more, err)
+			}
+			var out []string
+			for _, p := range people {
+				out = append(out, p.Name)
+			}
+			return out
+		}
+		fallF := convene.ReachFilter{SeasonID: sample.Fall.ID}
+		if got := names(fallF, convene.ReachPeopleFilter{Kind: convene.ReachAttended, Jurisdiction: "ON"}); !slices.Equal(got, []string{"Sample Person A", "Sample Person C"}) {
+			t.Errorf("fall attended in ON: %v", got)
+		}
+		if got := names(fallF, convene.ReachPeopleFilter{Kind: convene.ReachFirstTime}); !slices.Equal(got, []string{"Sample Person G", "Sample Person H"}) {
+			t.Errorf("fall first-timers: %v", got)
+		}
+		if got := names(fallF, convene.ReachPeopleFilter{Kind: convene.ReachRetained}); !slices.Equal(got, []string{"Sample Person G"}) {
+			t.Errorf("fall retained: %v", got)
+		}
+		if got := names(fallF, convene.ReachPeopleFilter{Kind: convene.ReachRegistered, Sector: "government"}); !slices.Equal(got, []string{"Sample Person A", "Sample Person B", "Sample Person G"}) {
+			t.Errorf("fall registered in government: %v", got)
+		}
+		if got := names(convene.ReachFilter{}, convene.ReachPeopleFilter{Kind: convene.ReachFirstTime, CallID: sample.Calls["S2"]}); !slices.Equal(got, []string{"Sample Guest", "Sample Person E"}) {
+			t.Errorf("first-timers at S2: %v", got)
+		}
+		if got := names(convene.ReachFilter{}, convene.ReachPeopleFilter{Kind: convene.ReachAttended, Sector: convene.ReachNone}); !slices.Equal(got, []string{"Sample Person F"}) {
+			t.Errorf("attended without a sector: %v", got)
+		}
+
+		// Bad input is refused with a reason.
+		for _, f := range []convene.ReachFilter{
+			{SeasonID: 999999},
+			{From: convene.Date{Year: 2019, Month: 5, Day: 1}, To: convene.Date{Year: 2019, Month: 4, Day: 1}},
+			{SeasonID: sample.Fall.ID, From: convene.Date{Year: 2019, Month: 5, Day: 1}},
+		} {
+			if _, err := s.Reach(ctx, c, f); convene.ErrorCode(err) != convene.EINVALID {
+				t.Errorf("%+v: %v, want invalid", f, err)
+			}
+		}
+		if _, _, err := s.ReachPeople(ctx, c, fallF, convene.ReachPeopleFilter{Kind: "everyone"}); convene.ErrorCode(err) != convene.EINVALID {
+			t.Errorf("unknown kind: %v", err)
+		}
+	})
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// TestReachFirstTimeAcrossSeries checks that a call of another series, held between the start of
+// a season and a person's first call of it, makes them a returning attendee, not a first-timer.
+func TestReachFirstTimeAcrossSeries(t *testing.T) {
+	clock := convene.FixedClock(time.Date(2019, 12, 1, 12, 0, 0, 0, time.UTC))
+	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sample, err := benchdata.LoadReachSample(ctx, s, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := sample.Community
+		other := &convene.Series{CommunityID: c.ID, Title: "Other call", RRule: "FREQ=MONTHLY;BYDAY=4WE",
+			StartsOn: convene.Date{Year: 2019, Month: 1, Day: 1}, StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60}
+		if err := s.CreateSeries(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2019, 9, 25, 16, 0, 0, 0, time.UTC) // between F1 (Sep 11) and F2 (Oct 9), where H first came
+		q := `INSERT INTO calls (community_id, series_id, starts_at, duration_minutes, status, created_at, updated_at)
+			VALUES (?, ?, ?, 60, 'scheduled', ?, ?)`
+		if s.Engine() == "postgres" {
+			q = pgPlaceholders(q)
+		}
+		var callID int64
+		if err := s.DB().QueryRowContext(ctx, q+" RETURNING id", c.ID, other.ID, at, at, at).Scan(&callID); err != nil {
+			t.Fatal(err)
+		}
+		q = `INSERT INTO attendance (community_id, call_id, person_key, user_id, jurisdiction, sector, source, created_at)
+			VALUES (?, ?, ?, ?, 'NS', 'media', 'report', ?)`
+		if s.Engine() == "postgres" {
+			q = pgPlaceholders(q)
+		}
+		if _, err := s.DB().ExecContext(ctx, q, c.ID, callID, convene.MemberKey(sample.People["H"]), sample.People["H"], at); err != nil {
+			t.Fatal(err)
+		}
+		fall, err := s.Reach(ctx, c, convene.ReachFilter{SeasonID: sample.Fall.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fall.Totals(); got.Attended != 5 || got.FirstTime != 1 || got.Retained != 1 {
+			t.Errorf("fall totals %+v, want 5 attended, G alone new and back", got)
+		}
+		people, _, err := s.ReachPeople(ctx, c, convene.ReachFilter{SeasonID: sample.Fall.ID}, convene.ReachPeopleFilter{Kind: convene.ReachFirstTime})
+		if err != nil || len(people) != 1 || people[0].Name != "Sample Person G" {
+			t.Errorf("fall first-timers %+v, %v", people, err)
+		}
+	})
+}
