@@ -68,17 +68,32 @@ ensure_chromium() {
   fi
 }
 
-# Node checkers, installed into .tools: axe-core (accessibility) and Mozilla's ical.js (an
-# independent iCalendar parser for the feeds).
+# Node checkers, installed into .tools: axe-core (accessibility), Mozilla's ical.js (an
+# independent iCalendar parser for the feeds), and swagger-parser with Ajv (the OpenAPI
+# description and the API's responses against it).
+node_tools=(
+  .tools/node_modules/axe-core/axe.min.js
+  .tools/node_modules/ical.js/dist/ical.js
+  .tools/node_modules/@apidevtools/swagger-parser/lib/index.js
+  .tools/node_modules/ajv/dist/2020.js
+  .tools/node_modules/ajv-formats/dist/index.js
+)
+node_tools_missing() {
+  local f
+  for f in "${node_tools[@]}"; do [ -f "$f" ] || return 0; done
+  return 1
+}
+
 ensure_node_tools() {
-  if [ ! -f .tools/node_modules/axe-core/axe.min.js ] || [ ! -f .tools/node_modules/ical.js/dist/ical.js ]; then
-    say "installing axe-core and ical.js into .tools"
+  if node_tools_missing; then
+    say "installing axe-core, ical.js, swagger-parser, ajv and ajv-formats into .tools"
     if command -v npm >/dev/null; then
-      npm install --prefix .tools --no-audit --no-fund --silent axe-core@4.14.1 ical.js@2.2.1 >/dev/null 2>&1 || true
+      npm install --prefix .tools --no-audit --no-fund --silent axe-core@4.14.1 ical.js@2.2.1 \
+        @apidevtools/swagger-parser@13.1.0 ajv@8.20.0 ajv-formats@3.0.1 >/dev/null 2>&1 || true
     fi
   fi
-  if { [ ! -f .tools/node_modules/axe-core/axe.min.js ] || [ ! -f .tools/node_modules/ical.js/dist/ical.js ]; } && [ "${CI:-}" = true ]; then
-    echo "axe-core or ical.js could not be installed (npm install --prefix .tools axe-core ical.js); CI requires them" >&2
+  if node_tools_missing && [ "${CI:-}" = true ]; then
+    echo "a node checker could not be installed (npm install --prefix .tools axe-core ical.js @apidevtools/swagger-parser ajv ajv-formats); CI requires them" >&2
     exit 1
   fi
 }

@@ -199,6 +199,7 @@ func (s *Server) routes() http.Handler {
 	s.surveyRoutes(handle, api)
 	s.reachRoutes(handle, api)
 	s.attendanceRoutes(handle, api)
+	api("GET /api/v1/openapi.json", s.openAPI)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
 
