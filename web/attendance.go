@@ -367,6 +367,7 @@ func (s *Server) attendanceConfirm(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	s.reach.forget(call.CommunityID)
 	if err := s.store.DeleteAttendanceUpload(ctx, token); err != nil {
 		return err
 	}
@@ -391,6 +392,7 @@ func (s *Server) attendanceCheckIn(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	s.reach.forget(call.CommunityID)
 	flash := "attendance.flash.checked_in"
 	if !added {
 		flash = "attendance.flash.already"
@@ -415,6 +417,7 @@ func (s *Server) attendanceRemove(w http.ResponseWriter, r *http.Request) error 
 	if err := s.store.RemoveAttendance(r.Context(), c.ID, call.ID, id); err != nil {
 		return err
 	}
+	s.reach.forget(c.ID)
 	return s.redirect(w, r, callPath(c, call)+"/attendance", "attendance.flash.removed")
 }
 
@@ -439,6 +442,7 @@ func (s *Server) attendedSelf(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.reach.forget(call.CommunityID)
 	flash := "attendance.flash.self_reported"
 	if !added {
 		flash = "attendance.flash.already_yours"

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"html/template"
@@ -408,7 +409,7 @@ func (s *Server) reachPage(w http.ResponseWriter, r *http.Request) error {
 	f, err := reachFilterOf(r)
 	var rep *convene.ReachReport
 	if err == nil {
-		rep, err = s.store.Reach(ctx, c, f)
+		rep, err = s.reachOf(r, c, f)
 	}
 	if err != nil {
 		fe, ok := errorsOf(l, err)
@@ -697,6 +698,13 @@ func dataOf(c *convene.Community, rep *convene.ReachReport, public bool) reachDa
 	return d
 }
 
+// reachOf is the community's reach report for a range, reused for a minute (see reachCache).
+func (s *Server) reachOf(r *http.Request, c *convene.Community, f convene.ReachFilter) (*convene.ReachReport, error) {
+	return s.reach.report(r.Context(), c, f, s.clock.Now(), func(ctx context.Context) (*convene.ReachReport, error) {
+		return s.store.Reach(ctx, c, f)
+	})
+}
+
 // reachReport loads the report the request asks for, with what the viewer may see of it.
 func (s *Server) reachReport(r *http.Request, page bool) (*convene.Community, *convene.ReachReport, bool, error) {
 	c, err := s.communityOf(r)
@@ -711,7 +719,7 @@ func (s *Server) reachReport(r *http.Request, page bool) (*convene.Community, *c
 	if err != nil {
 		return nil, nil, false, err
 	}
-	rep, err := s.store.Reach(r.Context(), c, f)
+	rep, err := s.reachOf(r, c, f)
 	return c, rep, !organizer, err
 }
 

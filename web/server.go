@@ -49,6 +49,7 @@ type Server struct {
 	mailFrom *mail.Address
 	jobLease time.Duration
 	feeds    feedCache
+	reach    reachCache
 	wake     func()
 	handler  http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
