@@ -143,6 +143,12 @@ func (s *Server) setZone(w http.ResponseWriter, r *http.Request) error {
 // canOrganize reports whether the viewer may edit the community: an instance admin, or its owner
 // or an organizer.
 func (s *Server) canOrganize(r *http.Request, c *convene.Community) (bool, error) {
+	return s.viewerHolds(r, c, convene.CanOrganize)
+}
+
+// viewerHolds reports whether the signed-in viewer is an instance admin or has a role in c that
+// accepts; strangers hold nothing.
+func (s *Server) viewerHolds(r *http.Request, c *convene.Community, accepts func(role string) bool) (bool, error) {
 	u := viewerOf(r).User
 	if u == nil {
 		return false, nil
@@ -151,7 +157,7 @@ func (s *Server) canOrganize(r *http.Request, c *convene.Community) (bool, error
 		return true, nil
 	}
 	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
-	return convene.CanOrganize(role), err
+	return accepts(role), err
 }
 
 // requireOrganizer stops a request from anyone who may not organize the community: strangers are

@@ -9,15 +9,7 @@ import (
 // ownsCommunity reports whether the viewer may hand out organizer roles in c: an owner of it, or an
 // instance admin.
 func (s *Server) ownsCommunity(r *http.Request, c *convene.Community) (bool, error) {
-	u := viewerOf(r).User
-	if u == nil {
-		return false, nil
-	}
-	if u.IsAdmin {
-		return true, nil
-	}
-	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
-	return role == convene.RoleOwner, err
+	return s.viewerHolds(r, c, func(role string) bool { return role == convene.RoleOwner })
 }
 
 // ownerCount counts a community's owners.

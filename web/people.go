@@ -111,15 +111,7 @@ func textParagraphs(text string) []string {
 // seesMembers reports whether the viewer may see the profiles a community's people show to
 // members: a member of it, or an instance admin.
 func (s *Server) seesMembers(r *http.Request, c *convene.Community) (bool, error) {
-	u := viewerOf(r).User
-	if u == nil {
-		return false, nil
-	}
-	if u.IsAdmin {
-		return true, nil
-	}
-	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
-	return role != "", err
+	return s.viewerHolds(r, c, func(role string) bool { return role != "" })
 }
 
 // directoryFilter reads the directory's filters and page from a query; unknown jurisdictions and

@@ -130,19 +130,6 @@ func (s *Server) organizedSurvey(r *http.Request) (*convene.Community, *convene.
 	return c, v, err
 }
 
-// isSurveyMember reports whether the signed-in viewer belongs to the community (or runs the instance).
-func (s *Server) isSurveyMember(r *http.Request, c *convene.Community) (bool, error) {
-	u := viewerOf(r).User
-	if u == nil {
-		return false, nil
-	}
-	if u.IsAdmin {
-		return true, nil
-	}
-	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
-	return role != "", err
-}
-
 type surveysPage struct {
 	base
 	Surveys []surveyView
@@ -159,7 +146,7 @@ func (s *Server) surveysPage(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireSignedIn(r); err != nil {
 		return err
 	}
-	member, err := s.isSurveyMember(r, c)
+	member, err := s.seesMembers(r, c)
 	if err != nil {
 		return err
 	}
@@ -557,7 +544,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	member, err := s.isSurveyMember(r, c)
+	member, err := s.seesMembers(r, c)
 	if err != nil {
 		return err
 	}
