@@ -176,7 +176,11 @@ func (s *Store) RecordAttendanceProgress(ctx context.Context, callID int64, list
 			}
 		}
 		res.Added, res.AlreadyThere = len(res.New), len(rows)-len(res.New)
-		return nil
+		keys := make([]string, 0, len(res.New))
+		for k := range res.New {
+			keys = append(keys, k)
+		}
+		return markFirstAttendance(ctx, tx, call.CommunityID, callID, keys)
 	})
 	if err != nil {
 		return nil, err
@@ -284,23 +288,31 @@ func (s *Store) SelfReport(ctx context.Context, callID, userID int64) (bool, err
 
 // RemoveAttendance deletes one record of a call of the community.
 func (s *Store) RemoveAttendance(ctx context.Context, communityID, callID, id int64) error {
-	res, err := s.read().exec(ctx, `DELETE FROM attendance WHERE id = ? AND call_id = ? AND community_id = ?`, id, callID, communityID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return convene.NotFound("attendance.not_found")
-	}
-	return nil
+	return s.inTx(ctx, func(tx conn) error {
+		var key string
+		var first bool
+		err := tx.row(ctx, `SELECT person_key, first_time = 1 FROM attendance WHERE id = ? AND call_id = ? AND community_id = ?`,
+			id, callID, communityID).Scan(&key, &first)
+		if err != nil {
+			return notFound(err, "attendance.not_found")
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM attendance WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if first {
+			return remarkFirstAttendance(ctx, tx, communityID, key)
+		}
+		return nil
+	})
 }
 
 const attendanceColumns = `a.id, a.community_id, a.call_id, a.person_key, COALESCE(a.user_id, 0), COALESCE(u.name, ''), a.guest_name,
-	a.jurisdiction, a.sector, a.source, a.minutes, a.created_at`
+	a.jurisdiction, a.sector, a.source, a.minutes, a.created_at, a.first_time`
 
 func scanAttendance(row interface{ Scan(...any) error }) (*convene.Attendance, error) {
 	var a convene.Attendance
 	err := row.Scan(&a.ID, &a.CommunityID, &a.CallID, &a.PersonKey, &a.UserID, &a.UserName, &a.GuestName,
-		&a.Jurisdiction, &a.Sector, &a.Source, &a.Minutes, &a.CreatedAt)
+		&a.Jurisdiction, &a.Sector, &a.Source, &a.Minutes, &a.CreatedAt, &a.FirstTime)
 	if err != nil {
 		return nil, err
 	}
@@ -477,3 +489,57 @@ func GuestAttendance(p convene.Participant) convene.Attendance {
 
 // matchName is a name as matching compares it: lower case, with single spaces.
 func matchName(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+
+// markFirstAttendance keeps first_time true on exactly the earliest record of each of the given
+// people in the community: the new records at callID that came before every other call of theirs
+// become first, and the records they displace stop being. One pass per batch of people.
+func markFirstAttendance(ctx context.Context, tx conn, communityID, callID int64, keys []string) error {
+	for start := 0; start < len(keys); start += attendanceBatch {
+		batch := keys[start:min(start+attendanceBatch, len(keys))]
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
+		args := make([]any, 0, len(batch)+4)
+		args = append(args, callID, communityID, callID, callID)
+		for _, k := range batch {
+			args = append(args, k)
+		}
+		// A new record is first unless the person has one at an earlier call (or, at the same
+		// instant, at a call with a smaller id).
+		if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 1 WHERE call_id = ? AND NOT EXISTS (
+				SELECT 1 FROM attendance b JOIN calls c ON c.id = b.call_id, calls this
+				WHERE this.id = attendance.call_id AND b.community_id = ? AND b.person_key = attendance.person_key AND b.call_id <> ?
+					AND (c.starts_at < this.starts_at OR (c.starts_at = this.starts_at AND b.call_id < ?)))
+			AND person_key IN (`+in+`)`, args...); err != nil {
+			return err
+		}
+		args = append(args[:0], communityID, callID, callID)
+		for _, k := range batch {
+			args = append(args, k)
+		}
+		if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 0 WHERE community_id = ? AND first_time = 1 AND call_id <> ?
+			AND person_key IN (SELECT person_key FROM attendance WHERE call_id = ? AND first_time = 1 AND person_key IN (`+in+`))`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remarkFirstAttendance makes a person's earliest remaining record their first, after one was removed.
+func remarkFirstAttendance(ctx context.Context, tx conn, communityID int64, personKey string) error {
+	_, err := tx.exec(ctx, `UPDATE attendance SET first_time = 1 WHERE id = (SELECT a.id FROM attendance a JOIN calls c ON c.id = a.call_id
+		WHERE a.community_id = ? AND a.person_key = ? ORDER BY c.starts_at, a.call_id LIMIT 1)`, communityID, personKey)
+	return err
+}
+
+// RecountFirstAttendance marks every person's first record in a community afresh, for attendance
+// written in bulk outside RecordAttendance (benchmarks, imports from elsewhere).
+func (s *Store) RecountFirstAttendance(ctx context.Context, communityID int64) error {
+	return s.inTx(ctx, func(tx conn) error {
+		if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 0 WHERE community_id = ? AND first_time = 1`, communityID); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `UPDATE attendance SET first_time = 1 WHERE id IN (
+			SELECT id FROM (SELECT a.id, ROW_NUMBER() OVER (PARTITION BY a.person_key ORDER BY c.starts_at, a.call_id) AS n
+				FROM attendance a JOIN calls c ON c.id = a.call_id WHERE a.community_id = ?) ranked WHERE n = 1)`, communityID)
+		return err
+	})
+}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -210,6 +211,82 @@ func TestAttendanceUploadsAndRecords(t *testing.T) {
 		got, _ = s.CallAttendance(ctx, held.ID)
 		if len(got) != 4 || got[0].UserID != 0 || got[0].UserName != "" || got[0].GuestName != "" {
 			t.Fatalf("after deletion: %+v", got[0])
+		}
+	})
+}
+
+// TestFirstAttendanceFollowsRecords checks each person's first call in the community stays marked
+// whatever order reports are recorded in, and moves on when that record is removed.
+func TestFirstAttendanceFollowsRecords(t *testing.T) {
+	clock := &movableClock{}
+	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+		clock.t = utc("2019-12-01T00:00:00Z")
+		ctx := context.Background()
+		c, sr := seedSeries(t, s, "ogc")
+		var calls []*convene.Call
+		for _, at := range []string{"2019-09-11T16:00:00Z", "2019-10-09T16:00:00Z", "2019-11-13T17:00:00Z"} {
+			call := &convene.Call{SeriesID: sr.ID, StartsAt: utc(at), DurationMinutes: 60}
+			if err := s.CreateCall(ctx, call); err != nil {
+				t.Fatal(err)
+			}
+			calls = append(calls, call)
+		}
+		alice := person(t, s, "Alice Martin", nil)
+		if err := s.JoinCommunity(ctx, c.ID, alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		guest := convene.Attendance{GuestName: "Quiet Guest", Source: convene.AttendanceReport}
+		record := func(call *convene.Call, who ...convene.Attendance) {
+			t.Helper()
+			if _, err := s.RecordAttendance(ctx, call.ID, who); err != nil {
+				t.Fatal(err)
+			}
+		}
+		firsts := func() map[string]int64 { // person's name → the call marked first
+			t.Helper()
+			out := map[string]int64{}
+			for _, call := range calls {
+				list, err := s.CallAttendance(ctx, call.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, a := range list {
+					if a.FirstTime {
+						name := a.UserName + a.GuestName
+						if _, twice := out[name]; twice {
+							t.Fatalf("%s has two first calls", name)
+						}
+						out[name] = call.ID
+					}
+				}
+			}
+			return out
+		}
+		// The October report first, then September's, then November's.
+		record(calls[1], convene.Attendance{UserID: alice.ID, Source: convene.AttendanceReport}, guest)
+		if f := firsts(); f["Alice Martin"] != calls[1].ID || f["Quiet Guest"] != calls[1].ID {
+			t.Fatalf("after October: %v", f)
+		}
+		record(calls[0], convene.Attendance{UserID: alice.ID, Source: convene.AttendanceReport})
+		record(calls[2], convene.Attendance{UserID: alice.ID, Source: convene.AttendanceCheckIn}, guest)
+		if f := firsts(); f["Alice Martin"] != calls[0].ID || f["Quiet Guest"] != calls[1].ID {
+			t.Fatalf("after all three: %v", f)
+		}
+		// Removing Alice's September record makes October her first.
+		list, _ := s.CallAttendance(ctx, calls[0].ID)
+		if err := s.RemoveAttendance(ctx, c.ID, calls[0].ID, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if f := firsts(); f["Alice Martin"] != calls[1].ID {
+			t.Fatalf("after removing September: %v", f)
+		}
+		// Recounting agrees with what recording kept.
+		before := firsts()
+		if err := s.RecountFirstAttendance(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if after := firsts(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Fatalf("recount %v, kept %v", after, before)
 		}
 	})
 }

@@ -98,34 +98,25 @@ func resolveReach(d dialect, c *convene.Community, seasons []convene.ReachSeason
 	return rr, season, previous, nil
 }
 
-// reachPersonCTEs define "p": each person who attended a call of the range, once, with the first and last calls of the range they came to, one
-// jurisdiction and sector (the greatest, should their profile have changed within the range), the
-// number of calls, and whether that first call was their first in the community ever. extra adds
-// columns: the lists need the member and the guest's name; the report does not, so that it reads
-// the covering index attendance_reach alone. When the range has no first day every person's
-// first call is in it, so nobody needs looking up. Arguments: the community, and the community
-// four times more unless every attendee is a first-timer.
-func reachPersonCTEs(rr reachRange, extra string) (cte string, lookup bool) {
-	q := `q AS MATERIALIZED (SELECT a.person_key, MIN(rc.starts_at) AS first_in, MAX(rc.starts_at) AS last_in,
-		MAX(a.jurisdiction) AS jurisdiction, MAX(a.sector) AS sector, COUNT(*) AS calls` + extra + `
-		FROM attendance a` + rr.indexedBy("attendance_reach") + ` JOIN rc ON rc.id = a.call_id WHERE a.community_id = ? GROUP BY a.person_key)`
+// reachPersonCTEs define "p": each person who attended a call of the range, once, with the first
+// and last calls of the range they came to, one jurisdiction and sector (the greatest, should
+// their profile have changed within the range), the number of calls, and whether they are a
+// first-timer: whether their first call in the community ever (marked as attendance is recorded)
+// is in the range. extra adds columns: the lists need the member and the guest's name; the report
+// does not, so that it reads a covering index alone. A range with no first day reads everyone in
+// person order (attendance_reach) and everyone in it is a first-timer; any other reads its calls'
+// attendance call by call (attendance_range). Argument: the community.
+func reachPersonCTEs(rr reachRange, extra string) string {
 	if rr.openStart {
-		return q + `, p AS (SELECT q.*, 1 AS first_time FROM q)`, false
+		return `q AS MATERIALIZED (SELECT a.person_key, MIN(rc.starts_at) AS first_in, MAX(rc.starts_at) AS last_in,
+		MAX(a.jurisdiction) AS jurisdiction, MAX(a.sector) AS sector, COUNT(*) AS calls` + extra + `
+		FROM attendance a` + rr.indexedBy("attendance_reach") + ` JOIN rc ON rc.id = a.call_id WHERE a.community_id = ? GROUP BY a.person_key),
+	p AS (SELECT q.*, 1 AS first_time FROM q)`
 	}
-	// The people who came to an earlier call: to one before the range (a set of calls each
-	// person's few index entries are checked against, with no join per entry), or to a call
-	// between the range's first and their own first that is not in the range (another series,
-	// usually none).
-	return q + `, first AS (SELECT MIN(starts_at) AS at FROM rc),
-	early AS (SELECT id FROM calls WHERE community_id = ? AND starts_at < (SELECT at FROM first)),
-	gap AS (SELECT id, starts_at FROM calls WHERE community_id = ? AND starts_at >= (SELECT at FROM first)
-		AND id NOT IN (SELECT id FROM rc)),
-	old AS (SELECT q.person_key FROM q WHERE EXISTS (SELECT 1 FROM attendance b
-			WHERE b.community_id = ? AND b.person_key = q.person_key AND b.call_id IN (SELECT id FROM early))
-		OR EXISTS (SELECT 1 FROM attendance b JOIN gap ON gap.id = b.call_id
-			WHERE b.community_id = ? AND b.person_key = q.person_key AND gap.starts_at < q.first_in)),
-	p AS MATERIALIZED (SELECT q.*, CASE WHEN old.person_key IS NULL THEN 1 ELSE 0 END AS first_time
-		FROM q LEFT JOIN old ON old.person_key = q.person_key)`, true
+	return `q AS MATERIALIZED (SELECT a.person_key, MIN(rc.starts_at) AS first_in, MAX(rc.starts_at) AS last_in,
+		MAX(a.jurisdiction) AS jurisdiction, MAX(a.sector) AS sector, COUNT(*) AS calls, MAX(a.first_time) AS first_time` + extra + `
+		FROM rc JOIN attendance a` + rr.indexedBy("attendance_range") + ` ON a.call_id = rc.id WHERE a.community_id = ? GROUP BY a.person_key),
+	p AS (SELECT * FROM q)`
 }
 
 // Reach reports a community's reach over the calls the filter chooses, in a fixed handful of
@@ -262,11 +253,8 @@ type reachQuery struct {
 // current jurisdiction and sector; each call with its registrations and attendance; and, when
 // there is a previous season, its attendees by jurisdiction.
 func reachQueries(c *convene.Community, rr reachRange, previous *convene.ReachSeason) []reachQuery {
-	persons, lookup := reachPersonCTEs(rr, "")
+	persons := reachPersonCTEs(rr, "")
 	personArgs := append(append([]any{}, rr.args...), c.ID)
-	if lookup {
-		personArgs = append(personArgs, c.ID, c.ID, c.ID, c.ID)
-	}
 	qs := []reachQuery{
 		{"attendance", `WITH ` + rr.cte + `, ` + persons + `
 		SELECT 0, jurisdiction, sector, COUNT(*), SUM(first_time),
@@ -387,10 +375,7 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 		q += ` GROUP BY u.id, u.name, u.jurisdiction, u.sector ORDER BY u.name, u.id LIMIT ?`
 	} else {
 		args = append(args, c.ID)
-		persons, lookup := reachPersonCTEs(rr, ", MAX(a.user_id) AS user_id, MAX(a.guest_name) AS guest_name")
-		if lookup {
-			args = append(args, c.ID, c.ID, c.ID, c.ID)
-		}
+		persons := reachPersonCTEs(rr, ", MAX(a.user_id) AS user_id, MAX(a.guest_name) AS guest_name")
 		q = `WITH ` + rr.cte + `, ` + persons + `
 			SELECT COALESCE(u.id, 0), COALESCE(u.name, p.guest_name), p.jurisdiction, p.sector, p.calls
 			FROM p LEFT JOIN users u ON u.id = p.user_id WHERE 1 = 1`

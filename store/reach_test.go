@@ -210,6 +210,9 @@ func TestReachFirstTimeAcrossSeries(t *testing.T) {
 		if _, err := s.DB().ExecContext(ctx, q, c.ID, callID, convene.MemberKey(sample.People["H"]), sample.People["H"], at); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.RecountFirstAttendance(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
 		fall, err := s.Reach(ctx, c, convene.ReachFilter{SeasonID: sample.Fall.ID})
 		if err != nil {
 			t.Fatal(err)

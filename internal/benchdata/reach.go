@@ -104,6 +104,9 @@ func LoadReach(ctx context.Context, st *store.Store) (*convene.Community, []conv
 			return nil, nil, fmt.Errorf("load reach: %w", err)
 		}
 	}
+	if err := st.RecountFirstAttendance(ctx, c.ID); err != nil { // the rows above were written in bulk
+		return nil, nil, err
+	}
 	seasons, err := st.ReachSeasons(ctx, c.ID)
 	return c, seasons, err
 }
@@ -217,6 +220,9 @@ func LoadReachSample(ctx context.Context, st *store.Store, ownerID int64) (*Reac
 				return nil, err
 			}
 		}
+	}
+	if err := st.RecountFirstAttendance(ctx, c.ID); err != nil {
+		return nil, err
 	}
 	for call, regs := range sampleRegistrations {
 		for _, r := range regs {
