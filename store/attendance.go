@@ -147,40 +147,65 @@ func (s *Store) RecordAttendanceProgress(ctx context.Context, callID int64, list
 		if err := fillProfiles(ctx, tx, call.CommunityID, rows); err != nil {
 			return err
 		}
+		this := callMoment{at: call.StartsAt, id: call.ID}
 		for start := 0; start < len(rows); start += attendanceBatch {
 			batch := rows[start:min(start+attendanceBatch, len(rows))]
-			q := `INSERT INTO attendance (community_id, call_id, person_key, user_id, guest_name, jurisdiction, sector, source, minutes, created_at) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(batch)), ", ") +
+			// Each new record says whether it is the person's first call in the community; a
+			// report recorded after a later one's takes the mark from it.
+			keys := make([]string, len(batch))
+			for i, a := range batch {
+				keys[i] = a.PersonKey
+			}
+			earliest, err := earliestAttendance(ctx, tx, call.CommunityID, keys)
+			if err != nil {
+				return err
+			}
+			q := `INSERT INTO attendance (community_id, call_id, person_key, user_id, guest_name, jurisdiction, sector, source, minutes, created_at, first_time) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(batch)), ", ") +
 				` ON CONFLICT (call_id, person_key) DO NOTHING RETURNING person_key`
-			args := make([]any, 0, len(batch)*10)
+			args := make([]any, 0, len(batch)*11)
 			for _, a := range batch {
 				var user any
 				if a.UserID != 0 {
 					user = a.UserID
 				}
-				args = append(args, call.CommunityID, callID, a.PersonKey, user, a.GuestName, a.Jurisdiction, a.Sector, a.Source, a.Minutes, now)
+				e, seen := earliest[a.PersonKey]
+				first := 0
+				if !seen || this.before(e) {
+					first = 1
+				}
+				args = append(args, call.CommunityID, callID, a.PersonKey, user, a.GuestName, a.Jurisdiction, a.Sector, a.Source, a.Minutes, now, first)
 			}
 			added, err := tx.query(ctx, q, args...)
 			if err != nil {
 				return err
 			}
+			var displaced []any
 			err = collect(added, func(r interface{ Scan(...any) error }) (string, error) {
 				var key string
 				return key, r.Scan(&key)
-			}, func(key string) { res.New[key] = true })
+			}, func(key string) {
+				res.New[key] = true
+				if e, seen := earliest[key]; seen && this.before(e) {
+					displaced = append(displaced, key)
+				}
+			})
 			if err != nil {
 				return err
+			}
+			if len(displaced) > 0 {
+				in := strings.TrimSuffix(strings.Repeat("?, ", len(displaced)), ", ")
+				if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 0 WHERE community_id = ? AND call_id <> ? AND first_time = 1
+					AND person_key IN (`+in+`)`, append([]any{call.CommunityID, callID}, displaced...)...); err != nil {
+					return err
+				}
 			}
 			if progress != nil {
 				progress(len(batch))
 			}
 		}
 		res.Added, res.AlreadyThere = len(res.New), len(rows)-len(res.New)
-		keys := make([]string, 0, len(res.New))
-		for k := range res.New {
-			keys = append(keys, k)
-		}
-		return markFirstAttendance(ctx, tx, call.CommunityID, callID, keys)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -490,37 +515,51 @@ func GuestAttendance(p convene.Participant) convene.Attendance {
 // matchName is a name as matching compares it: lower case, with single spaces.
 func matchName(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
-// markFirstAttendance keeps first_time true on exactly the earliest record of each of the given
-// people in the community: the new records at callID that came before every other call of theirs
-// become first, and the records they displace stop being. One pass per batch of people.
-func markFirstAttendance(ctx context.Context, tx conn, communityID, callID int64, keys []string) error {
-	for start := 0; start < len(keys); start += attendanceBatch {
-		batch := keys[start:min(start+attendanceBatch, len(keys))]
-		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
-		args := make([]any, 0, len(batch)+4)
-		args = append(args, callID, communityID, callID, callID)
-		for _, k := range batch {
-			args = append(args, k)
-		}
-		// A new record is first unless the person has one at an earlier call (or, at the same
-		// instant, at a call with a smaller id).
-		if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 1 WHERE call_id = ? AND NOT EXISTS (
-				SELECT 1 FROM attendance b JOIN calls c ON c.id = b.call_id, calls this
-				WHERE this.id = attendance.call_id AND b.community_id = ? AND b.person_key = attendance.person_key AND b.call_id <> ?
-					AND (c.starts_at < this.starts_at OR (c.starts_at = this.starts_at AND b.call_id < ?)))
-			AND person_key IN (`+in+`)`, args...); err != nil {
-			return err
-		}
-		args = append(args[:0], communityID, callID, callID)
-		for _, k := range batch {
-			args = append(args, k)
-		}
-		if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 0 WHERE community_id = ? AND first_time = 1 AND call_id <> ?
-			AND person_key IN (SELECT person_key FROM attendance WHERE call_id = ? AND first_time = 1 AND person_key IN (`+in+`))`, args...); err != nil {
-			return err
-		}
+// earliestAttendance finds, for each of the given people who attended a call of the community,
+// their earliest call: when it started and its id.
+func earliestAttendance(ctx context.Context, tx conn, communityID int64, keys []string) (map[string]callMoment, error) {
+	args := make([]any, 0, len(keys)+1)
+	for _, k := range keys {
+		args = append(args, k)
 	}
-	return nil
+	args = append(args, communityID)
+	list := strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ")
+	q := `SELECT a.person_key, c.starts_at, c.id FROM attendance a JOIN calls c ON c.id = a.call_id
+		WHERE a.person_key IN (` + list + `) AND a.community_id = ?`
+	if tx.d == postgresDialect {
+		// Joining a list of values lets PostgreSQL look each person up in the index even while its
+		// statistics still think the table empty (then it scans the table once per batch instead);
+		// SQLite plans the IN list well and the join badly.
+		q = `SELECT a.person_key, c.starts_at, c.id FROM (VALUES ` + strings.TrimSuffix(strings.Repeat("(?), ", len(keys)), ", ") + `) v
+			JOIN attendance a ON a.person_key = v.column1 AND a.community_id = ? JOIN calls c ON c.id = a.call_id`
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]callMoment{}
+	err = collect(rows, func(r interface{ Scan(...any) error }) (struct{}, error) {
+		var key string
+		var m callMoment
+		if err := r.Scan(&key, &m.at, &m.id); err != nil {
+			return struct{}{}, err
+		}
+		if e, ok := out[key]; !ok || m.before(e) {
+			out[key] = m
+		}
+		return struct{}{}, nil
+	}, func(struct{}) {})
+	return out, err
+}
+
+// callMoment orders calls as first-time attendance does: by start, then by id.
+type callMoment struct {
+	at time.Time
+	id int64
+}
+
+func (m callMoment) before(o callMoment) bool {
+	return m.at.Before(o.at) || (m.at.Equal(o.at) && m.id < o.id)
 }
 
 // remarkFirstAttendance makes a person's earliest remaining record their first, after one was removed.
