@@ -477,21 +477,28 @@ func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, c *convene.C
 	return s.showInitiative(w, r, c, in, pageForm{name: name, vals: vals, errs: errs, status: statusOf(err)})
 }
 
-// managedInitiative loads the path's community and initiative for a write by its leads or organizers.
-func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, error) {
+// initiativeFor loads the path's community and initiative for a signed-in viewer, with what they
+// may do with it.
+func (s *Server) initiativeFor(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, initiativeRights, error) {
 	c, err := s.communityOf(r)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, initiativeRights{}, err
 	}
 	u, err := requireSignedIn(r)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, initiativeRights{}, err
 	}
 	in, err := s.initiativeOf(r, c)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, initiativeRights{}, err
 	}
 	rt, err := s.rightsOn(r, c, in)
+	return c, in, u, rt, err
+}
+
+// managedInitiative loads the path's community and initiative for a write by its leads or organizers.
+func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, error) {
+	c, in, u, rt, err := s.initiativeFor(r)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -599,23 +606,11 @@ func (s *Server) postOffer(w http.ResponseWriter, r *http.Request) error {
 
 // askManaged loads the path's ask for its author, the initiative's leads or organizers.
 func (s *Server) askManaged(r *http.Request) (*convene.Community, *convene.Initiative, *convene.Ask, error) {
-	c, err := s.communityOf(r)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	u, err := requireSignedIn(r)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	in, err := s.initiativeOf(r, c)
+	c, in, u, rt, err := s.initiativeFor(r)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	a, err := s.askOf(r, in)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	rt, err := s.rightsOn(r, c, in)
 	if err != nil {
 		return nil, nil, nil, err
 	}
