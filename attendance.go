@@ -33,7 +33,6 @@ type Attendance struct {
 	Source       string
 	Minutes      int
 	CreatedAt    time.Time
-	FirstTime    bool // read only: the person's first call in the community
 }
 
 // MemberKey names a member in attendance.

@@ -36,7 +36,8 @@ func (f ReachFilter) AllTime() bool { return f.SeasonID == 0 && f.From.IsZero() 
 
 // ReachCell counts the people of one jurisdiction and one sector ("" when the person gave none)
 // within a report's range. Attendance counts each person once, with the jurisdiction and sector
-// of their latest attended call in the range; registration uses the member's current profile.
+// their attendance recorded in the range (the greatest, should their profile have changed between
+// calls); registration uses the member's current profile.
 type ReachCell struct {
 	Jurisdiction string
 	Sector       string

@@ -147,58 +147,29 @@ func (s *Store) RecordAttendanceProgress(ctx context.Context, callID int64, list
 		if err := fillProfiles(ctx, tx, call.CommunityID, rows); err != nil {
 			return err
 		}
-		this := callMoment{at: call.StartsAt, id: call.ID}
 		for start := 0; start < len(rows); start += attendanceBatch {
 			batch := rows[start:min(start+attendanceBatch, len(rows))]
-			// Each new record says whether it is the person's first call in the community; a
-			// report recorded after a later one's takes the mark from it.
-			keys := make([]string, len(batch))
-			for i, a := range batch {
-				keys[i] = a.PersonKey
-			}
-			earliest, err := earliestAttendance(ctx, tx, call.CommunityID, keys)
-			if err != nil {
-				return err
-			}
-			q := `INSERT INTO attendance (community_id, call_id, person_key, user_id, guest_name, jurisdiction, sector, source, minutes, created_at, first_time) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(batch)), ", ") +
+			q := `INSERT INTO attendance (community_id, call_id, person_key, user_id, guest_name, jurisdiction, sector, source, minutes, created_at) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(batch)), ", ") +
 				` ON CONFLICT (call_id, person_key) DO NOTHING RETURNING person_key`
-			args := make([]any, 0, len(batch)*11)
+			args := make([]any, 0, len(batch)*10)
 			for _, a := range batch {
 				var user any
 				if a.UserID != 0 {
 					user = a.UserID
 				}
-				e, seen := earliest[a.PersonKey]
-				first := 0
-				if !seen || this.before(e) {
-					first = 1
-				}
-				args = append(args, call.CommunityID, callID, a.PersonKey, user, a.GuestName, a.Jurisdiction, a.Sector, a.Source, a.Minutes, now, first)
+				args = append(args, call.CommunityID, callID, a.PersonKey, user, a.GuestName, a.Jurisdiction, a.Sector, a.Source, a.Minutes, now)
 			}
 			added, err := tx.query(ctx, q, args...)
 			if err != nil {
 				return err
 			}
-			var displaced []any
 			err = collect(added, func(r interface{ Scan(...any) error }) (string, error) {
 				var key string
 				return key, r.Scan(&key)
-			}, func(key string) {
-				res.New[key] = true
-				if e, seen := earliest[key]; seen && this.before(e) {
-					displaced = append(displaced, key)
-				}
-			})
+			}, func(key string) { res.New[key] = true })
 			if err != nil {
 				return err
-			}
-			if len(displaced) > 0 {
-				in := strings.TrimSuffix(strings.Repeat("?, ", len(displaced)), ", ")
-				if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 0 WHERE community_id = ? AND call_id <> ? AND first_time = 1
-					AND person_key IN (`+in+`)`, append([]any{call.CommunityID, callID}, displaced...)...); err != nil {
-					return err
-				}
 			}
 			if progress != nil {
 				progress(len(batch))
@@ -313,31 +284,23 @@ func (s *Store) SelfReport(ctx context.Context, callID, userID int64) (bool, err
 
 // RemoveAttendance deletes one record of a call of the community.
 func (s *Store) RemoveAttendance(ctx context.Context, communityID, callID, id int64) error {
-	return s.inTx(ctx, func(tx conn) error {
-		var key string
-		var first bool
-		err := tx.row(ctx, `SELECT person_key, first_time = 1 FROM attendance WHERE id = ? AND call_id = ? AND community_id = ?`,
-			id, callID, communityID).Scan(&key, &first)
-		if err != nil {
-			return notFound(err, "attendance.not_found")
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM attendance WHERE id = ?`, id); err != nil {
-			return err
-		}
-		if first {
-			return remarkFirstAttendance(ctx, tx, communityID, key)
-		}
-		return nil
-	})
+	res, err := s.read().exec(ctx, `DELETE FROM attendance WHERE id = ? AND call_id = ? AND community_id = ?`, id, callID, communityID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return convene.NotFound("attendance.not_found")
+	}
+	return nil
 }
 
 const attendanceColumns = `a.id, a.community_id, a.call_id, a.person_key, COALESCE(a.user_id, 0), COALESCE(u.name, ''), a.guest_name,
-	a.jurisdiction, a.sector, a.source, a.minutes, a.created_at, a.first_time`
+	a.jurisdiction, a.sector, a.source, a.minutes, a.created_at`
 
 func scanAttendance(row interface{ Scan(...any) error }) (*convene.Attendance, error) {
 	var a convene.Attendance
 	err := row.Scan(&a.ID, &a.CommunityID, &a.CallID, &a.PersonKey, &a.UserID, &a.UserName, &a.GuestName,
-		&a.Jurisdiction, &a.Sector, &a.Source, &a.Minutes, &a.CreatedAt, &a.FirstTime)
+		&a.Jurisdiction, &a.Sector, &a.Source, &a.Minutes, &a.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -514,71 +477,3 @@ func GuestAttendance(p convene.Participant) convene.Attendance {
 
 // matchName is a name as matching compares it: lower case, with single spaces.
 func matchName(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
-
-// earliestAttendance finds, for each of the given people who attended a call of the community,
-// their earliest call: when it started and its id.
-func earliestAttendance(ctx context.Context, tx conn, communityID int64, keys []string) (map[string]callMoment, error) {
-	args := make([]any, 0, len(keys)+1)
-	for _, k := range keys {
-		args = append(args, k)
-	}
-	args = append(args, communityID)
-	list := strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ")
-	q := `SELECT a.person_key, c.starts_at, c.id FROM attendance a JOIN calls c ON c.id = a.call_id
-		WHERE a.person_key IN (` + list + `) AND a.community_id = ?`
-	if tx.d == postgresDialect {
-		// Joining a list of values lets PostgreSQL look each person up in the index even while its
-		// statistics still think the table empty (then it scans the table once per batch instead);
-		// SQLite plans the IN list well and the join badly.
-		q = `SELECT a.person_key, c.starts_at, c.id FROM (VALUES ` + strings.TrimSuffix(strings.Repeat("(?), ", len(keys)), ", ") + `) v
-			JOIN attendance a ON a.person_key = v.column1 AND a.community_id = ? JOIN calls c ON c.id = a.call_id`
-	}
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]callMoment{}
-	err = collect(rows, func(r interface{ Scan(...any) error }) (struct{}, error) {
-		var key string
-		var m callMoment
-		if err := r.Scan(&key, &m.at, &m.id); err != nil {
-			return struct{}{}, err
-		}
-		if e, ok := out[key]; !ok || m.before(e) {
-			out[key] = m
-		}
-		return struct{}{}, nil
-	}, func(struct{}) {})
-	return out, err
-}
-
-// callMoment orders calls as first-time attendance does: by start, then by id.
-type callMoment struct {
-	at time.Time
-	id int64
-}
-
-func (m callMoment) before(o callMoment) bool {
-	return m.at.Before(o.at) || (m.at.Equal(o.at) && m.id < o.id)
-}
-
-// remarkFirstAttendance makes a person's earliest remaining record their first, after one was removed.
-func remarkFirstAttendance(ctx context.Context, tx conn, communityID int64, personKey string) error {
-	_, err := tx.exec(ctx, `UPDATE attendance SET first_time = 1 WHERE id = (SELECT a.id FROM attendance a JOIN calls c ON c.id = a.call_id
-		WHERE a.community_id = ? AND a.person_key = ? ORDER BY c.starts_at, a.call_id LIMIT 1)`, communityID, personKey)
-	return err
-}
-
-// RecountFirstAttendance marks every person's first record in a community afresh, for attendance
-// written in bulk outside RecordAttendance (benchmarks, imports from elsewhere).
-func (s *Store) RecountFirstAttendance(ctx context.Context, communityID int64) error {
-	return s.inTx(ctx, func(tx conn) error {
-		if _, err := tx.exec(ctx, `UPDATE attendance SET first_time = 0 WHERE community_id = ? AND first_time = 1`, communityID); err != nil {
-			return err
-		}
-		_, err := tx.exec(ctx, `UPDATE attendance SET first_time = 1 WHERE id IN (
-			SELECT id FROM (SELECT a.id, ROW_NUMBER() OVER (PARTITION BY a.person_key ORDER BY c.starts_at, a.call_id) AS n
-				FROM attendance a JOIN calls c ON c.id = a.call_id WHERE a.community_id = ?) ranked WHERE n = 1)`, communityID)
-		return err
-	})
-}

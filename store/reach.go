@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,9 @@ type reachRange struct {
 	d         dialect
 	cte       string
 	args      []any
-	openStart bool // no season and no first day: nobody came before the range
+	openStart bool  // no season and no first day: nobody came before the range
+	summary   bool  // a season or all time, which the per-person summaries answer
+	seasonID  int64 // the season the summaries are read for; 0 for all time
 }
 
 // ReachSeasons lists the seasons of every series of a community, oldest first.
@@ -59,7 +62,7 @@ func resolveReach(d dialect, c *convene.Community, seasons []convene.ReachSeason
 		loc = time.UTC
 	}
 	rr := reachRange{d: d, cte: `rc AS (SELECT id, starts_at FROM calls WHERE community_id = ? AND status = 'scheduled'`, args: []any{c.ID},
-		openStart: f.SeasonID == 0 && f.From.IsZero()}
+		openStart: f.SeasonID == 0 && f.From.IsZero(), summary: f.SeasonID != 0 || f.From.IsZero() && f.To.IsZero(), seasonID: f.SeasonID}
 	var season, previous *convene.ReachSeason
 	switch {
 	case f.SeasonID != 0:
@@ -100,28 +103,219 @@ func resolveReach(d dialect, c *convene.Community, seasons []convene.ReachSeason
 
 // reachPersonCTEs define "p": each person who attended a call of the range, once, with the first
 // and last calls of the range they came to, one jurisdiction and sector (the greatest, should
-// their profile have changed within the range), the number of calls, and whether they are a
-// first-timer: whether their first call in the community ever (marked as attendance is recorded)
-// is in the range. extra adds columns: the lists need the member and the guest's name; the report
-// does not, so that it reads a covering index alone. A range with no first day reads everyone in
-// person order (attendance_reach) and everyone in it is a first-timer; any other reads its calls'
-// attendance call by call (attendance_range). Argument: the community.
-func reachPersonCTEs(rr reachRange, extra string) string {
+// their profile have changed within the range), the number of calls, whether they are a
+// first-timer (whether their first call in the community ever is in the range) and, with names,
+// their user id and the name a report gave a guest. A season or all time reads the per-person
+// summaries; any other range reads its attendance: with no first day in person order
+// (attendance_reach), everyone in it a first-timer, otherwise call by call (attendance_range),
+// a first-timer being someone whose first call in the range is their first ever (the all-time
+// summary). It returns the SQL and its arguments, which follow the range's.
+func reachPersonCTEs(rr reachRange, communityID int64, names bool) (string, []any) {
+	switch {
+	case rr.summary && rr.seasonID != 0:
+		cols := ""
+		if names {
+			cols = ", user_id, guest_name"
+		}
+		return `p AS (SELECT person_key, first_in, last_in, jurisdiction, sector, calls, first_time` + cols + `
+		FROM reach_season_people WHERE community_id = ? AND season_id = ? AND calls > 0)`, []any{communityID, rr.seasonID}
+	case rr.summary:
+		cols := ""
+		if names {
+			cols = ", user_id, guest_name"
+		}
+		return `p AS (SELECT person_key, first_in, last_in, jurisdiction, sector, calls, 1 AS first_time` + cols + `
+		FROM reach_people WHERE community_id = ? AND calls > 0)`, []any{communityID}
+	}
+	extra := ""
+	if names {
+		extra = ", MAX(a.user_id) AS user_id, MAX(a.guest_name) AS guest_name"
+	}
 	if rr.openStart {
 		return `q AS MATERIALIZED (SELECT a.person_key, MIN(rc.starts_at) AS first_in, MAX(rc.starts_at) AS last_in,
 		MAX(a.jurisdiction) AS jurisdiction, MAX(a.sector) AS sector, COUNT(*) AS calls` + extra + `
 		FROM attendance a` + rr.indexedBy("attendance_reach") + ` JOIN rc ON rc.id = a.call_id WHERE a.community_id = ? GROUP BY a.person_key),
-	p AS (SELECT q.*, 1 AS first_time FROM q)`
+	p AS (SELECT q.*, 1 AS first_time FROM q)`, []any{communityID}
 	}
 	return `q AS MATERIALIZED (SELECT a.person_key, MIN(rc.starts_at) AS first_in, MAX(rc.starts_at) AS last_in,
-		MAX(a.jurisdiction) AS jurisdiction, MAX(a.sector) AS sector, COUNT(*) AS calls, MAX(a.first_time) AS first_time` + extra + `
+		MAX(a.jurisdiction) AS jurisdiction, MAX(a.sector) AS sector, COUNT(*) AS calls` + extra + `
 		FROM rc JOIN attendance a` + rr.indexedBy("attendance_range") + ` ON a.call_id = rc.id WHERE a.community_id = ? GROUP BY a.person_key),
-	p AS (SELECT * FROM q)`
+	p AS (SELECT q.*, CASE WHEN e.first_in IS NULL OR q.first_in <= e.first_in THEN 1 ELSE 0 END AS first_time
+		FROM q LEFT JOIN reach_people e ON e.community_id = ? AND e.person_key = q.person_key)`, []any{communityID, communityID}
+}
+
+// reachLock is the class of the PostgreSQL advisory lock that lets one refresh of a community's
+// reach summaries run at a time.
+const reachLock = 7265
+
+// reachBatch is how many people one transaction of a refresh summarizes, so that summarizing a
+// whole community (the first report after upgrading) never holds SQLite's write lock for long.
+const reachBatch = 2000
+
+// RefreshReach recomputes the reach summaries of the people of a community whose attendance,
+// registrations, calls or profile changed since the last refresh (triggers mark them, whichever
+// code made the change). Reports call it first, so summaries are never read out of date; its cost
+// grows with the people marked and their history, not with the community. It works through them
+// reachBatch at a time, each batch one transaction, and goes on if the caller goes away, so work
+// done is never thrown back; a batch that fails leaves its marks for the next refresh.
+func (s *Store) RefreshReach(ctx context.Context, communityID int64) error {
+	ctx = context.WithoutCancel(ctx)
+	for {
+		var stale int
+		if err := s.read().row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM reach_stale WHERE community_id = ? LIMIT 1) x`,
+			communityID).Scan(&stale); err != nil || stale == 0 {
+			return err
+		}
+		if err := s.inTx(ctx, func(tx conn) error {
+			claim := []string{
+				`INSERT INTO reach_refresh (community_id, person_key, user_id) SELECT community_id, person_key, MAX(user_id)
+				FROM reach_stale WHERE community_id = ? GROUP BY community_id, person_key LIMIT ` + fmt.Sprint(reachBatch),
+				`DELETE FROM reach_stale WHERE community_id = ? AND person_key IN (SELECT person_key FROM reach_refresh WHERE community_id = ?)`,
+			}
+			if s.dialect == postgresDialect {
+				// Refreshes of one community take turns; each claims the marks it can see, so a
+				// mark committed meanwhile waits for the next rather than being lost.
+				claim = []string{
+					`SELECT pg_advisory_xact_lock(` + fmt.Sprint(reachLock) + `, ?)`,
+					`WITH picked AS (SELECT DISTINCT person_key FROM reach_stale WHERE community_id = ? LIMIT ` + fmt.Sprint(reachBatch) + `),
+					claimed AS (DELETE FROM reach_stale s USING picked WHERE s.community_id = ? AND s.person_key = picked.person_key
+						RETURNING s.community_id, s.person_key, s.user_id)
+				INSERT INTO reach_refresh (community_id, person_key, user_id)
+				SELECT community_id, person_key, MAX(user_id) FROM claimed GROUP BY community_id, person_key`,
+				}
+			}
+			for _, q := range append(claim, reachRefresh...) {
+				args := make([]any, strings.Count(q, "?"))
+				for i := range args {
+					args[i] = communityID
+				}
+				if _, err := tx.exec(ctx, q, args...); err != nil {
+					return fmt.Errorf("refresh reach: %w", err)
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+}
+
+// reachRefresh recomputes the summaries of the people in reach_refresh from their attendance and
+// registrations at held calls: each season's row, then the all-time row from the seasons'. A
+// season holds a person's first call when its first call is their earliest. The figures per season
+// (reach_cells, reach_firsts) lose what the old rows counted and gain what the new rows count, so a
+// refresh costs what its people weigh, not what the community does. Every argument is the community.
+var reachRefresh = slices.Concat(reachCount("-"), []string{
+	`DELETE FROM reach_season_people WHERE community_id = ?
+		AND person_key IN (SELECT person_key FROM reach_refresh WHERE community_id = ?)`,
+	`INSERT INTO reach_season_people (community_id, season_id, person_key, user_id, guest_name, first_in, last_in, calls,
+		jurisdiction, sector, first_time, registrations, came, reg_jurisdiction, reg_sector)
+	SELECT community_id, season_id, person_key, MAX(user_id), MAX(guest_name), MIN(first_in), MAX(last_in), SUM(calls),
+		MAX(jurisdiction), MAX(sector), CASE WHEN MIN(first_in) = MIN(MIN(first_in)) OVER (PARTITION BY person_key) THEN 1 ELSE 0 END,
+		SUM(registrations), SUM(came), MAX(reg_jurisdiction), MAX(reg_sector)
+	FROM (SELECT f.community_id, COALESCE(c.season_id, 0) AS season_id, f.person_key, a.user_id, a.guest_name,
+			c.starts_at AS first_in, c.starts_at AS last_in, 1 AS calls, a.jurisdiction, a.sector, 0 AS registrations, 0 AS came,
+			'' AS reg_jurisdiction, '' AS reg_sector
+		FROM reach_refresh f JOIN attendance a ON a.community_id = f.community_id AND a.person_key = f.person_key
+		JOIN calls c ON c.id = a.call_id
+		WHERE f.community_id = ? AND c.status = 'scheduled'
+		UNION ALL
+		SELECT f.community_id, COALESCE(c.season_id, 0), f.person_key, r.user_id, '', NULL, NULL, 0, '', '', 1,
+			CASE WHEN EXISTS (SELECT 1 FROM attendance a WHERE a.call_id = r.call_id AND a.person_key = f.person_key) THEN 1 ELSE 0 END,
+			u.jurisdiction, u.sector
+		FROM reach_refresh f JOIN registrations r ON r.user_id = f.user_id JOIN calls c ON c.id = r.call_id
+		JOIN users u ON u.id = r.user_id
+		WHERE f.community_id = ? AND r.status = 'registered' AND c.community_id = f.community_id AND c.status = 'scheduled') x
+	GROUP BY community_id, season_id, person_key`,
+	`DELETE FROM reach_people WHERE community_id = ?
+		AND person_key IN (SELECT person_key FROM reach_refresh WHERE community_id = ?)`,
+	`INSERT INTO reach_people (community_id, person_key, user_id, guest_name, first_in, last_in, calls, jurisdiction, sector,
+		registrations, came, reg_jurisdiction, reg_sector)
+	SELECT s.community_id, s.person_key, MAX(s.user_id), MAX(s.guest_name), MIN(s.first_in), MAX(s.last_in), SUM(s.calls),
+		MAX(s.jurisdiction), MAX(s.sector), SUM(s.registrations), SUM(s.came), MAX(s.reg_jurisdiction), MAX(s.reg_sector)
+	FROM reach_refresh f JOIN reach_season_people s ON s.community_id = f.community_id AND s.person_key = f.person_key
+	WHERE f.community_id = ? GROUP BY s.community_id, s.person_key`,
+}, reachCount("+"), []string{
+	`DELETE FROM reach_cells WHERE community_id = ? AND attended = 0 AND registered = 0`,
+	`DELETE FROM reach_firsts WHERE community_id = ? AND people = 0`,
+	`DELETE FROM reach_refresh WHERE community_id = ?`,
+})
+
+// reachAllTime is the season of reach_cells and reach_firsts that counts all time.
+const reachAllTime = -1
+
+// reachCount adds (sign "+") or takes away ("-") what the summaries of the people in
+// reach_refresh count in each season's figures and all time's.
+func reachCount(sign string) []string {
+	people := `FROM reach_refresh f JOIN reach_season_people s ON s.community_id = f.community_id AND s.person_key = f.person_key
+			WHERE f.community_id = ?`
+	everyone := `FROM reach_refresh f JOIN reach_people p ON p.community_id = f.community_id AND p.person_key = f.person_key
+			WHERE f.community_id = ?`
+	all := fmt.Sprint(reachAllTime)
+	return []string{`INSERT INTO reach_cells (community_id, season_id, jurisdiction, sector, attended, first_time, retained, registered,
+		registrations, came)
+	SELECT community_id, season_id, jurisdiction, sector, ` + sign + `SUM(attended), ` + sign + `SUM(first_time), ` + sign + `SUM(retained),
+		` + sign + `SUM(registered), ` + sign + `SUM(registrations), ` + sign + `SUM(came)
+	FROM (SELECT s.community_id, s.season_id, s.jurisdiction, s.sector, 1 AS attended, s.first_time,
+			CASE WHEN s.first_time = 1 AND s.last_in > s.first_in THEN 1 ELSE 0 END AS retained, 0 AS registered, 0 AS registrations, 0 AS came
+			` + people + ` AND s.calls > 0
+		UNION ALL
+		SELECT s.community_id, s.season_id, s.reg_jurisdiction, s.reg_sector, 0, 0, 0, 1, s.registrations, s.came
+			` + people + ` AND s.registrations > 0
+		UNION ALL
+		SELECT p.community_id, ` + all + `, p.jurisdiction, p.sector, 1, 1, CASE WHEN p.last_in > p.first_in THEN 1 ELSE 0 END, 0, 0, 0
+			` + everyone + ` AND p.calls > 0
+		UNION ALL
+		SELECT p.community_id, ` + all + `, p.reg_jurisdiction, p.reg_sector, 0, 0, 0, 1, p.registrations, p.came
+			` + everyone + ` AND p.registrations > 0) x
+	WHERE 1 = 1 GROUP BY community_id, season_id, jurisdiction, sector
+	ON CONFLICT (community_id, season_id, jurisdiction, sector) DO UPDATE SET attended = reach_cells.attended + excluded.attended,
+		first_time = reach_cells.first_time + excluded.first_time, retained = reach_cells.retained + excluded.retained,
+		registered = reach_cells.registered + excluded.registered, registrations = reach_cells.registrations + excluded.registrations,
+		came = reach_cells.came + excluded.came`,
+		`INSERT INTO reach_firsts (community_id, season_id, first_in, people)
+	SELECT community_id, season_id, first_in, ` + sign + `COUNT(*)
+	FROM (SELECT s.community_id, s.season_id, s.first_in ` + people + ` AND s.first_time = 1
+		UNION ALL
+		SELECT p.community_id, ` + all + `, p.first_in ` + everyone + ` AND p.calls > 0) x
+	WHERE 1 = 1 GROUP BY community_id, season_id, first_in
+	ON CONFLICT (community_id, season_id, first_in) DO UPDATE SET people = reach_firsts.people + excluded.people`}
+}
+
+// reachRegistrations defines "g": each member registered for a call of the range, once, with
+// their current jurisdiction and sector, their registrations kept and how many of those calls
+// they came to. A season or all time reads the summaries. Arguments follow the range's.
+func reachRegistrations(rr reachRange, communityID int64) (string, []any) {
+	switch {
+	case rr.summary && rr.seasonID != 0:
+		return `g AS (SELECT s.user_id, u.jurisdiction, u.sector, s.registrations AS regs, s.came
+			FROM reach_season_people s JOIN users u ON u.id = s.user_id
+			WHERE s.community_id = ? AND s.season_id = ? AND s.registrations > 0)`, []any{communityID, rr.seasonID}
+	case rr.summary:
+		return `g AS (SELECT s.user_id, u.jurisdiction, u.sector, s.registrations AS regs, s.came
+			FROM reach_people s JOIN users u ON u.id = s.user_id
+			WHERE s.community_id = ? AND s.registrations > 0)`, []any{communityID}
+	}
+	// Each registered member once (a hash aggregate on PostgreSQL rather than a sort for
+	// COUNT(DISTINCT)); whether they came is a join with the range's attendance only, so
+	// PostgreSQL hashes a range's rows rather than a million. The unary plus keeps SQLite from
+	// reading every registration through registrations_user to save the grouping a sort.
+	return `g AS (SELECT r.user_id, MAX(u.jurisdiction) AS jurisdiction, MAX(u.sector) AS sector, COUNT(*) AS regs,
+			SUM(CASE WHEN a.person_key IS NULL THEN 0 ELSE 1 END) AS came
+			FROM rc JOIN registrations r` + rr.indexedBy("registrations_reach") + ` ON r.call_id = rc.id JOIN users u ON u.id = +r.user_id
+			LEFT JOIN (SELECT call_id, person_key FROM attendance WHERE community_id = ? AND call_id IN (SELECT id FROM rc)) a
+				ON a.call_id = r.call_id AND a.person_key = 'u:' || r.user_id
+			WHERE r.status = 'registered' GROUP BY r.user_id)`, []any{communityID}
 }
 
 // Reach reports a community's reach over the calls the filter chooses, in a fixed handful of
-// queries whatever the size of the community.
+// queries whatever the size of the community. A season or all time reads the figures the
+// summaries keep (after refreshing what changed); any other range of dates counts its calls'
+// attendance and registrations.
 func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.ReachFilter) (*convene.ReachReport, error) {
+	if err := s.RefreshReach(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	db := s.read()
 	if s.dialect == postgresDialect {
 		// One read-only transaction, so the figures agree with each other, tuned for a report:
@@ -253,8 +447,10 @@ type reachQuery struct {
 // current jurisdiction and sector; each call with its registrations and attendance; and, when
 // there is a previous season, its attendees by jurisdiction.
 func reachQueries(c *convene.Community, rr reachRange, previous *convene.ReachSeason) []reachQuery {
-	persons := reachPersonCTEs(rr, "")
-	personArgs := append(append([]any{}, rr.args...), c.ID)
+	persons, personArgs := reachPersonCTEs(rr, c.ID, false)
+	personArgs = append(append([]any{}, rr.args...), personArgs...)
+	registered, registeredArgs := reachRegistrations(rr, c.ID)
+	registeredArgs = append(append([]any{}, rr.args...), registeredArgs...)
 	qs := []reachQuery{
 		{"attendance", `WITH ` + rr.cte + `, ` + persons + `
 		SELECT 0, jurisdiction, sector, COUNT(*), SUM(first_time),
@@ -263,29 +459,31 @@ func reachQueries(c *convene.Community, rr reachRange, previous *convene.ReachSe
 		SELECT 1, '', '', 0, f.n, 0, (SELECT MIN(rc.id) FROM rc WHERE rc.starts_at = f.first_in)
 		FROM (SELECT first_in, COUNT(*) AS n FROM p WHERE first_time = 1 GROUP BY first_in) f`,
 			personArgs},
-		// Each registered member once (a hash aggregate on PostgreSQL rather than a sort for
-		// COUNT(DISTINCT)); whether they came is a join with the range's attendance only, so
-		// PostgreSQL hashes a season's rows rather than a million. The unary plus keeps SQLite from
-		// reading every registration through registrations_user to save the grouping a sort.
-		{"registrations", `WITH ` + rr.cte + `,
-		g AS (SELECT r.user_id, MAX(u.jurisdiction) AS jurisdiction, MAX(u.sector) AS sector, COUNT(*) AS regs,
-			SUM(CASE WHEN a.person_key IS NULL THEN 0 ELSE 1 END) AS came
-			FROM rc JOIN registrations r` + rr.indexedBy("registrations_reach") + ` ON r.call_id = rc.id JOIN users u ON u.id = +r.user_id
-			LEFT JOIN (SELECT call_id, person_key FROM attendance WHERE community_id = ? AND call_id IN (SELECT id FROM rc)) a
-				ON a.call_id = r.call_id AND a.person_key = 'u:' || r.user_id
-			WHERE r.status = 'registered' GROUP BY r.user_id)
-		SELECT jurisdiction, sector, COUNT(*), SUM(regs), SUM(came) FROM g GROUP BY jurisdiction, sector`, append(append([]any{}, rr.args...), c.ID)},
+		{"registrations", `WITH ` + rr.cte + `, ` + registered + `
+		SELECT jurisdiction, sector, COUNT(*), SUM(regs), SUM(came) FROM g GROUP BY jurisdiction, sector`, registeredArgs},
 		{"calls", `WITH ` + rr.cte + `
 		SELECT c.id, c.starts_at, c.title,
 			(SELECT COUNT(*) FROM registrations r WHERE r.call_id = c.id AND r.status = 'registered'),
 			(SELECT COUNT(*) FROM attendance a WHERE a.community_id = ? AND a.call_id = c.id)
 		FROM calls c WHERE c.id IN (SELECT id FROM rc) ORDER BY c.starts_at, c.id`, append(append([]any{}, rr.args...), c.ID)},
 	}
+	if rr.summary { // a season or all time: its figures as refreshes keep them
+		season := rr.seasonID
+		if season == 0 {
+			season = reachAllTime
+		}
+		qs[0] = reachQuery{"attendance", `WITH ` + rr.cte + `
+		SELECT 0, jurisdiction, sector, attended, first_time, retained, 0 FROM reach_cells
+		WHERE community_id = ? AND season_id = ? AND attended > 0
+		UNION ALL
+		SELECT 1, '', '', 0, f.people, 0, (SELECT MIN(rc.id) FROM rc WHERE rc.starts_at = f.first_in)
+		FROM reach_firsts f WHERE f.community_id = ? AND f.season_id = ?`, append(append([]any{}, rr.args...), c.ID, season, c.ID, season)}
+		qs[1] = reachQuery{"registrations", `SELECT jurisdiction, sector, registered, registrations, came FROM reach_cells
+		WHERE community_id = ? AND season_id = ? AND registered > 0`, []any{c.ID, season}}
+	}
 	if previous != nil {
-		qs = append(qs, reachQuery{"previous season", `SELECT jurisdiction, COUNT(*) FROM (SELECT a.person_key, MAX(a.jurisdiction) AS jurisdiction
-			FROM attendance a JOIN calls c ON c.id = a.call_id
-			WHERE a.community_id = ? AND c.community_id = ? AND c.season_id = ? AND c.status = 'scheduled'
-			GROUP BY a.person_key) q GROUP BY jurisdiction`, []any{c.ID, c.ID, previous.ID}})
+		qs = append(qs, reachQuery{"previous season", `SELECT jurisdiction, SUM(attended) FROM reach_cells
+			WHERE community_id = ? AND season_id = ? AND attended > 0 GROUP BY jurisdiction`, []any{c.ID, previous.ID}})
 	}
 	return qs
 }
@@ -339,6 +537,9 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 	if err := pf.Validate(); err != nil {
 		return nil, false, err
 	}
+	if err := s.RefreshReach(ctx, c.ID); err != nil {
+		return nil, false, err
+	}
 	seasons, err := s.ReachSeasons(ctx, c.ID)
 	if err != nil {
 		return nil, false, err
@@ -350,7 +551,7 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 	if pf.CallID != 0 { // the range narrowed to one of its calls
 		rr.cte = strings.TrimSuffix(rr.cte, ")") + ` AND id = ?)`
 		rr.args = append(rr.args, pf.CallID)
-		rr.openStart = false
+		rr.openStart, rr.summary = false, false
 	}
 	value := func(v string) string {
 		if v == convene.ReachNone {
@@ -361,9 +562,10 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 	var q string
 	args := append([]any{}, rr.args...)
 	if pf.Kind == convene.ReachRegistered {
-		q = `WITH ` + rr.cte + `
-			SELECT u.id, u.name, u.jurisdiction, u.sector, COUNT(*) FROM registrations r
-			JOIN rc ON rc.id = r.call_id JOIN users u ON u.id = r.user_id WHERE r.status = 'registered'`
+		registered, more := reachRegistrations(rr, c.ID)
+		args = append(args, more...)
+		q = `WITH ` + rr.cte + `, ` + registered + `
+			SELECT u.id, u.name, u.jurisdiction, u.sector, g.regs FROM g JOIN users u ON u.id = g.user_id WHERE 1 = 1`
 		if pf.Jurisdiction != "" {
 			q += ` AND u.jurisdiction = ?`
 			args = append(args, value(pf.Jurisdiction))
@@ -372,10 +574,10 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 			q += ` AND u.sector = ?`
 			args = append(args, value(pf.Sector))
 		}
-		q += ` GROUP BY u.id, u.name, u.jurisdiction, u.sector ORDER BY u.name, u.id LIMIT ?`
+		q += ` ORDER BY u.name, u.id LIMIT ?`
 	} else {
-		args = append(args, c.ID)
-		persons := reachPersonCTEs(rr, ", MAX(a.user_id) AS user_id, MAX(a.guest_name) AS guest_name")
+		persons, more := reachPersonCTEs(rr, c.ID, true)
+		args = append(args, more...)
 		q = `WITH ` + rr.cte + `, ` + persons + `
 			SELECT COALESCE(u.id, 0), COALESCE(u.name, p.guest_name), p.jurisdiction, p.sector, p.calls
 			FROM p LEFT JOIN users u ON u.id = p.user_id WHERE 1 = 1`

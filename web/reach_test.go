@@ -28,6 +28,10 @@ func reachSample(t *testing.T, a *app) *benchdata.ReachSample {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Summarized as the server's sweep would, so pages are measured as they usually run.
+	if err := a.store.RefreshReach(ctx, sample.Community.ID); err != nil {
+		t.Fatal(err)
+	}
 	return sample
 }
 

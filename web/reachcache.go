@@ -12,9 +12,11 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-// reachTTL is how long a reach report is reused. A report reads every attendance and registration
-// of its range, seconds of database time in a large community, so a burst of visitors to a
-// public reach page, or an organizer going back and forth between figures, costs one.
+// reachTTL is how long a reach report is reused. A season or all time reads figures the store
+// keeps (milliseconds, after summarizing whoever changed since the last report), but a range of
+// dates counts every attendance and registration in it, seconds of database time in a large
+// community; either way a burst of visitors to a public reach page, or an organizer going back
+// and forth between figures, costs one report.
 const reachTTL = time.Minute
 
 // reachCache keeps recent reach reports per community and range, and computes each at most once

@@ -238,13 +238,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// sweep removes expired sessions and old sign-in attempts every hour.
+// sweep removes expired sessions and old sign-in attempts, and brings reach summaries up to date,
+// at start and every hour.
 func sweep(ctx context.Context, st *store.Store, logger *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := st.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("sweep expired sessions", "err", err)
+		}
+		// Reach summaries are refreshed by the next report anyway; doing it here too means the
+		// first report after an upgrade, or after a quiet spell of registrations, finds them ready.
+		if cs, err := st.Communities(ctx); err == nil {
+			for _, c := range cs {
+				start := time.Now()
+				if err := st.RefreshReach(ctx, c.ID); err != nil {
+					logger.Error("refresh reach summaries", "community", c.Slug, "err", err)
+				} else if d := time.Since(start); d > time.Second {
+					logger.Info("refreshed reach summaries", "community", c.Slug, "took", d.Round(time.Millisecond))
+				}
+			}
 		}
 		select {
 		case <-ctx.Done():

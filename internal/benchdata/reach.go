@@ -25,7 +25,8 @@ const (
 // January 2017 (a season a year) and 1,000,000 attendance records, the person at each slot
 // picked by a stride over the members so people come back across the years, and about a million
 // registrations: one for every attendance of an even-numbered member and one for the next member
-// along. Rows are written in set-based statements. It returns the community and the seasons, oldest first.
+// along. Rows are written in set-based statements; the first report (or RefreshReach) summarizes
+// them. It returns the community and the seasons, oldest first.
 func LoadReach(ctx context.Context, st *store.Store) (*convene.Community, []convene.ReachSeason, error) {
 	c := &convene.Community{Slug: ReachSlug, Name: "Reach benchmark", TimeZone: "America/Toronto", Languages: []string{"en", "fr"},
 		Description: "A hundred thousand members and a million attendances."}
@@ -103,9 +104,6 @@ func LoadReach(ctx context.Context, st *store.Store) (*convene.Community, []conv
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return nil, nil, fmt.Errorf("load reach: %w", err)
 		}
-	}
-	if err := st.RecountFirstAttendance(ctx, c.ID); err != nil { // the rows above were written in bulk
-		return nil, nil, err
 	}
 	seasons, err := st.ReachSeasons(ctx, c.ID)
 	return c, seasons, err
@@ -220,9 +218,6 @@ func LoadReachSample(ctx context.Context, st *store.Store, ownerID int64) (*Reac
 				return nil, err
 			}
 		}
-	}
-	if err := st.RecountFirstAttendance(ctx, c.ID); err != nil {
-		return nil, err
 	}
 	for call, regs := range sampleRegistrations {
 		for _, r := range regs {
