@@ -20,7 +20,7 @@ go test -run XXX -bench 'Movement|BareHandler' -benchmem -benchtime "${BENCH_TIM
 echo "==> Importing a 10,000-row participant report, SQLite and PostgreSQL"
 go test -run XXX -bench 'ImportReport10k' -benchtime 3x ./store/ | tee "$out/go-bench-attendance.txt"
 echo "==> Reach analytics at 100,000 members, 500 calls, 1,000,000 attendance records (loading takes minutes)"
-go test -run XXX -bench 'Reach$' -benchtime 1x -timeout 60m ./web/ | tee "$out/go-bench-reach.txt"
+go test -run XXX -bench 'Reach$' -benchtime 3x -timeout 60m ./web/ | tee "$out/go-bench-reach.txt"
 go test -run XXX -bench 'ReachPlans' -benchtime 1x -timeout 60m -v ./web/ | grep -v '^\(goos\|goarch\|pkg\|cpu\)' > "$out/reach-plans.txt"
 echo "query plans: $out/reach-plans.txt"
 go test -run XXX -bench 'DirectoryPlans' -benchtime 1x -v ./web/ | grep -v '^\(goos\|goarch\|pkg\|cpu\)' > "$out/directory-plans.txt"

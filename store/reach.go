@@ -111,18 +111,14 @@ func resolveReach(d dialect, c *convene.Community, seasons []convene.ReachSeason
 // a first-timer being someone whose first call in the range is their first ever (the all-time
 // summary). It returns the SQL and its arguments, which follow the range's.
 func reachPersonCTEs(rr reachRange, communityID int64, names bool) (string, []any) {
-	switch {
-	case rr.summary && rr.seasonID != 0:
+	if rr.summary {
 		cols := ""
 		if names {
 			cols = ", user_id, guest_name"
 		}
-		return `p AS (SELECT person_key, first_in, last_in, jurisdiction, sector, calls, first_time` + cols + `
-		FROM reach_season_people WHERE community_id = ? AND season_id = ? AND calls > 0)`, []any{communityID, rr.seasonID}
-	case rr.summary:
-		cols := ""
-		if names {
-			cols = ", user_id, guest_name"
+		if rr.seasonID != 0 {
+			return `p AS (SELECT person_key, first_in, last_in, jurisdiction, sector, calls, first_time` + cols + `
+			FROM reach_season_people WHERE community_id = ? AND season_id = ? AND calls > 0)`, []any{communityID, rr.seasonID}
 		}
 		return `p AS (SELECT person_key, first_in, last_in, jurisdiction, sector, calls, 1 AS first_time` + cols + `
 		FROM reach_people WHERE community_id = ? AND calls > 0)`, []any{communityID}
@@ -286,15 +282,14 @@ func reachCount(sign string) []string {
 // their current jurisdiction and sector, their registrations kept and how many of those calls
 // they came to. A season or all time reads the summaries. Arguments follow the range's.
 func reachRegistrations(rr reachRange, communityID int64) (string, []any) {
-	switch {
-	case rr.summary && rr.seasonID != 0:
+	if rr.summary {
+		from, args := `reach_people s JOIN users u ON u.id = s.user_id WHERE s.community_id = ?`, []any{communityID}
+		if rr.seasonID != 0 {
+			from, args = `reach_season_people s JOIN users u ON u.id = s.user_id WHERE s.community_id = ? AND s.season_id = ?`,
+				[]any{communityID, rr.seasonID}
+		}
 		return `g AS (SELECT s.user_id, u.jurisdiction, u.sector, s.registrations AS regs, s.came
-			FROM reach_season_people s JOIN users u ON u.id = s.user_id
-			WHERE s.community_id = ? AND s.season_id = ? AND s.registrations > 0)`, []any{communityID, rr.seasonID}
-	case rr.summary:
-		return `g AS (SELECT s.user_id, u.jurisdiction, u.sector, s.registrations AS regs, s.came
-			FROM reach_people s JOIN users u ON u.id = s.user_id
-			WHERE s.community_id = ? AND s.registrations > 0)`, []any{communityID}
+			FROM ` + from + ` AND s.registrations > 0)`, args
 	}
 	// Each registered member once (a hash aggregate on PostgreSQL rather than a sort for
 	// COUNT(DISTINCT)); whether they came is a join with the range's attendance only, so
@@ -462,10 +457,8 @@ func reachQueries(c *convene.Community, rr reachRange, previous *convene.ReachSe
 		{"registrations", `WITH ` + rr.cte + `, ` + registered + `
 		SELECT jurisdiction, sector, COUNT(*), SUM(regs), SUM(came) FROM g GROUP BY jurisdiction, sector`, registeredArgs},
 		{"calls", `WITH ` + rr.cte + `
-		SELECT c.id, c.starts_at, c.title,
-			(SELECT COUNT(*) FROM registrations r WHERE r.call_id = c.id AND r.status = 'registered'),
-			(SELECT COUNT(*) FROM attendance a WHERE a.community_id = ? AND a.call_id = c.id)
-		FROM calls c WHERE c.id IN (SELECT id FROM rc) ORDER BY c.starts_at, c.id`, append(append([]any{}, rr.args...), c.ID)},
+		SELECT c.id, c.starts_at, c.title, COALESCE(k.registered, 0), COALESCE(k.attended, 0)
+		FROM calls c LEFT JOIN reach_calls k ON k.call_id = c.id WHERE c.id IN (SELECT id FROM rc) ORDER BY c.starts_at, c.id`, rr.args},
 	}
 	if rr.summary { // a season or all time: its figures as refreshes keep them
 		season := rr.seasonID

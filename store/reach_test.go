@@ -228,8 +228,8 @@ func TestReachFirstTimeAcrossSeries(t *testing.T) {
 	})
 }
 
-// TestReachSummariesFollowEveryChange checks that the per-person summaries a season or all-time
-// report reads agree with the records themselves (a date range covering the same calls, which
+// TestReachSummariesFollowEveryChange checks that the per-person summaries and per-call counts a
+// season or all-time report reads agree with the records themselves (a date range covering the same calls, which
 // reads attendance and registrations directly) after each kind of change: check-in, self-report,
 // a guest in a report, removed attendance, registration and cancellation, a member's new province,
 // a rescheduled call, a deleted season, a deleted call and a deleted account, whichever code path
@@ -285,6 +285,14 @@ func TestReachSummariesFollowEveryChange(t *testing.T) {
 		}
 		agree := func(step string) {
 			t.Helper()
+			// Each call's counts, kept as rows are written, against the rows.
+			q := `SELECT COUNT(*) FROM calls c LEFT JOIN reach_calls k ON k.call_id = c.id
+				WHERE COALESCE(k.registered, 0) <> (SELECT COUNT(*) FROM registrations r WHERE r.call_id = c.id AND r.status = 'registered')
+				OR COALESCE(k.attended, 0) <> (SELECT COUNT(*) FROM attendance a WHERE a.call_id = c.id)`
+			var wrong int
+			if err := s.DB().QueryRowContext(ctx, q).Scan(&wrong); err != nil || wrong != 0 {
+				t.Errorf("%s: %d calls counted wrong (%v)", step, wrong, err)
+			}
 			same(step, convene.ReachFilter{SeasonID: fall.ID}, convene.ReachFilter{From: fall.StartsOn, To: fall.EndsOn})
 			// With a last day, all time is a range: it reads the records.
 			same(step, convene.ReachFilter{}, convene.ReachFilter{To: convene.Date{Year: 2100, Month: 1, Day: 1}})

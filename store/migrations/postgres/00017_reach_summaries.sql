@@ -74,6 +74,13 @@ CREATE TABLE reach_firsts (
     PRIMARY KEY (community_id, season_id, first_in)
 );
 
+-- Each call's registrations kept and attendance records, counted as they are written.
+CREATE TABLE reach_calls (
+    call_id    BIGINT PRIMARY KEY REFERENCES calls (id) ON DELETE CASCADE,
+    registered INTEGER NOT NULL DEFAULT 0,
+    attended   INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE reach_stale (
     community_id BIGINT NOT NULL,
     person_key   TEXT NOT NULL,
@@ -94,6 +101,8 @@ CREATE TABLE reach_refresh (
 CREATE FUNCTION reach_mark_new_attendance() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id) SELECT DISTINCT community_id, person_key, user_id FROM new_rows;
+    INSERT INTO reach_calls (call_id, attended) SELECT call_id, COUNT(*) FROM new_rows GROUP BY call_id
+        ON CONFLICT (call_id) DO UPDATE SET attended = reach_calls.attended + excluded.attended;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -101,6 +110,8 @@ END $$;
 CREATE FUNCTION reach_mark_old_attendance() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id) SELECT DISTINCT community_id, person_key, user_id FROM old_rows;
+    UPDATE reach_calls k SET attended = k.attended - d.n FROM (SELECT call_id, COUNT(*) AS n FROM old_rows GROUP BY call_id) d
+        WHERE k.call_id = d.call_id;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -109,6 +120,11 @@ CREATE FUNCTION reach_mark_attendance() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id) VALUES (OLD.community_id, OLD.person_key, OLD.user_id),
         (NEW.community_id, NEW.person_key, NEW.user_id);
+    IF OLD.call_id <> NEW.call_id THEN
+        UPDATE reach_calls SET attended = attended - 1 WHERE call_id = OLD.call_id;
+        INSERT INTO reach_calls (call_id, attended) VALUES (NEW.call_id, 1)
+            ON CONFLICT (call_id) DO UPDATE SET attended = reach_calls.attended + 1;
+    END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -127,6 +143,8 @@ BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id)
         SELECT DISTINCT c.community_id, 'u:' || r.user_id, r.user_id FROM new_rows r JOIN calls c ON c.id = r.call_id
         WHERE r.user_id IS NOT NULL;
+    INSERT INTO reach_calls (call_id, registered) SELECT call_id, COUNT(*) FROM new_rows WHERE status = 'registered' GROUP BY call_id
+        ON CONFLICT (call_id) DO UPDATE SET registered = reach_calls.registered + excluded.registered;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -136,6 +154,8 @@ BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id)
         SELECT DISTINCT c.community_id, 'u:' || r.user_id, r.user_id FROM old_rows r JOIN calls c ON c.id = r.call_id
         WHERE r.user_id IS NOT NULL;
+    UPDATE reach_calls k SET registered = k.registered - d.n
+        FROM (SELECT call_id, COUNT(*) AS n FROM old_rows WHERE status = 'registered' GROUP BY call_id) d WHERE k.call_id = d.call_id;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -146,6 +166,13 @@ BEGIN
         SELECT community_id, 'u:' || OLD.user_id, OLD.user_id FROM calls WHERE id = OLD.call_id AND OLD.user_id IS NOT NULL
         UNION ALL
         SELECT community_id, 'u:' || NEW.user_id, NEW.user_id FROM calls WHERE id = NEW.call_id AND NEW.user_id IS NOT NULL;
+    IF (OLD.call_id, OLD.status) IS DISTINCT FROM (NEW.call_id, NEW.status) THEN
+        UPDATE reach_calls SET registered = registered - 1 WHERE call_id = OLD.call_id AND OLD.status = 'registered';
+        IF NEW.status = 'registered' THEN
+            INSERT INTO reach_calls (call_id, registered) VALUES (NEW.call_id, 1)
+                ON CONFLICT (call_id) DO UPDATE SET registered = reach_calls.registered + 1;
+        END IF;
+    END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -205,7 +232,11 @@ CREATE TRIGGER reach_user_update AFTER UPDATE ON users FOR EACH ROW
     WHEN ((OLD.jurisdiction, OLD.sector) IS DISTINCT FROM (NEW.jurisdiction, NEW.sector))
     EXECUTE FUNCTION reach_mark_user();
 
--- Everyone already recorded is summarized by the first report.
+-- Everyone already recorded is summarized by the first report; calls are counted now.
+INSERT INTO reach_calls (call_id, registered, attended)
+    SELECT c.id, (SELECT COUNT(*) FROM registrations r WHERE r.call_id = c.id AND r.status = 'registered'),
+        (SELECT COUNT(*) FROM attendance a WHERE a.call_id = c.id)
+    FROM calls c;
 INSERT INTO reach_stale (community_id, person_key, user_id)
     SELECT community_id, person_key, MAX(user_id) FROM attendance GROUP BY community_id, person_key;
 INSERT INTO reach_stale (community_id, person_key, user_id)
@@ -241,6 +272,7 @@ DROP FUNCTION reach_mark_user, reach_mark_season, reach_mark_call, reach_mark_re
     reach_mark_new_registrations, reach_mark_attendance, reach_mark_old_attendance, reach_mark_new_attendance;
 DROP TABLE reach_refresh;
 DROP TABLE reach_stale;
+DROP TABLE reach_calls;
 DROP TABLE reach_firsts;
 DROP TABLE reach_cells;
 DROP TABLE reach_season_people;

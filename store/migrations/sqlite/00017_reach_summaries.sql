@@ -74,6 +74,13 @@ CREATE TABLE reach_firsts (
     PRIMARY KEY (community_id, season_id, first_in)
 ) WITHOUT ROWID;
 
+-- Each call's registrations kept and attendance records, counted as they are written.
+CREATE TABLE reach_calls (
+    call_id    INTEGER PRIMARY KEY REFERENCES calls (id) ON DELETE CASCADE,
+    registered INTEGER NOT NULL DEFAULT 0,
+    attended   INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE reach_stale (
     community_id INTEGER NOT NULL,
     person_key   TEXT NOT NULL,
@@ -91,11 +98,14 @@ CREATE TABLE reach_refresh (
 -- +goose StatementBegin
 CREATE TRIGGER reach_attendance_insert AFTER INSERT ON attendance BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id) VALUES (NEW.community_id, NEW.person_key, NEW.user_id);
+    INSERT INTO reach_calls (call_id, attended) VALUES (NEW.call_id, 1)
+        ON CONFLICT (call_id) DO UPDATE SET attended = attended + 1;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER reach_attendance_delete AFTER DELETE ON attendance BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id) VALUES (OLD.community_id, OLD.person_key, OLD.user_id);
+    UPDATE reach_calls SET attended = attended - 1 WHERE call_id = OLD.call_id;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -105,6 +115,9 @@ WHEN OLD.community_id IS NOT NEW.community_id OR OLD.call_id IS NOT NEW.call_id 
     OR OLD.sector IS NOT NEW.sector BEGIN
     INSERT INTO reach_stale (community_id, person_key, user_id) VALUES (OLD.community_id, OLD.person_key, OLD.user_id),
         (NEW.community_id, NEW.person_key, NEW.user_id);
+    UPDATE reach_calls SET attended = attended - 1 WHERE call_id = OLD.call_id AND OLD.call_id <> NEW.call_id;
+    INSERT INTO reach_calls (call_id, attended) SELECT NEW.call_id, 1 WHERE OLD.call_id <> NEW.call_id
+        ON CONFLICT (call_id) DO UPDATE SET attended = attended + 1;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -126,6 +139,25 @@ WHEN OLD.call_id IS NOT NEW.call_id OR OLD.user_id IS NOT NEW.user_id OR OLD.sta
         SELECT community_id, 'u:' || OLD.user_id, OLD.user_id FROM calls WHERE id = OLD.call_id AND OLD.user_id IS NOT NULL;
     INSERT INTO reach_stale (community_id, person_key, user_id)
         SELECT community_id, 'u:' || NEW.user_id, NEW.user_id FROM calls WHERE id = NEW.call_id AND NEW.user_id IS NOT NULL;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER reach_calls_registration_insert AFTER INSERT ON registrations WHEN NEW.status = 'registered' BEGIN
+    INSERT INTO reach_calls (call_id, registered) VALUES (NEW.call_id, 1)
+        ON CONFLICT (call_id) DO UPDATE SET registered = registered + 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER reach_calls_registration_delete AFTER DELETE ON registrations WHEN OLD.status = 'registered' BEGIN
+    UPDATE reach_calls SET registered = registered - 1 WHERE call_id = OLD.call_id;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER reach_calls_registration_update AFTER UPDATE OF call_id, status ON registrations
+WHEN OLD.call_id IS NOT NEW.call_id OR OLD.status IS NOT NEW.status BEGIN
+    UPDATE reach_calls SET registered = registered - 1 WHERE call_id = OLD.call_id AND OLD.status = 'registered';
+    INSERT INTO reach_calls (call_id, registered) SELECT NEW.call_id, 1 WHERE NEW.status = 'registered'
+        ON CONFLICT (call_id) DO UPDATE SET registered = registered + 1;
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
@@ -167,7 +199,11 @@ WHEN OLD.jurisdiction IS NOT NEW.jurisdiction OR OLD.sector IS NOT NEW.sector BE
 END;
 -- +goose StatementEnd
 
--- Everyone already recorded is summarized by the first report.
+-- Everyone already recorded is summarized by the first report; calls are counted now.
+INSERT INTO reach_calls (call_id, registered, attended)
+    SELECT c.id, (SELECT COUNT(*) FROM registrations r WHERE r.call_id = c.id AND r.status = 'registered'),
+        (SELECT COUNT(*) FROM attendance a WHERE a.call_id = c.id)
+    FROM calls c WHERE true;
 INSERT INTO reach_stale (community_id, person_key, user_id)
     SELECT community_id, person_key, MAX(user_id) FROM attendance GROUP BY community_id, person_key;
 INSERT INTO reach_stale (community_id, person_key, user_id)
@@ -190,6 +226,9 @@ UPDATE attendance SET first_time = 1 WHERE id IN (
     WHERE n = 1);
 CREATE INDEX attendance_range ON attendance (community_id, call_id, person_key, jurisdiction, sector, first_time);
 DROP TRIGGER reach_user_update;
+DROP TRIGGER reach_calls_registration_update;
+DROP TRIGGER reach_calls_registration_delete;
+DROP TRIGGER reach_calls_registration_insert;
 DROP TRIGGER reach_season_delete;
 DROP TRIGGER reach_call_delete;
 DROP TRIGGER reach_call_update;
@@ -201,6 +240,7 @@ DROP TRIGGER reach_attendance_delete;
 DROP TRIGGER reach_attendance_insert;
 DROP TABLE reach_refresh;
 DROP TABLE reach_stale;
+DROP TABLE reach_calls;
 DROP TABLE reach_firsts;
 DROP TABLE reach_cells;
 DROP TABLE reach_season_people;
