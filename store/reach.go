@@ -146,7 +146,7 @@ const reachLock = 7265
 
 // reachBatch is how many people one transaction of a refresh summarizes, so that summarizing a
 // whole community (the first report after upgrading) never holds SQLite's write lock for long.
-const reachBatch = 2000
+const reachBatch = 5000
 
 // RefreshReach recomputes the reach summaries of the people of a community whose attendance,
 // registrations, calls or profile changed since the last refresh (triggers mark them, whichever

@@ -63,18 +63,18 @@ func LoadReach(ctx context.Context, st *store.Store) (*convene.Community, []conv
 	perCall := ReachAttendance / ReachCalls
 	member := fmt.Sprintf("((n.i * 7919 + (n.i / %d) * 13) %% %d)", perCall, ReachMembers)
 	stmts := []string{
-		`CREATE TEMPORARY TABLE reach_calls (k INTEGER PRIMARY KEY, id BIGINT NOT NULL)`,
-		`INSERT INTO reach_calls (k, id) SELECT (SELECT COUNT(*) FROM calls c2 WHERE c2.community_id = ` + cid +
+		`CREATE TEMPORARY TABLE bench_calls (k INTEGER PRIMARY KEY, id BIGINT NOT NULL)`,
+		`INSERT INTO bench_calls (k, id) SELECT (SELECT COUNT(*) FROM calls c2 WHERE c2.community_id = ` + cid +
 			` AND (c2.starts_at < c.starts_at OR (c2.starts_at = c.starts_at AND c2.id < c.id))), c.id FROM calls c WHERE c.community_id = ` + cid,
-		`CREATE TEMPORARY TABLE reach_members (m INTEGER PRIMARY KEY, id BIGINT NOT NULL, jurisdiction TEXT NOT NULL, sector TEXT NOT NULL)`,
-		`INSERT INTO reach_members (m, id, jurisdiction, sector) SELECT u.id - (SELECT MIN(id) FROM users WHERE email LIKE 'person%@example.org'),
+		`CREATE TEMPORARY TABLE bench_members (m INTEGER PRIMARY KEY, id BIGINT NOT NULL, jurisdiction TEXT NOT NULL, sector TEXT NOT NULL)`,
+		`INSERT INTO bench_members (m, id, jurisdiction, sector) SELECT u.id - (SELECT MIN(id) FROM users WHERE email LIKE 'person%@example.org'),
 			u.id, u.jurisdiction, u.sector FROM users u WHERE u.email LIKE 'person%@example.org'`,
 		// Indexes are built once after the rows are in, which is much faster than keeping them up
 		// to date row by row; they are the migrations' indexes of attendance.
 		`DROP INDEX attendance_community_call`, `DROP INDEX attendance_person`, `DROP INDEX attendance_user`, `DROP INDEX attendance_reach`,
 		rows + `INSERT INTO attendance (community_id, call_id, person_key, user_id, jurisdiction, sector, source, minutes, created_at)
 			SELECT ` + cid + `, rc.id, 'u:' || rm.id, rm.id, rm.jurisdiction, rm.sector, 'report', 60, CURRENT_TIMESTAMP
-			FROM ` + from + ` JOIN reach_calls rc ON rc.k = n.i / ` + fmt.Sprint(perCall) + ` JOIN reach_members rm ON rm.m = ` + member,
+			FROM ` + from + ` JOIN bench_calls rc ON rc.k = n.i / ` + fmt.Sprint(perCall) + ` JOIN bench_members rm ON rm.m = ` + member,
 		`CREATE INDEX attendance_community_call ON attendance (community_id, call_id)`,
 		`CREATE INDEX attendance_person ON attendance (community_id, person_key, call_id)`,
 		`CREATE INDEX attendance_user ON attendance (user_id)`,
@@ -86,9 +86,9 @@ func LoadReach(ctx context.Context, st *store.Store) (*convene.Community, []conv
 			WHERE community_id = ` + cid + ` AND user_id % 2 = 0`,
 		`INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at)
 			SELECT call_id, user_id + 1, 'registered', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM attendance
-			WHERE community_id = ` + cid + ` AND user_id % 2 = 0 AND user_id < (SELECT MAX(id) FROM reach_members)`,
-		`DROP TABLE reach_calls`,
-		`DROP TABLE reach_members`,
+			WHERE community_id = ` + cid + ` AND user_id % 2 = 0 AND user_id < (SELECT MAX(id) FROM bench_members)`,
+		`DROP TABLE bench_calls`,
+		`DROP TABLE bench_members`,
 	}
 	if pg {
 		stmts = append(stmts, "VACUUM ANALYZE") // as autovacuum would, so index-only scans skip the heap
