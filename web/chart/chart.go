@@ -59,7 +59,8 @@ func Bars(title, desc string, bars []Bar) template.HTML {
 	if len(bars) == 0 {
 		return ""
 	}
-	const width, labelW, valueW, rowH, barH, pad = 560.0, 170.0, 80.0, 30.0, 20.0, 6.0
+	// labelW holds a label of 22 runes (truncate below) in the chart font.
+	const width, labelW, valueW, rowH, barH, pad = 560.0, 190.0, 80.0, 30.0, 20.0, 6.0
 	top, links := 0.0, false
 	for _, b := range bars {
 		top = math.Max(top, clean(b.Value))
