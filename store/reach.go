@@ -442,38 +442,41 @@ type reachQuery struct {
 // current jurisdiction and sector; each call with its registrations and attendance; and, when
 // there is a previous season, its attendees by jurisdiction.
 func reachQueries(c *convene.Community, rr reachRange, previous *convene.ReachSeason) []reachQuery {
-	persons, personArgs := reachPersonCTEs(rr, c.ID, false)
-	personArgs = append(append([]any{}, rr.args...), personArgs...)
-	registered, registeredArgs := reachRegistrations(rr, c.ID)
-	registeredArgs = append(append([]any{}, rr.args...), registeredArgs...)
-	qs := []reachQuery{
-		{"attendance", `WITH ` + rr.cte + `, ` + persons + `
-		SELECT 0, jurisdiction, sector, COUNT(*), SUM(first_time),
-			SUM(CASE WHEN first_time = 1 AND last_in > first_in THEN 1 ELSE 0 END), 0 FROM p GROUP BY jurisdiction, sector
-		UNION ALL
-		SELECT 1, '', '', 0, f.n, 0, (SELECT MIN(rc.id) FROM rc WHERE rc.starts_at = f.first_in)
-		FROM (SELECT first_in, COUNT(*) AS n FROM p WHERE first_time = 1 GROUP BY first_in) f`,
-			personArgs},
-		{"registrations", `WITH ` + rr.cte + `, ` + registered + `
-		SELECT jurisdiction, sector, COUNT(*), SUM(regs), SUM(came) FROM g GROUP BY jurisdiction, sector`, registeredArgs},
-		{"calls", `WITH ` + rr.cte + `
-		SELECT c.id, c.starts_at, c.title, COALESCE(k.registered, 0), COALESCE(k.attended, 0)
-		FROM calls c LEFT JOIN reach_calls k ON k.call_id = c.id WHERE c.id IN (SELECT id FROM rc) ORDER BY c.starts_at, c.id`, rr.args},
-	}
+	var qs []reachQuery
 	if rr.summary { // a season or all time: its figures as refreshes keep them
 		season := rr.seasonID
 		if season == 0 {
 			season = reachAllTime
 		}
-		qs[0] = reachQuery{"attendance", `WITH ` + rr.cte + `
+		qs = []reachQuery{
+			{"attendance", `WITH ` + rr.cte + `
 		SELECT 0, jurisdiction, sector, attended, first_time, retained, 0 FROM reach_cells
 		WHERE community_id = ? AND season_id = ? AND attended > 0
 		UNION ALL
 		SELECT 1, '', '', 0, f.people, 0, (SELECT MIN(rc.id) FROM rc WHERE rc.starts_at = f.first_in)
-		FROM reach_firsts f WHERE f.community_id = ? AND f.season_id = ?`, append(append([]any{}, rr.args...), c.ID, season, c.ID, season)}
-		qs[1] = reachQuery{"registrations", `SELECT jurisdiction, sector, registered, registrations, came FROM reach_cells
-		WHERE community_id = ? AND season_id = ? AND registered > 0`, []any{c.ID, season}}
+		FROM reach_firsts f WHERE f.community_id = ? AND f.season_id = ?`, append(append([]any{}, rr.args...), c.ID, season, c.ID, season)},
+			{"registrations", `SELECT jurisdiction, sector, registered, registrations, came FROM reach_cells
+		WHERE community_id = ? AND season_id = ? AND registered > 0`, []any{c.ID, season}},
+		}
+	} else {
+		persons, personArgs := reachPersonCTEs(rr, c.ID, false)
+		registered, registeredArgs := reachRegistrations(rr, c.ID)
+		qs = []reachQuery{
+			{"attendance", `WITH ` + rr.cte + `, ` + persons + `
+		SELECT 0, jurisdiction, sector, COUNT(*), SUM(first_time),
+			SUM(CASE WHEN first_time = 1 AND last_in > first_in THEN 1 ELSE 0 END), 0 FROM p GROUP BY jurisdiction, sector
+		UNION ALL
+		SELECT 1, '', '', 0, f.n, 0, (SELECT MIN(rc.id) FROM rc WHERE rc.starts_at = f.first_in)
+		FROM (SELECT first_in, COUNT(*) AS n FROM p WHERE first_time = 1 GROUP BY first_in) f`,
+				append(append([]any{}, rr.args...), personArgs...)},
+			{"registrations", `WITH ` + rr.cte + `, ` + registered + `
+		SELECT jurisdiction, sector, COUNT(*), SUM(regs), SUM(came) FROM g GROUP BY jurisdiction, sector`,
+				append(append([]any{}, rr.args...), registeredArgs...)},
+		}
 	}
+	qs = append(qs, reachQuery{"calls", `WITH ` + rr.cte + `
+		SELECT c.id, c.starts_at, c.title, COALESCE(k.registered, 0), COALESCE(k.attended, 0)
+		FROM calls c LEFT JOIN reach_calls k ON k.call_id = c.id WHERE c.id IN (SELECT id FROM rc) ORDER BY c.starts_at, c.id`, rr.args})
 	if previous != nil {
 		qs = append(qs, reachQuery{"previous season", `SELECT jurisdiction, SUM(attended) FROM reach_cells
 			WHERE community_id = ? AND season_id = ? AND attended > 0 GROUP BY jurisdiction`, []any{c.ID, previous.ID}})

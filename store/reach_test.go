@@ -14,16 +14,25 @@ import (
 	"github.com/opengovcall/convene/store"
 )
 
-// TestReachFigures checks every figure of the reach report against the sample's hand-computed
-// values (see benchdata.LoadReachSample for who came when).
-func TestReachFigures(t *testing.T) {
-	clock := convene.FixedClock(time.Date(2019, 12, 1, 12, 0, 0, 0, time.UTC))
-	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		sample, err := benchdata.LoadReachSample(ctx, s, 0)
+// reachClock is the sample's today: after its fall calls, before December's.
+var reachClock = convene.FixedClock(time.Date(2019, 12, 1, 12, 0, 0, 0, time.UTC))
+
+// eachReachSample runs test on both engines, each with the reach sample loaded.
+func eachReachSample(t *testing.T, test func(t *testing.T, s *store.Store, sample *benchdata.ReachSample)) {
+	testdb.Each(t, reachClock, func(t *testing.T, s *store.Store) {
+		sample, err := benchdata.LoadReachSample(context.Background(), s, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
+		test(t, s, sample)
+	})
+}
+
+// TestReachFigures checks every figure of the reach report against the sample's hand-computed
+// values (see benchdata.LoadReachSample for who came when).
+func TestReachFigures(t *testing.T) {
+	eachReachSample(t, func(t *testing.T, s *store.Store, sample *benchdata.ReachSample) {
+		ctx := context.Background()
 		c := sample.Community
 		report := func(f convene.ReachFilter) *convene.ReachReport {
 			t.Helper()
@@ -183,13 +192,8 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 // TestReachFirstTimeAcrossSeries checks that a call of another series, held between the start of
 // a season and a person's first call of it, makes them a returning attendee, not a first-timer.
 func TestReachFirstTimeAcrossSeries(t *testing.T) {
-	clock := convene.FixedClock(time.Date(2019, 12, 1, 12, 0, 0, 0, time.UTC))
-	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+	eachReachSample(t, func(t *testing.T, s *store.Store, sample *benchdata.ReachSample) {
 		ctx := context.Background()
-		sample, err := benchdata.LoadReachSample(ctx, s, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
 		c := sample.Community
 		other := &convene.Series{CommunityID: c.ID, Title: "Other call", RRule: "FREQ=MONTHLY;BYDAY=4WE",
 			StartsOn: convene.Date{Year: 2019, Month: 1, Day: 1}, StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60}
@@ -235,13 +239,8 @@ func TestReachFirstTimeAcrossSeries(t *testing.T) {
 // a rescheduled call, a deleted season, a deleted call and a deleted account, whichever code path
 // makes it.
 func TestReachSummariesFollowEveryChange(t *testing.T) {
-	clock := convene.FixedClock(time.Date(2019, 12, 1, 12, 0, 0, 0, time.UTC))
-	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+	eachReachSample(t, func(t *testing.T, s *store.Store, sample *benchdata.ReachSample) {
 		ctx := context.Background()
-		sample, err := benchdata.LoadReachSample(ctx, s, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
 		c, fall, spring := sample.Community, sample.Fall, sample.Spring
 		sortCells := func(cells []convene.ReachCell) []convene.ReachCell {
 			out := slices.Clone(cells)
@@ -335,7 +334,7 @@ func TestReachSummariesFollowEveryChange(t *testing.T) {
 			}
 		}
 		agree("removed attendance")
-		if err := s.ImportRegistration(ctx, fall2, who["H"], clock.Now().AddDate(0, -3, 0)); err != nil {
+		if err := s.ImportRegistration(ctx, fall2, who["H"], reachClock.Now().AddDate(0, -3, 0)); err != nil {
 			t.Fatal(err)
 		}
 		var december int64 // the fall's next call, on December 11
@@ -343,7 +342,7 @@ func TestReachSummariesFollowEveryChange(t *testing.T) {
 		if s.Engine() == "postgres" {
 			q = pgPlaceholders(q)
 		}
-		if err := s.DB().QueryRowContext(ctx, q, c.ID, clock.Now()).Scan(&december); err != nil {
+		if err := s.DB().QueryRowContext(ctx, q, c.ID, reachClock.Now()).Scan(&december); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range []string{"D", "E"} {
