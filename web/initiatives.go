@@ -13,7 +13,7 @@ import (
 
 // initiativeRoutes registers the pages and API of initiatives: their updates, asks and offers.
 func (s *Server) initiativeRoutes(handle, api func(string, func(http.ResponseWriter, *http.Request) error)) {
-	handle("GET /c/{slug}/initiatives", s.cached(s.initiativesPage))
+	handle("GET /c/{slug}/initiatives", s.cached(s.initiativesPage, "status", "jurisdiction", "sector"))
 	handle("GET /c/{slug}/initiatives/new", s.initiativeForm)
 	handle("POST /c/{slug}/initiatives/new", s.initiativeForm)
 	handle("GET /c/{slug}/initiatives/{id}", s.cached(s.initiativePage))
@@ -27,7 +27,7 @@ func (s *Server) initiativeRoutes(handle, api func(string, func(http.ResponseWri
 	handle("POST /c/{slug}/initiatives/{id}/asks/{ask}/offers/{offer}/take", s.takeOffer)
 	handle("POST /c/{slug}/initiatives/{id}/asks/{ask}/close", s.closeAsk)
 
-	api("GET /api/v1/communities/{slug}/initiatives", s.cached(s.apiInitiatives))
+	api("GET /api/v1/communities/{slug}/initiatives", s.cached(s.apiInitiatives, "status", "jurisdiction", "sector"))
 	api("GET /api/v1/communities/{slug}/initiatives/{id}", s.cached(s.apiInitiative))
 	api("POST /api/v1/initiatives/{id}/updates", s.apiPostUpdate)
 	api("POST /api/v1/initiatives/{id}/asks", s.apiPostAsk)

@@ -38,7 +38,7 @@ func (s *Server) peopleRoutes(handle, api func(string, func(http.ResponseWriter,
 	handle("GET /admin/privacy", s.privacyForm)
 	handle("POST /admin/privacy", s.privacyForm)
 
-	api("GET /api/v1/communities/{slug}/people", s.cached(s.apiPeople))
+	api("GET /api/v1/communities/{slug}/people", s.cached(s.apiPeople, "limit", "jurisdiction", "sector", "interest", "after_id", "after_name"))
 	api("GET /api/v1/me", s.apiMe)
 }
 
