@@ -4,6 +4,7 @@
 package convene
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -17,6 +18,8 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
+	EBADREQUEST   = "bad_request" // a request no form could send: an over-long address, broken text
+	EUNAVAILABLE  = "unavailable" // the database did not answer in time; worth trying again
 )
 
 // FieldError is a problem with one form field, named by its form name, explained by a catalog key.
@@ -62,6 +65,8 @@ func ErrorCode(err error) string {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Code
+	} else if errors.Is(err, context.DeadlineExceeded) {
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -16,9 +17,7 @@ func (s *Server) apiHandler(h func(http.ResponseWriter, *http.Request) error) ht
 		w.Header().Set("Access-Control-Allow-Origin", "*") // open data: public reads from any site
 		if err := h(w, r); err != nil {
 			status := statusOf(err)
-			if status == http.StatusInternalServerError {
-				s.log.Error("api request failed", "path", logPath(r), "err", err)
-			}
+			s.noteFailure(w, r, status, err)
 			body := apiError{}
 			body.Error.Code = convene.ErrorCode(err)
 			body.Error.Message = viewerOf(r).L.Err(err)
@@ -213,7 +212,7 @@ func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
 	}{{"from", &f.From}, {"to", &f.To}} {
 		if v := q.Get(bound.name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
+			if err != nil || t.Year() < 1900 || t.Year() > 9999 {
 				return convene.Invalid("api.bound.invalid", map[string]any{"Name": bound.name, "Value": v})
 			}
 			*bound.t = t
@@ -386,7 +385,14 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 
 // decodeBody reads a JSON request body of at most 64 KiB into v.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(v); err != nil {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err != nil {
+		return convene.Invalid("api.body.invalid", nil)
+	}
+	if !validJSON(raw) {
+		return convene.Invalid("form.bad_text", nil)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
 		return convene.Invalid("api.body.invalid", nil)
 	}
 	return nil

@@ -107,6 +107,9 @@ func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	if err := r.ParseForm(); err != nil {
 		return nil, convene.Invalid("form.unreadable", nil)
 	}
+	if !validValues(r.PostForm) {
+		return nil, convene.Invalid("form.bad_text", nil)
+	}
 	return r.PostForm, nil
 }
 

@@ -51,6 +51,12 @@ func eachAppWith(t *testing.T, configure func(*web.Config), fn func(t *testing.T
 
 func newApp(t testing.TB, engine string, configure func(*web.Config)) *app {
 	t.Helper()
+	return newAppOn(t, testdb.DSN(t, engine), configure)
+}
+
+// newAppOn is newApp on the database dsn names.
+func newAppOn(t testing.TB, dsn string, configure func(*web.Config)) *app {
+	t.Helper()
 	// The server's address is part of its configuration, so listen first, then build the handler.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -61,7 +67,7 @@ func newApp(t testing.TB, engine string, configure func(*web.Config)) *app {
 	if configure != nil {
 		configure(&cfg)
 	}
-	st := testdb.Open(t, engine, cfg.Clock) // the store and the server share one clock
+	st := testdb.OpenDSN(t, dsn, cfg.Clock) // the store and the server share one clock
 	res, err := demo.Load(context.Background(), st, cfg.Clock, organizerPassword)
 	if err != nil {
 		t.Fatalf("load demo: %v", err)

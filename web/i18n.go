@@ -131,6 +131,9 @@ func (l *Localizer) Err(err error) string {
 	if e, ok := convene.AsError(err); ok {
 		return l.translate(e.Key, e.Args, nil)
 	}
+	if convene.ErrorCode(err) == convene.EUNAVAILABLE {
+		return l.T("error.unavailable")
+	}
 	return l.T("error.internal")
 }
 

@@ -33,6 +33,11 @@ type Config struct {
 	// PageCacheTTL is how long anonymous visitors may be served a public page rendered earlier;
 	// 0 turns the cache off.
 	PageCacheTTL time.Duration
+	// PageCacheBytes bounds the memory the page cache holds; zero means 32 MiB.
+	PageCacheBytes int
+	// DBTimeout is how long one request may wait on the database before it is answered 503;
+	// zero means ten seconds.
+	DBTimeout time.Duration
 }
 
 // Server serves one Convene instance.
@@ -48,6 +53,8 @@ type Server struct {
 	mails    mails
 	mailFrom *mail.Address
 	jobLease time.Duration
+	// dbTimeout bounds each request's database work.
+	dbTimeout time.Duration
 	feeds    feedCache
 	reach    reachCache
 	wake     func()
@@ -86,7 +93,13 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = base.Scheme == "https"
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
-		cache: newPageCache(cfg.PageCacheTTL, 5000), wake: cfg.WakeMail}
+		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout}
+	if s.dbTimeout <= 0 {
+		s.dbTimeout = defaultDBTimeout
+	}
+	// A session that cannot be loaded or saved (the database stopped answering) is answered like
+	// any other failure: 503 with a page that says so, not a bare 500.
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.renderError(w, r, err) }
 	s.mails = mails{catalog: catalog, baseURL: base.String()}
 	s.jobLease = cfg.JobLease
 	if s.jobLease <= 0 {
@@ -187,7 +200,7 @@ func (s *Server) routes() http.Handler {
 	}
 	api("GET /api/v1/communities", s.apiCommunities)
 	api("GET /api/v1/communities/{slug}", s.apiCommunity)
-	api("GET /api/v1/communities/{slug}/calls", s.cached(s.apiCalls))
+	api("GET /api/v1/communities/{slug}/calls", s.cached(s.apiCalls, "from", "to", "limit"))
 	api("GET /api/v1/calls/{id}", s.cached(s.apiCall))
 	api("POST /api/v1/calls/{id}/registrations", s.apiRegistration)
 	api("DELETE /api/v1/calls/{id}/registrations", s.apiRegistration)
@@ -208,7 +221,7 @@ func (s *Server) routes() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, convene.Errorf(convene.EFORBIDDEN, "error.cross_origin", nil))
 	}))
-	return s.recoverPanics(securityHeaders(cop.Handler(s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux))))))
+	return s.recoverPanics(securityHeaders(s.guard(cop.Handler(s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux)))))))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -265,8 +278,25 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case convene.ETOOMANY:
 		return http.StatusTooManyRequests
+	case convene.EBADREQUEST:
+		return http.StatusBadRequest
+	case convene.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// noteFailure logs a request that failed on Convene's side: internal errors as errors, a database
+// that did not answer in time as a warning, telling the client when to try again. What users did
+// wrong is not logged.
+func (s *Server) noteFailure(w http.ResponseWriter, r *http.Request, status int, err error) {
+	switch status {
+	case http.StatusInternalServerError:
+		s.log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "10")
+		s.log.Warn("database did not answer in time", "method", r.Method, "path", logPath(r), "err", err)
+	}
 }
 
 // wakeMail tells the mail worker there is mail to send.

@@ -209,7 +209,7 @@ type base struct {
 // newBase fills the layout's data for a page titled with a catalog key (or literal text).
 func (s *Server) newBase(r *http.Request, title string) base {
 	v := viewerOf(r)
-	b := base{L: v.L, User: v.User, Title: title, Path: r.URL.RequestURI(), Zone: v.Zone, Zones: convene.ViewerZones, URL: s.absURL(r.URL.Path)}
+	b := base{L: v.L, User: v.User, Title: title, Path: pagePath(r), Zone: v.Zone, Zones: convene.ViewerZones, URL: s.absURL(r.URL.Path)}
 	if f := s.sessions.PopString(r.Context(), "flash"); f != "" {
 		b.Flash = v.L.T(f)
 	}
@@ -253,19 +253,17 @@ type errorPage struct {
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
-	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", "method", r.Method, "path", logPath(r), "err", err)
-	}
+	s.noteFailure(w, r, status, err)
 	v, ok := r.Context().Value(viewerKey{}).(*viewer)
 	if !ok { // refused before the viewer was known (cross-origin check)
 		v = &viewer{L: s.catalog.Localizer(preferredLanguage(r))}
 		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
 	}
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(pagePath(r)), http.StatusSeeOther)
 		return
 	}
-	p := errorPage{base: base{L: v.L, User: v.User, Path: r.URL.RequestURI(), Zones: convene.ViewerZones}, Message: v.L.Err(err), Status: status}
+	p := errorPage{base: base{L: v.L, User: v.User, Path: pagePath(r), Zones: convene.ViewerZones}, Message: v.L.Err(err), Status: status}
 	p.Title = v.L.T(fmt.Sprintf("error.title.%d", status))
 	if rerr := s.render(w, status, "error", p); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
@@ -282,10 +280,30 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 	return nil
 }
 
-// localPath keeps a "next" parameter on this site, so it cannot redirect elsewhere.
+// localPath keeps a "next" parameter on this site, so it cannot redirect elsewhere: it is parsed
+// and rebuilt from its path and query, and anything a browser could read as another origin (a
+// scheme, a host, "//" or "/\\" however disguised by tabs, newlines or encoding) becomes "/".
 func localPath(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") {
 		return "/"
 	}
-	return next
+	// Browsers drop tabs and newlines from URLs and read a backslash as a slash, so none of them
+	// may appear, raw or encoded.
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+		strings.ContainsFunc(u.Path, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	out := &url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}
+	rebuilt := out.String()
+	if !strings.HasPrefix(rebuilt, "/") || strings.HasPrefix(rebuilt, "//") || strings.HasPrefix(rebuilt, "/\\") {
+		return "/"
+	}
+	return rebuilt
 }

@@ -147,14 +147,31 @@ func openStore(ctx context.Context, dsn string, clock convene.Clock) (*store.Sto
 	return st, nil
 }
 
-// redact hides a password in a database URL before it is printed.
+// redact hides the secrets of a database URL before it is printed: a password in user:pass@ and
+// in the query (password=, sslpassword=, and libpq's other secret parameters). A URL that does not
+// parse is not printed at all.
 func redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
+	if !strings.Contains(dsn, "://") {
+		return dsn // a SQLite file path
 	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(a database URL that does not parse)"
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for name := range q {
+			switch strings.ToLower(name) {
+			case "password", "sslpassword", "passfile", "sslkey":
+				q.Set(name, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
 	}
 	return u.String()
 }
@@ -168,8 +185,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mailCfg := mailFlags(fs)
 	jobLease := fs.Duration("job-lease", 5*time.Minute, "how long background work claimed by an instance stays reserved; after a crash, another instance takes it over then")
 	pageCache := fs.String("page-cache", env("CONVENE_PAGE_CACHE", "2s"), "how long anonymous visitors may get a public page rendered earlier; 0 turns it off (env CONVENE_PAGE_CACHE)")
+	dbTimeout := fs.String("db-timeout", env("CONVENE_DB_TIMEOUT", "10s"), "how long one request may wait on the database before it is answered 503 (env CONVENE_DB_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	requestDBTimeout, err := time.ParseDuration(*dbTimeout)
+	if err != nil || requestDBTimeout < 100*time.Millisecond || requestDBTimeout > 10*time.Minute {
+		return fmt.Errorf("--db-timeout %q: want a duration from 100ms to 10m, such as 10s", *dbTimeout)
 	}
 	cacheTTL, err := time.ParseDuration(*pageCache)
 	if err != nil || cacheTTL < 0 || cacheTTL > time.Hour {
@@ -206,7 +228,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	worker := mail.NewWorker(st, sender, logger, clock)
 	worker.Lease = max(*jobLease/2, time.Second)
-	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, WakeMail: worker.Wake,
+	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, DBTimeout: requestDBTimeout, WakeMail: worker.Wake,
 		MailFrom: *mailCfg.from, JobLease: *jobLease})
 	if err != nil {
 		return err
@@ -215,7 +237,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	hs := &http.Server{Handler: srv, MaxHeaderBytes: web.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	go sweep(ctx, st, logger)
 	workerDone, jobsDone := make(chan struct{}), make(chan struct{})

@@ -44,8 +44,17 @@ func Each(t *testing.T, clock convene.Clock, fn func(t *testing.T, s *store.Stor
 // the test loudly; in CI (CI=true) it fails it.
 func Open(t testing.TB, engine string, clock convene.Clock) *store.Store {
 	t.Helper()
+	return OpenDSN(t, DSN(t, engine), clock)
+}
+
+// OpenDSN returns a migrated store on a database DSN names, closed when the test ends.
+func OpenDSN(t testing.TB, dsn string, clock convene.Clock) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	dsn := DSN(t, engine)
+	engine := "sqlite"
+	if store.IsPostgres(dsn) {
+		engine = "postgres"
+	}
 	s, err := store.Open(ctx, dsn, clock)
 	if err != nil {
 		t.Fatalf("open %s: %v", engine, err)
