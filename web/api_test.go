@@ -124,6 +124,8 @@ func TestAPI(t *testing.T) {
 		}{
 			{"/api/v1/communities/open-gov-canada/calls?from=yesterday", http.StatusUnprocessableEntity, "invalid", "must be an RFC 3339 time"},
 			{"/api/v1/communities/open-gov-canada/calls?from=2020-01-01T00:00:00Z&to=2019-01-01T00:00:00Z", http.StatusUnprocessableEntity, "invalid", "“from” must be before “to”."},
+			// The zero time is no way around the ten-year range limit.
+			{"/api/v1/communities/open-gov-canada/calls?from=0001-01-01T00:00:00Z&to=2019-12-31T00:00:00Z", http.StatusUnprocessableEntity, "invalid", "must be an RFC 3339 time"},
 			{"/api/v1/communities/open-gov-canada/calls?limit=0", http.StatusUnprocessableEntity, "invalid", "“limit” must be a number"},
 			{"/api/v1/communities/nowhere", http.StatusNotFound, "not_found", "This community does not exist."},
 			{"/api/v1/calls/abc", http.StatusNotFound, "not_found", "This call does not exist."},

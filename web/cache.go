@@ -42,8 +42,10 @@ func newPageCache(ttl time.Duration, maxBytes int) *pageCache {
 		maxBytes = defaultPageCacheBytes
 	}
 	c.pages = otter.Must(&otter.Options[string, cachedPage]{
-		MaximumWeight:    uint64(maxBytes),
-		Weigher:          func(key string, p cachedPage) uint32 { return uint32(min(len(key)+len(p.body)+len(p.contentType)+64, 1<<31)) },
+		MaximumWeight: uint64(maxBytes),
+		Weigher: func(key string, p cachedPage) uint32 {
+			return uint32(min(len(key)+len(p.body)+len(p.contentType)+64, 1<<31))
+		},
 		ExpiryCalculator: otter.ExpiryWriting[string, cachedPage](ttl),
 	})
 	return c

@@ -55,10 +55,10 @@ type Server struct {
 	jobLease time.Duration
 	// dbTimeout bounds each request's database work.
 	dbTimeout time.Duration
-	feeds    feedCache
-	reach    reachCache
-	wake     func()
-	handler  http.Handler
+	feeds     feedCache
+	reach     reachCache
+	wake      func()
+	handler   http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
 	apiRoutes []string

@@ -52,10 +52,17 @@ func TestServeValidatesFlags(t *testing.T) {
 		{[]string{"serve", "--db", "mysql://root@localhost/convene"}, "only SQLite file paths and postgres:// URLs"},
 		{[]string{"serve", "--db", " "}, "--db is empty"},
 		{[]string{"serve", "--page-cache", "forever"}, "want a duration from 0 to 1h"},
+		{[]string{"serve", "--db-timeout", "1ns"}, "want a duration from 100ms to 10m"},
+		// Start-up failures name the database without its secrets, wherever the URL holds them.
+		{[]string{"serve", "--db", "postgres://convene@127.0.0.1:1/convene?password=s3cret&sslmode=disable"}, "password=xxxxx"},
+		{[]string{"serve", "--db", "postgres://convene:s3cret@127.0.0.1:1/convene?sslpassword=s3cret"}, "convene:xxxxx@"},
 	} {
 		_, _, err := runCmd(t, "", tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%v: error %v shows the password", tc.args, err)
 		}
 	}
 	t.Setenv("CONVENE_ADDR", "nonsense")
