@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -207,13 +208,17 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 // feedURLs are the addresses a page offers for a feed: download, and subscribe with webcal://.
+// Subscribe is a vetted template.URL: html/template refuses the webcal: scheme in a plain string
+// (it renders "#ZgotmplZ"), and this is the one place such a URL is made.
 type feedURLs struct {
-	Download, Subscribe string
+	Download  string
+	Subscribe template.URL
 }
 
 func (s *Server) feedURLs(path string) feedURLs {
 	abs := s.absURL(path)
-	return feedURLs{Download: path, Subscribe: "webcal://" + strings.TrimPrefix(strings.TrimPrefix(abs, "https://"), "http://")}
+	host := strings.TrimPrefix(strings.TrimPrefix(abs, "https://"), "http://")
+	return feedURLs{Download: path, Subscribe: template.URL("webcal://" + host)}
 }
 
 // fillFeed tells the account page whether the personal feed is on, and its address right after
