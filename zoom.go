@@ -17,6 +17,11 @@ var (
 	zoomTapCodePattern   = regexp.MustCompile(`(\*?)(\d+)#`)
 	zoomDialInPattern    = regexp.MustCompile(`^(\+?\d[\d ().-]*\d)(?:\s+(.*))?$`)
 	zoomLineBreaks       = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n")
+	// zoomLineStarts are the phrases and items that begin a line of an invitation. Mail clients often
+	// copy one as a single line; a line break goes back before each of them, so the invitation reads
+	// the same either way. Phone numbers begin with "+" and at least eight digits and spaces; SIP
+	// addresses with the meeting ID.
+	zoomLineStarts = regexp.MustCompile(`(?i)[ \t]+((?:join zoom meeting|meeting id|webinar id|id de réunion|passcode|password|code secret|mot de passe|one tap mobile|dial by your location|find your local number|join by sip|join by h\.323|join by skype|topic:|time:)|https?://|[•·●▪‣◦] |-{3,}|\+\d[\d ]{7,}|\d{9,11}(?:\.\w+)*@\S+)`)
 )
 
 // zoomSection is the part of an invitation a line sits in; it decides how bare numbers and addresses are read.
@@ -40,28 +45,44 @@ type zoomPaste struct {
 	tapCodes  []string // passcodes carried by one-tap lines ("" when a line carries none)
 	taps      []DialIn // numbers from the one-tap lines
 	dialIns   []DialIn // numbers from the "Dial by your location" lines
+	leftOut   []string // lines of the dial-in and SIP blocks that could not be read
+}
+
+// ZoomReading is what an invitation gave: the join kit, and the parts of it that were left out
+// (numbers that could not be read, more numbers than a kit holds), to tell the organizer.
+type ZoomReading struct {
+	Kit     JoinKit
+	LeftOut []string
 }
 
 // ParseZoomInvitation reads the text of a Zoom invitation as pasted by an organizer and returns the join kit it describes.
 // It returns an EINVALID *Error, and no kit, when the text is empty, holds no meeting ID or Zoom link, or contradicts itself.
 func ParseZoomInvitation(text string) (JoinKit, error) {
+	r, err := ReadZoomInvitation(text)
+	return r.Kit, err
+}
+
+// ReadZoomInvitation is ParseZoomInvitation that also says what it left out. The invitation reads
+// the same whether its parts are on separate lines or, as many mail clients copy it, on one.
+func ReadZoomInvitation(text string) (ZoomReading, error) {
 	text = strings.TrimPrefix(strings.ToValidUTF8(text, "\uFFFD"), "\uFEFF")
 	if strings.TrimSpace(text) == "" {
-		return JoinKit{}, Invalid("joinkit.paste.empty", nil)
+		return ZoomReading{}, Invalid("joinkit.paste.empty", nil)
 	}
+	text = zoomLineStarts.ReplaceAllString(zoomLineBreaks.Replace(text), "\n$1")
 	var p zoomPaste
-	for _, line := range strings.Split(zoomLineBreaks.Replace(text), "\n") {
+	for _, line := range strings.Split(text, "\n") {
 		p.readLine(line)
 	}
 	k, err := p.kit()
 	if err != nil {
-		return JoinKit{}, err
+		return ZoomReading{}, err
 	}
 	k.Normalize()
 	if err := k.Validate(); err != nil {
-		return JoinKit{}, err
+		return ZoomReading{}, err
 	}
-	return k, nil
+	return ZoomReading{Kit: k, LeftOut: p.leftOut}, nil
 }
 
 // readLine takes what one line of the invitation says.
@@ -86,9 +107,13 @@ func (p *zoomPaste) readLine(raw string) {
 	switch {
 	case p.readOneTap(line):
 	case p.section == zoomSectionSIP:
-		p.readSIP(line)
+		if !p.readSIP(line) {
+			p.leftOut = append(p.leftOut, line)
+		}
 	case p.section == zoomSectionDial:
-		p.readDialIn(line)
+		if !p.readDialIn(line) && !zoomMeetingIDPattern.MatchString(line) && !zoomPasscodePattern.MatchString(line) {
+			p.leftOut = append(p.leftOut, line)
+		}
 	}
 }
 
@@ -208,22 +233,30 @@ func oneTapPasscode(suffix string) string {
 	return code
 }
 
-// readDialIn takes a "Dial by your location" line ("+1 720 707 2699 US (Denver)").
-func (p *zoomPaste) readDialIn(line string) {
+// readDialIn takes a "Dial by your location" line ("+1 720 707 2699 US (Denver)") and reports
+// whether it held a number.
+func (p *zoomPaste) readDialIn(line string) bool {
 	m := zoomDialInPattern.FindStringSubmatch(line)
 	if m == nil {
-		return
+		return false
 	}
-	if number := normalizePhone(m[1]); isE164(number) {
-		p.dialIns = append(p.dialIns, DialIn{Number: number, Label: zoomLabel(m[2])})
+	number := normalizePhone(m[1])
+	if !isE164(number) {
+		return false
 	}
+	p.dialIns = append(p.dialIns, DialIn{Number: number, Label: zoomLabel(m[2])})
+	return true
 }
 
-// readSIP keeps the first SIP address under "Join by SIP".
-func (p *zoomPaste) readSIP(line string) {
-	if p.sip == "" && len(line) <= maxSIP && sipPattern.MatchString(line) {
+// readSIP keeps the first SIP address under "Join by SIP", and reports whether the line was one.
+func (p *zoomPaste) readSIP(line string) bool {
+	if len(line) > maxSIP || !sipPattern.MatchString(line) {
+		return false
+	}
+	if p.sip == "" {
 		p.sip = line
 	}
+	return true
 }
 
 // zoomLabel cleans the text after a number so it fits a dial-in label.
@@ -303,9 +336,14 @@ func (p *zoomPaste) dialInList() []DialIn {
 	seen := make(map[string]bool)
 	var out []DialIn
 	for _, d := range from {
-		if !seen[d.Number] && len(out) < MaxDialIns {
-			seen[d.Number] = true
+		if seen[d.Number] {
+			continue
+		}
+		seen[d.Number] = true
+		if len(out) < MaxDialIns {
 			out = append(out, d)
+		} else {
+			p.leftOut = append(p.leftOut, strings.TrimSpace(d.Number+" "+d.Label))
 		}
 	}
 	return out

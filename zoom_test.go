@@ -1,6 +1,7 @@
 package convene
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -263,4 +264,57 @@ func FuzzParseZoomInvitation(f *testing.F) {
 			t.Fatalf("kit changes when normalized again: %+v -> %+v", k, normalized)
 		}
 	})
+}
+
+// An invitation copied onto one line, as many mail clients do, reads the same as the original:
+// dial-in and one-tap numbers included.
+func TestParseZoomInvitationOnOneLine(t *testing.T) {
+	for _, name := range []string{"seed.txt", "2023.txt", "2024.txt"} {
+		text := readZoomSample(t, name)
+		want, err := ParseZoomInvitation(text)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(want.DialIns) == 0 {
+			t.Fatalf("%s: the sample has no dial-in numbers to lose", name)
+		}
+		for sep, flat := range map[string]string{
+			"spaces": strings.Join(strings.Fields(text), " "),
+			"tabs":   strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\t"), "\n", "\t"),
+		} {
+			got, err := ReadZoomInvitation(flat)
+			if err != nil {
+				t.Fatalf("%s on one line (%s): %v", name, sep, err)
+			}
+			if !reflect.DeepEqual(got.Kit, want) {
+				t.Errorf("%s on one line (%s):\n got %+v\nwant %+v", name, sep, got.Kit, want)
+			}
+			if len(got.LeftOut) != 0 {
+				t.Errorf("%s on one line (%s): left out %q", name, sep, got.LeftOut)
+			}
+		}
+	}
+}
+
+// What cannot be read is said, not silently dropped.
+func TestReadZoomInvitationSaysWhatItLeftOut(t *testing.T) {
+	text := "Join Zoom Meeting\nhttps://zoom.us/j/912323161\n\nMeeting ID: 912 323 161\n\nDial by your location\n" +
+		"        +1 647 558 0588 Canada\n        call the front desk and ask for the meeting\n"
+	for i := range MaxDialIns + 2 {
+		text += fmt.Sprintf("        +1 613 555 %04d Ottawa %d\n", 1000+i, i)
+	}
+	r, err := ReadZoomInvitation(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Kit.DialIns) != MaxDialIns {
+		t.Fatalf("kept %d numbers, want %d", len(r.Kit.DialIns), MaxDialIns)
+	}
+	want := []string{"call the front desk and ask for the meeting"}
+	for i := MaxDialIns - 1; i < MaxDialIns+2; i++ {
+		want = append(want, fmt.Sprintf("+1613555%04d Ottawa %d", 1000+i, i))
+	}
+	if !reflect.DeepEqual(r.LeftOut, want) {
+		t.Fatalf("left out %q, want %q", r.LeftOut, want)
+	}
 }

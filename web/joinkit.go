@@ -119,7 +119,7 @@ func (s *Server) joinKitForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		if _, pasted := vals["invitation"]; pasted {
 			// Pasting fills the form in for review; nothing is saved until the organizer saves it.
-			kit, err := convene.ParseZoomInvitation(vals.Get("invitation"))
+			read, err := convene.ReadZoomInvitation(vals.Get("invitation"))
 			if err != nil {
 				fe, ok := errorsOf(l, err)
 				if !ok {
@@ -129,7 +129,10 @@ func (s *Server) joinKitForm(w http.ResponseWriter, r *http.Request) error {
 				return s.showForm(w, statusOf(err), b, ed, ed.initial, nil)
 			}
 			paste.Info = l.T("joinkit.paste.filled")
-			return s.showForm(w, http.StatusOK, b, ed, kitValues(&kit), nil)
+			if len(read.LeftOut) > 0 {
+				paste.Info += " " + l.T("joinkit.paste.left_out", "Parts", strings.Join(read.LeftOut, " · "))
+			}
+			return s.showForm(w, http.StatusOK, b, ed, kitValues(&read.Kit), nil)
 		}
 		r.PostForm, r.Form = vals, vals
 	}

@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -255,6 +256,17 @@ func TestJoinKitFromPastedInvitation(t *testing.T) {
 		if _, own, _ := a.store.CallJoinKit(ctx, mustCall(t, a, a.demo.RebootID)); own {
 			t.Fatal("pasting alone saved a kit")
 		}
+		// The same invitation copied onto one line, as mail clients do, fills in the numbers too;
+		// a line that cannot be read is named rather than dropped in silence.
+		oneLine := strings.Join(strings.Fields(invitation), " ") + " +1 438 809 7799 Canada"
+		r = c.post(callPath+"/joinkit", url.Values{"invitation": {oneLine}})
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "were filled in from the invitation", `value="857 7588 4256"`, `value="010383"`,
+			"+1 647 558 0588 Canada", "+1 438 809 7799 Canada")
+		mustNotContain(t, r.body, "were not used")
+		r = c.post(callPath+"/joinkit", url.Values{"invitation": {invitation + "        ask the front desk for the number\n"}})
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "were not used; add them by hand if people need them: ask the front desk for the number")
 		r = c.post(callPath+"/joinkit", url.Values{"invitation": {"Lunch on Friday? Call me at 613-555-0100."}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, html.EscapeString("We couldn’t find a Zoom meeting ID or link in this text."))
