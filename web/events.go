@@ -300,8 +300,8 @@ func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) error {
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Last-Modified", e.UpdatedAt.UTC().Format(http.TimeFormat))
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-		w.WriteHeader(http.StatusNotModified)
+	h.Set("Vary", "Accept-Language")
+	if notModified(w, r, etag) {
 		return nil
 	}
 	h.Set("Content-Type", "text/calendar; charset=utf-8")

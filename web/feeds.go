@@ -44,31 +44,21 @@ func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*con
 	return out, nil
 }
 
-// serveFeed writes a calendar with validators, answering 304 to a client that has it already. The
-// ETag is worked out from what the feed is made of (every call's last change and sequence, what its
-// reader may see, the language), so a client that has the feed costs no agenda query and no
-// serialization, and an unchanged feed is served from memory.
+// serveFeed writes a calendar with its ETag, answering 304 to a client that has it already. The
+// ETag is worked out from what the feed is made of (which calls, each one's last change and
+// sequence, what its reader may see, the language), so a client that has the feed costs no agenda
+// query and no serialization, and an unchanged feed is served from memory.
+//
+// There is no Last-Modified: the newest change among the calls still in a feed does not move when
+// calls leave it (a paused season, an unsubscription), so clients that sent only If-Modified-Since
+// kept stale calendars. Without it they download the feed, and the ETag does the rest.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, filename string) error {
 	etag := feed.Validator(f)
-	var last time.Time
-	for _, e := range f.Entries {
-		if e.Call.UpdatedAt.After(last) {
-			last = e.Call.UpdatedAt
-		}
-	}
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "no-cache")
-	if !last.IsZero() {
-		h.Set("Last-Modified", last.UTC().Format(http.TimeFormat))
-	}
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	if since, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && r.Header.Get("If-None-Match") == "" &&
-		!last.IsZero() && !last.Truncate(time.Second).After(since) {
-		w.WriteHeader(http.StatusNotModified)
+	h.Set("Vary", "Accept-Language, Cookie")
+	if notModified(w, r, etag) {
 		return nil
 	}
 	body, ok := s.feeds.get(etag)

@@ -38,6 +38,10 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			s.refuse(w, r, convene.Errorf(convene.EBADREQUEST, "error.bad_text", nil), http.StatusBadRequest)
 			return
 		}
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			// Pages, the API and feeds speak the visitor's language and know who is signed in.
+			w.Header().Set("Vary", "Accept-Language, Cookie")
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.dbTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))

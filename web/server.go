@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/store"
@@ -221,8 +222,16 @@ func (s *Server) routes() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, convene.Errorf(convene.EFORBIDDEN, "error.cross_origin", nil))
 	}))
-	return s.recoverPanics(securityHeaders(s.guard(cop.Handler(s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux)))))))
+	gzip, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipETagSuffix))
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	return s.recoverPanics(gzip(securityHeaders(s.guard(cop.Handler(s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux))))))))
 }
+
+// gzipETagSuffix marks the ETag of a compressed response, which must differ from the plain one's;
+// etagMatch reads it back.
+const gzipETagSuffix = "-gzip"
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
