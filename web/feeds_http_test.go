@@ -82,9 +82,9 @@ func TestResponsesAreCompressed(t *testing.T) {
 			return res, b
 		}
 		for path, want := range map[string]string{
-			"/c/" + demo.Slug + "/calendar.ics":                         "BEGIN:VCALENDAR",
+			"/c/" + demo.Slug + "/calendar.ics":                       "BEGIN:VCALENDAR",
 			fmt.Sprintf("/c/%s/calls/%d", demo.Slug, a.demo.RebootID): "<!doctype html>",
-			"/api/v1/communities/" + demo.Slug + "/calls":               `"calls"`,
+			"/api/v1/communities/" + demo.Slug + "/calls":             `"calls"`,
 		} {
 			res, body := get(path, "")
 			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
