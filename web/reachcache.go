@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/opengovcall/convene"
@@ -19,13 +20,23 @@ import (
 // and forth between figures, costs one report.
 const reachTTL = time.Minute
 
+// maxReachReports bounds how many reports the cache keeps: ranges are chosen by visitors, so keys
+// are not few; the least recently used report goes first.
+const maxReachReports = 256
+
 // reachCache keeps recent reach reports per community and range, and computes each at most once
 // at a time. Recording attendance through Convene forgets a community's reports at once; other
-// changes (registrations) show within reachTTL.
+// changes (registrations) show within reachTTL. It holds at most maxReachReports, each for at
+// most reachTTL.
 type reachCache struct {
 	group singleflight.Group
-	mu    sync.Mutex
-	items map[string]reachEntry
+	once  sync.Once
+	items *expirable.LRU[string, reachEntry]
+}
+
+func (rc *reachCache) lru() *expirable.LRU[string, reachEntry] {
+	rc.once.Do(func() { rc.items = expirable.NewLRU[string, reachEntry](maxReachReports, nil, reachTTL) })
+	return rc.items
 }
 
 type reachEntry struct {
@@ -42,9 +53,7 @@ func reachKey(c *convene.Community, f convene.ReachFilter) string {
 func (rc *reachCache) report(ctx context.Context, c *convene.Community, f convene.ReachFilter, now time.Time,
 	compute func(context.Context) (*convene.ReachReport, error)) (*convene.ReachReport, error) {
 	key := reachKey(c, f)
-	rc.mu.Lock()
-	e, ok := rc.items[key]
-	rc.mu.Unlock()
+	e, ok := rc.lru().Get(key)
 	if ok && now.Sub(e.at) < reachTTL && !now.Before(e.at) {
 		return e.rep, nil
 	}
@@ -54,12 +63,7 @@ func (rc *reachCache) report(ctx context.Context, c *convene.Community, f conven
 		if err != nil {
 			return nil, err
 		}
-		rc.mu.Lock()
-		if rc.items == nil {
-			rc.items = map[string]reachEntry{}
-		}
-		rc.items[key] = reachEntry{rep: rep, at: now}
-		rc.mu.Unlock()
+		rc.lru().Add(key, reachEntry{rep: rep, at: now})
 		return rep, nil
 	})
 	if err != nil {
@@ -71,11 +75,10 @@ func (rc *reachCache) report(ctx context.Context, c *convene.Community, f conven
 // forget drops a community's reports, after a change that shows in them.
 func (rc *reachCache) forget(communityID int64) {
 	prefix := fmt.Sprintf("%d/", communityID)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	for key := range rc.items {
+	items := rc.lru()
+	for _, key := range items.Keys() {
 		if strings.HasPrefix(key, prefix) {
-			delete(rc.items, key)
+			items.Remove(key)
 		}
 	}
 }

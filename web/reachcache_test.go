@@ -71,3 +71,22 @@ func TestReachCacheComputesOnce(t *testing.T) {
 		t.Fatalf("a failure was kept: %v", err)
 	}
 }
+
+// TestReachCacheIsBounded checks that reports for ranges visitors choose do not pile up: the cache
+// keeps at most maxReachReports, dropping the least recently used.
+func TestReachCacheIsBounded(t *testing.T) {
+	var rc reachCache
+	c := &convene.Community{ID: 7}
+	now := time.Date(2019, 11, 13, 17, 0, 0, 0, time.UTC)
+	compute := func(context.Context) (*convene.ReachReport, error) { return &convene.ReachReport{}, nil }
+	for day := range 3 * maxReachReports {
+		from := convene.Date{Year: 2019, Month: time.January, Day: 1}.AddDays(day)
+		f := convene.ReachFilter{From: from, To: from.AddDays(30)}
+		if _, err := rc.report(context.Background(), c, f, now, compute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := rc.lru().Len(); n != maxReachReports {
+		t.Fatalf("the cache keeps %d reports, want %d", n, maxReachReports)
+	}
+}
