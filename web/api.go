@@ -14,21 +14,27 @@ import (
 // the message in the language the client asks for.
 func (s *Server) apiHandler(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", "*") // open data: public reads from any site
 		if err := h(w, r); err != nil {
 			status := statusOf(err)
 			s.noteFailure(w, r, status, err)
-			body := apiError{}
-			body.Error.Code = convene.ErrorCode(err)
-			body.Error.Message = viewerOf(r).L.Err(err)
-			if e, ok := convene.AsError(err); ok {
-				for _, f := range e.Fields {
-					body.Error.Fields = append(body.Error.Fields, apiFieldError{Field: f.Field, Message: viewerOf(r).L.Field(f)})
-				}
-			}
-			writeJSON(w, status, body)
+			s.writeAPIError(w, r, status, err)
 		}
 	})
+}
+
+// writeAPIError answers an API request with {"error": {"code", "message", "fields"}}, in the
+// viewer's language.
+func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	l := viewerOf(r).L
+	body := apiError{}
+	body.Error.Code = convene.ErrorCode(err)
+	body.Error.Message = l.Err(err)
+	if e, ok := convene.AsError(err); ok {
+		for _, f := range e.Fields {
+			body.Error.Fields = append(body.Error.Fields, apiFieldError{Field: f.Field, Message: l.Field(f)})
+		}
+	}
+	writeJSON(w, status, body)
 }
 
 type apiError struct {

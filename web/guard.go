@@ -51,7 +51,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 // refuse answers a request turned away by guard, as JSON on the API and as a page elsewhere.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err *convene.Error, status int) {
 	l := s.catalog.Localizer(preferredLanguage(r))
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if isAPI(r) {
 		body := apiError{}
 		body.Error.Code = err.Code
 		body.Error.Message = l.Err(err)

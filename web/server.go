@@ -220,13 +220,18 @@ func (s *Server) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			s.refuse(w, r, convene.Errorf(convene.EFORBIDDEN, "error.cross_origin", nil), http.StatusForbidden)
+			return
+		}
 		s.renderError(w, r, convene.Errorf(convene.EFORBIDDEN, "error.cross_origin", nil))
 	}))
 	gzip, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipETagSuffix))
 	if err != nil {
 		panic(err) // the options are constants
 	}
-	return s.recoverPanics(gzip(securityHeaders(s.guard(cop.Handler(s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux))))))))
+	app := s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux)))
+	return s.recoverPanics(gzip(securityHeaders(s.guard(s.apiCORS(cop.Handler(app), app)))))
 }
 
 // gzipETagSuffix marks the ETag of a compressed response, which must differ from the plain one's;

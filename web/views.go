@@ -255,9 +255,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	status := statusOf(err)
 	s.noteFailure(w, r, status, err)
 	v, ok := r.Context().Value(viewerKey{}).(*viewer)
-	if !ok { // refused before the viewer was known (cross-origin check)
+	if !ok { // refused before the viewer was known (cross-origin check, a session that failed to load)
 		v = &viewer{L: s.catalog.Localizer(preferredLanguage(r))}
 		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+	}
+	if isAPI(r) {
+		s.writeAPIError(w, r, status, err)
+		return
 	}
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(pagePath(r)), http.StatusSeeOther)
