@@ -75,7 +75,7 @@ func axeCheck(t *testing.T, ctx context.Context, axe, name string, steps ...chro
 // for a visitor and for an organizer, with form errors shown.
 func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
-	eachApp(t, func(t *testing.T, a *app) {
+	browserApp(t, func(t *testing.T, a *app) {
 		ctx := newBrowser(t)
 		base := a.http.URL
 		call := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)

@@ -343,7 +343,7 @@ func TestAttendancePrivacy(t *testing.T) {
 // TestAttendanceAccessibility runs axe-core on the attendance page with its upload form, and on the preview.
 func TestAttendanceAccessibility(t *testing.T) {
 	axe := axeSource(t)
-	eachApp(t, func(t *testing.T, a *app) {
+	browserApp(t, func(t *testing.T, a *app) {
 		call := a.heldCall(t)
 		path := fmt.Sprintf("/c/open-gov-canada/calls/%d/attendance", call.ID)
 		file := filepath.Join(t.TempDir(), "participants.csv")

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,35 +32,75 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts a headless Chromium with a fresh profile, closed when the test ends.
+// browser is the one headless Chromium the package's tests share; each test gets a browser context
+// of its own (cookies and storage apart, like a private window).
+var browser struct {
+	once sync.Once
+	ctx  context.Context
+	stop func()
+	err  error
+}
+
+// TestMain stops the shared browser when the tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if browser.stop != nil {
+		browser.stop()
+	}
+	os.Exit(code)
+}
+
+// newBrowser opens a fresh private window in the shared headless Chromium, started on first use,
+// closed when the test ends.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1200, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
+	path := chromiumPath(t)
+	browser.once.Do(func() {
+		dir, err := os.MkdirTemp("", "convene-chromium-")
+		if err != nil {
+			browser.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.UserDataDir(dir),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.WindowSize(1200, 900),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelBrowser := chromedp.NewContext(actx)
+		browser.ctx, browser.stop = bctx, func() { cancelBrowser(); cancelAlloc(); os.RemoveAll(dir) }
+		browser.err = chromedp.Do(bctx)
+	})
+	if browser.err != nil {
+		t.Fatalf("start Chromium: %v", browser.err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(browser.ctx, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	t.Cleanup(func() { cancelTimeout(); cancelCtx() })
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
+		t.Fatalf("open a browser window: %v", err)
 	}
 	return ctx
+}
+
+// browserApp runs a browser test once, on SQLite: what the engines do differently is the HTTP
+// tests' business, and a browser check costs seconds.
+func browserApp(t *testing.T, fn func(t *testing.T, a *app)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, newApp(t, "sqlite", nil)) })
 }
 
 // TestBrowserPersonPath walks a person's path in a real browser: open the demo community, read the
 // next call in another zone and in French, sign in as organizer, plan a series and see its calls.
 func TestBrowserPersonPath(t *testing.T) {
-	eachApp(t, func(t *testing.T, a *app) {
+	browserApp(t, func(t *testing.T, a *app) {
 		ctx := newBrowser(t)
 		base := a.http.URL
 		page := func() string {

@@ -242,7 +242,7 @@ func TestTimelineTellsTheDemoStory(t *testing.T) {
 
 func TestEventPagesAccessibility(t *testing.T) {
 	axe := axeSource(t)
-	eachApp(t, func(t *testing.T, a *app) {
+	browserApp(t, func(t *testing.T, a *app) {
 		ctx := newBrowser(t)
 		base := a.http.URL
 		check := func(name string, steps ...chromedp.Action[chromedp.Void]) {

@@ -51,13 +51,36 @@ func eachAppWith(t *testing.T, configure func(*web.Config), fn func(t *testing.T
 
 func newApp(t testing.TB, engine string, configure func(*web.Config)) *app {
 	t.Helper()
-	return newAppOn(t, testdb.DSN(t, engine), configure)
+	ln, cfg := appConfig(t, configure)
+	// The demo is loaded once per engine and clock, and each test gets a copy of that database.
+	key := "demo@" + cfg.Clock.Now().UTC().Format(time.RFC3339Nano)
+	dsn, prepared := testdb.Copy(t, engine, key, cfg.Clock, func(ctx context.Context, st *store.Store) (any, error) {
+		return demo.Load(ctx, st, cfg.Clock, organizerPassword)
+	})
+	loaded := prepared.(*demo.Result)
+	res := *loaded
+	community, series := *loaded.Community, *loaded.Series
+	res.Community, res.Series = &community, &series
+	st := testdb.OpenDSN(t, dsn, cfg.Clock) // the store and the server share one clock
+	return startApp(t, ln, cfg, st, &res)
 }
 
-// newAppOn is newApp on the database dsn names.
+// newAppOn is newApp on the database dsn names, the demo loaded into it anew.
 func newAppOn(t testing.TB, dsn string, configure func(*web.Config)) *app {
 	t.Helper()
-	// The server's address is part of its configuration, so listen first, then build the handler.
+	ln, cfg := appConfig(t, configure)
+	st := testdb.OpenDSN(t, dsn, cfg.Clock)
+	res, err := demo.Load(context.Background(), st, cfg.Clock, organizerPassword)
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	return startApp(t, ln, cfg, st, res)
+}
+
+// appConfig listens on a loopback port and returns the server configuration for it: the
+// server's address is part of its configuration, so listen first, then build the handler.
+func appConfig(t testing.TB, configure func(*web.Config)) (net.Listener, web.Config) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -67,11 +90,12 @@ func newAppOn(t testing.TB, dsn string, configure func(*web.Config)) *app {
 	if configure != nil {
 		configure(&cfg)
 	}
-	st := testdb.OpenDSN(t, dsn, cfg.Clock) // the store and the server share one clock
-	res, err := demo.Load(context.Background(), st, cfg.Clock, organizerPassword)
-	if err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
+	return ln, cfg
+}
+
+// startApp serves st with cfg on ln until the test ends.
+func startApp(t testing.TB, ln net.Listener, cfg web.Config, st *store.Store, res *demo.Result) *app {
+	t.Helper()
 	srv, err := web.New(st, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -254,7 +254,7 @@ func TestReachDemoTellsTheStory(t *testing.T) {
 
 func TestReachPageAccessibility(t *testing.T) {
 	axe := axeSource(t)
-	eachApp(t, func(t *testing.T, a *app) {
+	browserApp(t, func(t *testing.T, a *app) {
 		ctx := newBrowser(t)
 		sample := reachSample(t, a)
 		sample.Community.PublicReach = true

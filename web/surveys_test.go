@@ -350,7 +350,7 @@ func TestSurveyDemoPilot(t *testing.T) {
 // anonymous link and signed in, and on the organizers' builder and results.
 func TestSurveyAccessibility(t *testing.T) {
 	axe := axeSource(t)
-	eachApp(t, func(t *testing.T, a *app) {
+	browserApp(t, func(t *testing.T, a *app) {
 		org := a.client()
 		org.signIn()
 		v := buildSurvey(t, a, org, "Accessible survey", url.Values{"anonymous": {"on"}})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/store"
@@ -25,6 +26,9 @@ func PostgresURL() string {
 	}
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
+
+// Tests hash passwords at bcrypt's lowest cost: a hash is then microseconds, not a second.
+func init() { convene.PasswordCost = bcrypt.MinCost }
 
 // Engines are the database engines every store and HTTP test runs on.
 var Engines = []string{"sqlite", "postgres"}
@@ -40,11 +44,12 @@ func Each(t *testing.T, clock convene.Clock, fn func(t *testing.T, s *store.Stor
 }
 
 // Open returns a migrated store on engine, removed when the test ends: a SQLite file in the test's
-// temporary folder, or a PostgreSQL schema of its own. Outside CI an unreachable PostgreSQL skips
-// the test loudly; in CI (CI=true) it fails it.
+// temporary folder, or a PostgreSQL database of its own, copied from one migrated once per test
+// binary. Outside CI an unreachable PostgreSQL skips the test loudly; in CI (CI=true) it fails it.
 func Open(t testing.TB, engine string, clock convene.Clock) *store.Store {
 	t.Helper()
-	return OpenDSN(t, DSN(t, engine), clock)
+	s, _ := OpenCopy(t, engine, "migrated", clock, nil)
+	return s
 }
 
 // OpenDSN returns a migrated store on a database DSN names, closed when the test ends.
