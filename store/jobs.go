@@ -171,11 +171,9 @@ func (s *Store) FinishJob(ctx context.Context, jobID int64, res JobResult) error
 // FailJob records a failed attempt: the job runs again at retryAt, or is given up (and shown to
 // the operator) after its last attempt.
 func (s *Store) FailJob(ctx context.Context, job Job, reason string, retryAt time.Time) error {
-	if len(reason) > 1000 {
-		reason = reason[:1000]
-	}
+	reason = clip(reason, 1000)
 	_, err := s.read().exec(ctx, `UPDATE jobs SET locked_until = NULL, last_error = ?, run_at = ?,
-		failed_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END WHERE id = ?`, reason, retryAt.UTC(), s.now(), job.ID)
+		failed_at = CASE WHEN attempts >= max_attempts THEN `+s.dialect.timeArg()+` ELSE NULL END WHERE id = ?`, reason, retryAt.UTC(), s.now(), job.ID)
 	return err
 }
 

@@ -64,9 +64,7 @@ func (s *Store) MarkMailSent(ctx context.Context, id int64) error {
 
 // MarkMailFailed records a failed attempt and when to try again.
 func (s *Store) MarkMailFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
-	if len(reason) > 1000 {
-		reason = reason[:1000]
-	}
+	reason = clip(reason, 1000)
 	_, err := s.read().exec(ctx, `UPDATE outbox SET locked_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?`,
 		reason, retryAt.UTC(), id)
 	return err

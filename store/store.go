@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -39,11 +40,12 @@ const (
 
 // Store is Convene's database, on either engine.
 type Store struct {
-	db      *sql.DB
-	dialect dialect
-	clock   convene.Clock
-	stmts   sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
-	queries atomic.Int64
+	db       *sql.DB
+	dialect  dialect
+	clock    convene.Clock
+	stmts    sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
+	prepared atomic.Int64
+	queries  atomic.Int64
 }
 
 // Queries is how many SQL statements the store has run since it opened, in and out of
@@ -196,6 +198,15 @@ func (d dialect) boolTrue() string {
 	return "1"
 }
 
+// timeArg is the next argument as a time where nothing around it says so (a CASE branch), which
+// PostgreSQL would otherwise take for text.
+func (d dialect) timeArg() string {
+	if d == postgresDialect {
+		return "CAST(? AS TIMESTAMPTZ)"
+	}
+	return "?"
+}
+
 // forShare keeps the rows a PostgreSQL query reads from changing until the transaction ends, while
 // other readers go on; SQLite's immediate transactions already hold the write lock.
 func (d dialect) forShare() string {
@@ -239,12 +250,27 @@ type conn struct {
 }
 
 // preparedDB runs reads through statements prepared once per query text, so the hot pages skip
-// parsing their SQL on every request.
+// parsing their SQL on every request. Queries whose text varies with their arguments (IN lists of
+// many placeholders) are not kept, and the cache holds at most maxPrepared statements, so it
+// cannot grow with the data.
 type preparedDB struct{ s *Store }
+
+const (
+	maxPrepared          = 512
+	maxPreparedArguments = 16
+)
+
+// preparable reports whether a query's statement is worth keeping.
+func (p preparedDB) preparable(query string) bool {
+	return strings.Count(query, "?")+strings.Count(query, "$") <= maxPreparedArguments && p.s.prepared.Load() < maxPrepared
+}
 
 func (p preparedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := p.s.stmts.Load(query); ok {
 		return st.(*sql.Stmt), nil
+	}
+	if !p.preparable(query) {
+		return nil, errNotKept
 	}
 	st, err := p.s.db.PrepareContext(ctx, query)
 	if err != nil {
@@ -254,8 +280,12 @@ func (p preparedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		st.Close()
 		return prev.(*sql.Stmt), nil
 	}
+	p.s.prepared.Add(1)
 	return st, nil
 }
+
+// errNotKept tells a read to run its query unprepared.
+var errNotKept = errors.New("statement not kept")
 
 func (p preparedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return p.s.db.ExecContext(ctx, query, args...)
@@ -263,7 +293,9 @@ func (p preparedDB) ExecContext(ctx context.Context, query string, args ...any) 
 
 func (p preparedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := p.stmt(ctx, query)
-	if err != nil {
+	if errors.Is(err, errNotKept) {
+		return p.s.db.QueryContext(ctx, query, args...)
+	} else if err != nil {
 		return nil, err
 	}
 	return st.QueryContext(ctx, args...)
@@ -272,7 +304,7 @@ func (p preparedDB) QueryContext(ctx context.Context, query string, args ...any)
 func (p preparedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	st, err := p.stmt(ctx, query)
 	if err != nil {
-		return p.s.db.QueryRowContext(ctx, query, args...) // reports the same error through Scan
+		return p.s.db.QueryRowContext(ctx, query, args...) // unprepared, or reports the error through Scan
 	}
 	return st.QueryRowContext(ctx, args...)
 }
@@ -309,14 +341,29 @@ func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	// Rolled back however fn ends, a panic included: a transaction left open would hold SQLite's
+	// write lock until the connection closed.
+	defer tx.Rollback()
 	if err := fn(conn{q: tx, d: s.dialect, n: &s.queries}); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// clip cuts s to at most n bytes at a character boundary, so what is stored stays valid UTF-8
+// (PostgreSQL refuses anything else).
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // scanMore scans a row whose leading columns a scan function knows, and whose trailing columns go

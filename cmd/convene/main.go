@@ -239,8 +239,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	hs := &http.Server{Handler: srv, MaxHeaderBytes: web.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	go sweep(ctx, st, logger)
-	workerDone, jobsDone := make(chan struct{}), make(chan struct{})
+	workerDone, jobsDone, sweepDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() { sweep(ctx, st, logger); close(sweepDone) }()
 	go func() { worker.Run(ctx); close(workerDone) }()
 	go func() { srv.RunJobs(ctx, 5*time.Second); close(jobsDone) }()
 	errc := make(chan error, 1)
@@ -257,6 +257,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	err = hs.Shutdown(shutdownCtx)
 	<-workerDone // mail in flight is marked before the database closes
 	<-jobsDone
+	<-sweepDone // a refresh of reach summaries ends with its transaction, before the database closes
 	return err
 }
 
@@ -274,7 +275,10 @@ func sweep(ctx context.Context, st *store.Store, logger *slog.Logger) {
 		if cs, err := st.Communities(ctx); err == nil {
 			for _, c := range cs {
 				start := time.Now()
-				if err := st.RefreshReach(ctx, c.ID); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				if err := st.RefreshReach(ctx, c.ID); err != nil && ctx.Err() == nil {
 					logger.Error("refresh reach summaries", "community", c.Slug, "err", err)
 				} else if d := time.Since(start); d > time.Second {
 					logger.Info("refreshed reach summaries", "community", c.Slug, "took", d.Round(time.Millisecond))
