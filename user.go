@@ -37,6 +37,9 @@ type User struct {
 	Visibility   string // one of Visibilities
 	Bio          string
 	RemindersOff bool // the person wants no reminder mails
+
+	// SessionKey is a random secret every session of the account carries; a new one ends them all.
+	SessionKey string
 }
 
 // MinPassword is the shortest password accepted.

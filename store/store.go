@@ -139,7 +139,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(gd, s.db, fsys)
+	var opts []goose.ProviderOption
+	if s.dialect == sqliteDialect {
+		opts = append(opts, goose.WithGoMigrations(neverReuseIDs()))
+	}
+	p, err := goose.NewProvider(gd, s.db, fsys, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

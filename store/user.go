@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"database/sql"
 	"strings"
 	"time"
@@ -26,7 +28,7 @@ func (s *Store) CreateUser(ctx context.Context, u *convene.User) error {
 }
 
 const userColumns = `id, email, name, password_hash, is_admin, confirmed, created_at, organization, title, jurisdiction,
-	municipality, sector, languages, time_zone, visibility, bio, reminders_off`
+	municipality, sector, languages, time_zone, visibility, bio, reminders_off, session_key`
 
 func scanUser(row interface{ Scan(...any) error }) (*convene.User, error) {
 	return scanUserWith(row)
@@ -37,7 +39,7 @@ func scanUserWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	var u convene.User
 	var langs string
 	dest := append(before, &u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.IsAdmin, &u.Confirmed, &u.CreatedAt, &u.Organization,
-		&u.Title, &u.Jurisdiction, &u.Municipality, &u.Sector, &langs, &u.TimeZone, &u.Visibility, &u.Bio, &u.RemindersOff)
+		&u.Title, &u.Jurisdiction, &u.Municipality, &u.Sector, &langs, &u.TimeZone, &u.Visibility, &u.Bio, &u.RemindersOff, &u.SessionKey)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -62,10 +64,32 @@ func collectUsers(rows *sql.Rows) ([]*convene.User, error) {
 }
 
 func insertUser(ctx context.Context, c conn, u *convene.User) (int64, error) {
+	u.SessionKey = newSessionKey()
 	return c.insert(ctx, `INSERT INTO users (email, name, password_hash, is_admin, confirmed, created_at, organization, title, jurisdiction,
-		municipality, sector, languages, time_zone, visibility, bio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		municipality, sector, languages, time_zone, visibility, bio, session_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.Email, u.Name, u.PasswordHash, u.IsAdmin, u.Confirmed, u.CreatedAt, u.Organization, u.Title, u.Jurisdiction,
-		u.Municipality, u.Sector, strings.Join(u.Languages, ","), u.TimeZone, u.Visibility, u.Bio)
+		u.Municipality, u.Sector, strings.Join(u.Languages, ","), u.TimeZone, u.Visibility, u.Bio, u.SessionKey)
+}
+
+// newSessionKey is a fresh random session key.
+func newSessionKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// EndSessions gives the account a new session key, which ends every session it had, and returns
+// the key so the session that asked may carry on.
+func (s *Store) EndSessions(ctx context.Context, userID int64) (string, error) {
+	key := newSessionKey()
+	res, err := s.read().exec(ctx, `UPDATE users SET session_key = ? WHERE id = ?`, key, userID)
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", convene.NotFound("user.not_found")
+	}
+	return key, nil
 }
 
 // UserByEmail finds the account with an address, in any letter case.

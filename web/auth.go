@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"crypto/subtle"
 	"net"
 	"net/http"
 	"net/url"
@@ -39,11 +41,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.authenticate(r, vals.Get("email"), vals.Get("password"))
 	if err == nil {
-		// A new session token on sign-in stops session fixation.
-		if err := s.sessions.RenewToken(r.Context()); err != nil {
+		if err := s.startSession(r.Context(), u); err != nil {
 			return err
 		}
-		s.sessions.Put(r.Context(), "user_id", u.ID)
 		return s.redirect(w, r, next, "flash.signed_in")
 	}
 	if convene.ErrorCode(err) == convene.EINTERNAL {
@@ -105,6 +105,61 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// startSession signs u in on this browser: a new session token (against session fixation) that
+// carries the account's id and its session key, without which the id means nothing.
+func (s *Server) startSession(ctx context.Context, u *convene.User) error {
+	if u.SessionKey == "" { // an account made outside Convene's own paths
+		key, err := s.store.EndSessions(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		u.SessionKey = key
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, "session_key", u.SessionKey)
+	return nil
+}
+
+// sessionUser is the account this browser's session belongs to, or nil: the session must carry
+// the account's current session key, which a new account never shares with a deleted one and
+// which "sign out everywhere" and a password change replace.
+func (s *Server) sessionUser(ctx context.Context) (*convene.User, error) {
+	id := s.sessions.GetInt64(ctx, "user_id")
+	if id == 0 {
+		return nil, nil
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		u, err = nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if u == nil || u.SessionKey == "" || subtle.ConstantTimeCompare([]byte(u.SessionKey), []byte(s.sessions.GetString(ctx, "session_key"))) != 1 {
+		s.sessions.Remove(ctx, "user_id")
+		s.sessions.Remove(ctx, "session_key")
+		return nil, nil
+	}
+	return u, nil
+}
+
+// signOutEverywhere ends every session of the viewer's account, this one included.
+func (s *Server) signOutEverywhere(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.account(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.EndSessions(r.Context(), u.ID); err != nil {
+		return err
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/", "me.flash.signed_out_everywhere")
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {

@@ -263,8 +263,12 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SetPassword(r.Context(), u.ID, hash); err != nil {
 		return err
 	}
-	// A new session token after a credential change.
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	// A new password ends every other session: whoever knew the old one is signed out. This one
+	// carries on with a new token and the new key.
+	if u.SessionKey, err = s.store.EndSessions(r.Context(), u.ID); err != nil {
+		return err
+	}
+	if err := s.startSession(r.Context(), u); err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/me#password", "me.flash.password_set")

@@ -29,6 +29,7 @@ func (s *Server) peopleRoutes(handle, api func(string, func(http.ResponseWriter,
 	handle("POST /me/tokens/{id}/delete", s.deleteToken)
 	handle("GET /me/export", s.exportData)
 	handle("POST /me/delete", s.deleteAccount)
+	handle("POST /me/signout-everywhere", s.signOutEverywhere)
 
 	handle("GET /c/{slug}/members", s.members)
 	handle("POST /c/{slug}/members/{id}/role", s.setMemberRole)

@@ -190,10 +190,9 @@ func (s *Server) authLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.startSession(ctx, u); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, "user_id", u.ID)
 	if t.Purpose != store.TokenRegister {
 		flash := "flash.signed_in"
 		if t.Purpose == store.TokenSignUp {

@@ -175,13 +175,10 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 				return
 			}
 			v.User, v.Token = u, true
-		} else if id := s.sessions.GetInt64(r.Context(), "user_id"); id != 0 {
-			u, err := s.store.UserByID(r.Context(), id)
-			if err == nil {
-				v.User = u
-			} else if convene.ErrorCode(err) != convene.ENOTFOUND {
-				s.log.Error("load session user", "err", err)
-			}
+		} else if u, err := s.sessionUser(r.Context()); err != nil {
+			s.log.Error("load session user", "err", err)
+		} else {
+			v.User = u
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)))
 	})
