@@ -3,6 +3,8 @@ package convene
 import (
 	"net/mail"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -74,6 +76,25 @@ func HashPassword(password string) (string, error) {
 // PasswordCost is the bcrypt cost of new password hashes. Tests lower it (a hash at the default
 // cost takes 0.65 s under the race detector); nothing else should change it.
 var PasswordCost = bcrypt.DefaultCost
+
+// dummyHash is a hash of nothing anyone types, at the cost of real ones, made on first use.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no account has this password"), PasswordCost)
+	return h
+})
+
+// dummyChecks counts CheckDummyPassword's calls, for tests.
+var dummyChecks atomic.Int64
+
+// CheckDummyPassword spends as long as checking a real password and finds nothing, for sign-ins
+// to addresses without an account or without a password, so timing tells nothing about them.
+func CheckDummyPassword(password string) {
+	dummyChecks.Add(1)
+	_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+}
+
+// DummyPasswordChecks is how many times CheckDummyPassword ran, for tests.
+func DummyPasswordChecks() int64 { return dummyChecks.Load() }
 
 // CheckPassword reports whether password matches the stored hash.
 func (u *User) CheckPassword(password string) bool {

@@ -73,6 +73,12 @@ func (s *Store) AddComment(ctx context.Context, c *convene.Comment) error {
 		if err := commentTargetInCommunity(ctx, tx, c.CommunityID, c.Target); err != nil {
 			return err
 		}
+		// One author's comments are counted and written one at a time: on PostgreSQL the author's
+		// row is locked until commit, so parallel requests cannot all count the same recent few.
+		var one int
+		if err := tx.row(ctx, `SELECT 1 FROM users WHERE id = ?`+tx.d.forUpdateOf("users"), c.AuthorID).Scan(&one); err != nil {
+			return notFound(err, "user.not_found")
+		}
 		wait, err := commentWait(ctx, tx, c.AuthorID, now)
 		if err != nil {
 			return err

@@ -110,6 +110,27 @@ const (
 	AttemptLink     = "link"     // every request for an emailed link counts
 )
 
+// ReserveSignIn records a password attempt as failed before the password is checked, and returns
+// its id with the failures, this one included, for the address and the client since a moment.
+// Counting after the attempt is stored keeps parallel attempts from all passing one check: of
+// any set of attempts that each saw at most N failures, the last to count saw every one of them.
+// A successful attempt is then marked with SignInSucceeded.
+func (s *Store) ReserveSignIn(ctx context.Context, email, ip string, since time.Time) (id int64, byEmail, byIP int, err error) {
+	id, err = s.read().insert(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,
+		AttemptPassword, convene.NormalizeEmail(email), ip, false, s.now())
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	byEmail, byIP, err = s.FailedSignIns(ctx, AttemptPassword, email, ip, since)
+	return id, byEmail, byIP, err
+}
+
+// SignInSucceeded marks a reserved attempt as the successful sign-in it turned out to be.
+func (s *Store) SignInSucceeded(ctx context.Context, id int64) error {
+	_, err := s.read().exec(ctx, `UPDATE sign_in_attempts SET succeeded = `+s.dialect.boolTrue()+` WHERE id = ?`, id)
+	return err
+}
+
 // RecordSignIn notes an attempt to sign in, so repeated failures (or link requests) can be slowed down.
 func (s *Store) RecordSignIn(ctx context.Context, kind, email, ip string, succeeded bool) error {
 	_, err := s.read().exec(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
-	"github.com/opengovcall/convene/store"
 )
 
 // Sign-in limits: failures per address and per client within the window.
@@ -77,24 +76,28 @@ func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Server) authenticate(r *http.Request, email, password string) (*convene.User, error) {
 	ctx := r.Context()
 	ip := clientIP(r)
-	byEmail, byIP, err := s.store.FailedSignIns(ctx, store.AttemptPassword, email, ip, s.clock.Now().Add(-signInWindow))
+	// The attempt is counted before the password is checked, so forty at once cannot all pass.
+	attempt, byEmail, byIP, err := s.store.ReserveSignIn(ctx, email, ip, s.clock.Now().Add(-signInWindow))
 	if err != nil {
 		return nil, err
 	}
-	if byEmail >= maxFailuresByEmail || byIP >= maxFailuresByIP {
+	if byEmail > maxFailuresByEmail || byIP > maxFailuresByIP {
+		// The owner of the address can still sign in with an emailed link, which this does not limit.
 		return nil, convene.Errorf(convene.ETOOMANY, "signin.too_many", map[string]any{"Minutes": int(signInWindow.Minutes())})
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return nil, err
 	}
+	if u == nil || u.PasswordHash == "" {
+		// As long as a real check, so the time taken does not tell who has an account (or a password).
+		convene.CheckDummyPassword(password)
+		u = nil
+	}
 	if u == nil || !u.CheckPassword(password) {
-		if err := s.store.RecordSignIn(ctx, store.AttemptPassword, email, ip, false); err != nil {
-			return nil, err
-		}
 		return nil, convene.Errorf(convene.EUNAUTHORIZED, "signin.failed", nil)
 	}
-	return u, s.store.RecordSignIn(ctx, store.AttemptPassword, email, ip, true)
+	return u, s.store.SignInSucceeded(ctx, attempt)
 }
 
 // clientIP is the address the request came from. Behind a proxy, deployments set the real address
@@ -175,9 +178,16 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	if lang != "en" && lang != "fr" {
 		return convene.NotFound("page.not_found")
 	}
-	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	http.SetCookie(w, s.preferenceCookie("lang", lang))
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 	return nil
+}
+
+// preferenceCookie is a year-long cookie remembering a visitor's choice, Secure when the instance
+// is served over https, like the session cookie.
+func (s *Server) preferenceCookie(name, value string) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.baseURL.Scheme == "https"}
 }
 
 // setZone remembers the zone a viewer reads times in.
@@ -190,7 +200,7 @@ func (s *Server) setZone(w http.ResponseWriter, r *http.Request) error {
 	if !convene.ValidZone(zone) {
 		return convene.Invalid("timezone.unknown", map[string]any{"Zone": zone})
 	}
-	http.SetCookie(w, &http.Cookie{Name: "tz", Value: url.QueryEscape(zone), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	http.SetCookie(w, s.preferenceCookie("tz", url.QueryEscape(zone)))
 	http.Redirect(w, r, localPath(vals.Get("next")), http.StatusSeeOther)
 	return nil
 }
