@@ -2,6 +2,7 @@ package convene
 
 import (
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,3 +104,36 @@ func (u *User) CheckPassword(password string) bool {
 
 // CanOrganize reports whether a person holding role may edit the community's calls.
 func CanOrganize(role string) bool { return role == RoleOwner || role == RoleOrganizer }
+
+// What an API token may do, chosen when it is made. Tokens work only on the API.
+const (
+	ScopeRead     = "read"     // read what the person may read
+	ScopeRegister = "register" // act as a member: register, comment, propose, report, offer
+	ScopeOrganize = "organize" // use the person's organizer rights
+)
+
+// TokenScopes are the scopes in the order forms list them.
+var TokenScopes = []string{ScopeRead, ScopeRegister, ScopeOrganize}
+
+// NormalizeScopes orders and dedupes scopes, adding read, which every token has; it reports false
+// for a scope it does not know.
+func NormalizeScopes(scopes []string) ([]string, bool) {
+	has := map[string]bool{ScopeRead: true}
+	for _, s := range scopes {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !slices.Contains(TokenScopes, s) {
+			return nil, false
+		}
+		has[s] = true
+	}
+	var out []string
+	for _, s := range TokenScopes {
+		if has[s] {
+			out = append(out, s)
+		}
+	}
+	return out, true
+}

@@ -359,41 +359,53 @@ func (s *Store) EnsureUser(ctx context.Context, email, name, lang string) (*conv
 	return u, nil
 }
 
-// APIToken is a personal token a member uses to call the API as themselves.
+// APIToken is a personal token a member uses to call the API as themselves, within its scopes.
 type APIToken struct {
 	ID         int64
 	Name       string
+	Scopes     []string // of convene.TokenScopes
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 }
 
-// CreateAPIToken makes a named token for a user and returns it; only its hash is kept.
-func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+// CreateAPIToken makes a named token for a user with the scopes given (read at least) and returns
+// it; only its hash is kept.
+func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string, scopes ...string) (string, error) {
 	name = strings.TrimSpace(name)
+	var fields []convene.FieldError
 	if name == "" || len([]rune(name)) > 80 {
-		return "", convene.Invalid("form.invalid", nil, convene.FieldError{Field: "name", Key: "token.name.invalid"})
+		fields = append(fields, convene.FieldError{Field: "name", Key: "token.name.invalid"})
+	}
+	scopes, ok := convene.NormalizeScopes(scopes)
+	if !ok {
+		fields = append(fields, convene.FieldError{Field: "scopes", Key: "token.scopes.invalid"})
+	}
+	if len(fields) > 0 {
+		return "", convene.Invalid("form.invalid", nil, fields...)
 	}
 	raw, _ := newSecret()
 	raw = "cv_" + raw // recognizable in a leaked-secret scan
 	hash := hashSecret(raw)
-	_, err := s.read().exec(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`, userID, name, hash, s.now())
+	_, err := s.read().exec(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, scopes) VALUES (?, ?, ?, ?, ?)`,
+		userID, name, hash, s.now(), strings.Join(scopes, " "))
 	return raw, err
 }
 
-// UserByAPIToken finds whose token this is and notes its use.
-func (s *Store) UserByAPIToken(ctx context.Context, raw string) (*convene.User, error) {
+// UserByAPIToken finds whose token this is and what it may do, and notes its use.
+func (s *Store) UserByAPIToken(ctx context.Context, raw string) (*convene.User, []string, error) {
 	hash := hashSecret(raw)
-	u, err := scanUser(s.read().row(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash))
+	var scopes string
+	u, err := scanUser(scanMore{s.read().row(ctx, `SELECT `+prefixed("u.", userColumns)+`, t.scopes FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash), []any{&scopes}})
 	if err != nil {
-		return nil, notFound(err, "token.invalid")
+		return nil, nil, notFound(err, "token.invalid")
 	}
 	_, _ = s.read().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`, s.now(), hash)
-	return u, nil
+	return u, strings.Fields(scopes), nil
 }
 
 // APITokens lists a user's tokens (never the tokens themselves).
 func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := s.read().query(ctx, `SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY created_at, id`, userID)
+	rows, err := s.read().query(ctx, `SELECT id, name, scopes, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -402,9 +414,11 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 	for rows.Next() {
 		var t APIToken
 		var last sql.NullTime
-		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt, &last); err != nil {
+		var scopes string
+		if err := rows.Scan(&t.ID, &t.Name, &scopes, &t.CreatedAt, &last); err != nil {
 			return nil, err
 		}
+		t.Scopes = strings.Fields(scopes)
 		t.LastUsedAt = timePtr(last)
 		out = append(out, t)
 	}

@@ -14,6 +14,11 @@ import (
 // the message in the language the client asks for.
 func (s *Server) apiHandler(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := viewerOf(r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !v.may(convene.ScopeRegister) {
+			s.writeAPIError(w, r, http.StatusForbidden, convene.Errorf(convene.EFORBIDDEN, "token.scope_missing", map[string]any{"Scope": convene.ScopeRegister}))
+			return
+		}
 		if err := h(w, r); err != nil {
 			status := statusOf(err)
 			s.noteFailure(w, r, status, err)

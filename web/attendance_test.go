@@ -318,11 +318,11 @@ func TestAttendancePrivacy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		orgToken, err := a.store.CreateAPIToken(ctx, orgUser.ID, "attendance")
+		orgToken, err := a.store.CreateAPIToken(ctx, orgUser.ID, "attendance", convene.ScopeOrganize)
 		if err != nil {
 			t.Fatal(err)
 		}
-		memberToken, err := a.store.CreateAPIToken(ctx, mu.ID, "attendance")
+		memberToken, err := a.store.CreateAPIToken(ctx, mu.ID, "attendance", convene.ScopeRegister)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -221,8 +221,25 @@ func (s *Server) viewerHolds(r *http.Request, c *convene.Community, accepts func
 	if u.IsAdmin {
 		return true, nil
 	}
-	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
+	role, err := s.viewerRole(r, c)
 	return accepts(role), err
+}
+
+// viewerRole is the viewer's role in a community as far as their credentials let them use it: an
+// API token without the organize scope acts as a member at most.
+func (s *Server) viewerRole(r *http.Request, c *convene.Community) (string, error) {
+	v := viewerOf(r)
+	if v.User == nil {
+		return "", nil
+	}
+	role, err := s.store.RoleOf(r.Context(), c.ID, v.User.ID)
+	if err != nil {
+		return "", err
+	}
+	if convene.CanOrganize(role) && !v.may(convene.ScopeOrganize) {
+		role = convene.RoleMember
+	}
+	return role, nil
 }
 
 // requireOrganizer stops a request from anyone who may not organize the community: strangers are

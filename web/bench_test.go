@@ -155,7 +155,7 @@ func BenchmarkRegister(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				tok, err := st.CreateAPIToken(ctx, u.ID, "bench")
+				tok, err := st.CreateAPIToken(ctx, u.ID, "bench", convene.ScopeRegister)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -77,7 +77,7 @@ func TestCommentsHideReportAndRateLimit(t *testing.T) {
 
 		// The API: a member posts with a token; a stranger is refused.
 		bobUser, _ := a.store.UserByEmail(ctx, "bob.member@example.org")
-		token, _ := a.store.CreateAPIToken(ctx, bobUser.ID, "script")
+		token, _ := a.store.CreateAPIToken(ctx, bobUser.ID, "script", convene.ScopeRegister)
 		post := func(token, body string) response {
 			req, _ := http.NewRequest(http.MethodPost, a.http.URL+"/api/v1/comments", strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+token)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/opengovcall/convene"
 )
 
 // Browser apps on other sites may use the API with a token: preflights are answered, token
@@ -13,7 +15,7 @@ import (
 func TestAPIForBrowserApps(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
 		member, u := a.signedIn(t, "app.user@example.net", "App User")
-		token, err := a.store.CreateAPIToken(t.Context(), u.ID, "calendar app")
+		token, err := a.store.CreateAPIToken(t.Context(), u.ID, "calendar app", convene.ScopeRegister)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,3 +5,6 @@ func (s *Server) PageCacheBytes() uint64 { return s.cache.bytes() }
 
 // LocalPath exposes localPath to the redirect tests.
 var LocalPath = localPath
+
+// PageRoutes lists the route patterns that are not the JSON API's.
+func (s *Server) PageRoutes() []string { return s.pageRoutes }

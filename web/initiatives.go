@@ -74,7 +74,7 @@ func (s *Server) rightsOn(r *http.Request, c *convene.Community, in *convene.Ini
 	if u == nil {
 		return initiativeRights{}, nil
 	}
-	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
+	role, err := s.viewerRole(r, c)
 	if err != nil {
 		return initiativeRights{}, err
 	}

@@ -216,7 +216,7 @@ func TestInitiativesPagesAndAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, err := a.store.CreateAPIToken(ctx, lead.ID, "script")
+		token, err := a.store.CreateAPIToken(ctx, lead.ID, "script", convene.ScopeRegister, convene.ScopeOrganize)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestInitiativesPagesAndAPI(t *testing.T) {
 		_ = json.Unmarshal([]byte(r.body), &ask)
 
 		_, member := a.signedIn(t, "max.member@example.org", "Max Member")
-		mtoken, _ := a.store.CreateAPIToken(ctx, member.ID, "script")
+		mtoken, _ := a.store.CreateAPIToken(ctx, member.ID, "script", convene.ScopeRegister)
 		wantStatus(t, post(base+"/updates", mtoken, `{"body":"Not mine."}`), http.StatusForbidden)
 		wantStatus(t, post(base+"/asks/"+strconv.FormatInt(ask.ID, 10)+"/offers", mtoken, `{"message":"I am a librarian."}`), http.StatusCreated)
 		wantStatus(t, post(base+"/asks/999999/offers", mtoken, `{"message":"x"}`), http.StatusNotFound)

@@ -70,6 +70,7 @@ type tokenView struct {
 	Name     string
 	Created  string
 	LastUsed string // "" if never used
+	Scopes   string // what it may do, in words
 }
 
 type myCommunity struct {
@@ -125,6 +126,8 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 		Field{Name: "password_confirm", Label: l.T("me.field.password_confirm"), Type: "password", Required: true, Max: 72})
 	p.Token = &Form{Action: "/me/tokens", Submit: l.T("me.tokens.submit"), Fields: []Field{
 		{Name: "token_name", Label: l.T("me.field.token_name"), Type: "text", Required: true, Max: 80, Hint: l.T("me.hint.token_name")},
+		{Name: "scope_register", Label: l.T("token.scope.register"), Type: "checkbox"},
+		{Name: "scope_organize", Label: l.T("token.scope.organize"), Type: "checkbox"},
 	}}
 	p.Delete = &Form{Action: "/me/delete", Submit: l.T("me.delete.submit"), Fields: []Field{
 		{Name: "delete_email", Label: l.T("me.field.delete_email"), Type: "email", Required: true, Max: 254, Hint: l.T("me.hint.delete_email", "Email", u.Email)},
@@ -158,6 +161,11 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 	}
 	for _, t := range tokens {
 		tv := tokenView{ID: t.ID, Name: t.Name, Created: l.ShortDate(t.CreatedAt.In(loc))}
+		var scopes []string
+		for _, scope := range t.Scopes {
+			scopes = append(scopes, l.T("token.scope_name."+scope))
+		}
+		tv.Scopes = strings.Join(scopes, ", ")
 		if t.LastUsedAt != nil {
 			tv.LastUsed = l.ShortDate(t.LastUsedAt.In(loc))
 		}
@@ -283,7 +291,13 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	raw, err := s.store.CreateAPIToken(r.Context(), u.ID, vals.Get("token_name"))
+	scopes := []string{convene.ScopeRead}
+	for _, scope := range []string{convene.ScopeRegister, convene.ScopeOrganize} {
+		if vals.Get("scope_"+scope) != "" {
+			scopes = append(scopes, scope)
+		}
+	}
+	raw, err := s.store.CreateAPIToken(r.Context(), u.ID, vals.Get("token_name"), scopes...)
 	if err != nil {
 		if e, ok := convene.AsError(err); ok {
 			for i := range e.Fields { // the store names the token's field "name"; this page has one already

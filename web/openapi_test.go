@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/demo"
 	"github.com/opengovcall/convene/web"
 )
@@ -124,7 +125,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, err := a.store.CreateAPIToken(ctx, organizer.ID, "OpenAPI test")
+		token, err := a.store.CreateAPIToken(ctx, organizer.ID, "OpenAPI test", convene.ScopeRegister, convene.ScopeOrganize)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,6 +63,8 @@ type Server struct {
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
 	apiRoutes []string
+	// pageRoutes lists every other route pattern, for tests that walk them all.
+	pageRoutes []string
 }
 
 // New builds the server and parses every template, so a broken one fails at start-up.
@@ -125,6 +127,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+		s.pageRoutes = append(s.pageRoutes, pattern)
 		mux.Handle(pattern, s.page(h))
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)

@@ -205,12 +205,12 @@ func TestSurveyBuildAnswerResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, err := a.store.CreateAPIToken(ctx, orgUser.ID, "surveys")
+		token, err := a.store.CreateAPIToken(ctx, orgUser.ID, "surveys", convene.ScopeOrganize)
 		if err != nil {
 			t.Fatal(err)
 		}
 		miaUser, _ := a.store.UserByEmail(ctx, "mia.member@example.org")
-		miaToken, _ := a.store.CreateAPIToken(ctx, miaUser.ID, "mine")
+		miaToken, _ := a.store.CreateAPIToken(ctx, miaUser.ID, "mine", convene.ScopeRegister)
 		api := "/api/v1/communities/" + demo.Slug + "/surveys"
 		list := a.client().bearer(api, token)
 		wantStatus(t, list, http.StatusOK)

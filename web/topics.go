@@ -37,7 +37,7 @@ func (s *Server) topicRightsOf(r *http.Request, c *convene.Community) (topicRigh
 	if u == nil {
 		return topicRights{}, nil
 	}
-	role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
+	role, err := s.viewerRole(r, c)
 	if err != nil {
 		return topicRights{}, err
 	}

@@ -100,7 +100,7 @@ func TestTopicQueue(t *testing.T) {
 		wantStatus(t, api, http.StatusOK)
 		mustContain(t, api.body, `"accepted_call_id":`+call, "Open data society launch")
 		mustNotContain(t, api.body, "@example.org", "An older topic")
-		token, err := a.store.CreateAPIToken(ctx, pu.ID, "script")
+		token, err := a.store.CreateAPIToken(ctx, pu.ID, "script", convene.ScopeRegister)
 		if err != nil {
 			t.Fatal(err)
 		}

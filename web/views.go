@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -141,11 +142,16 @@ func (v *views) static() http.Handler {
 
 // viewer is who is asking: their account, language and time zone.
 type viewer struct {
-	User  *convene.User
-	L     *Localizer
-	Zone  string // IANA zone the viewer reads times in; "" until chosen
-	Token bool   // signed in with an API token rather than a session
+	User   *convene.User
+	L      *Localizer
+	Zone   string   // IANA zone the viewer reads times in; "" until chosen
+	Token  bool     // signed in with an API token rather than a session
+	Scopes []string // what the token may do (convene.TokenScopes); nil for a session
 }
+
+// may reports whether the viewer's credentials allow an action of a scope: a session allows
+// everything its person may do, a token only its scopes.
+func (v *viewer) may(scope string) bool { return !v.Token || slices.Contains(v.Scopes, scope) }
 
 type viewerKey struct{}
 
@@ -162,8 +168,14 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		}
 		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			// API clients authenticate with a personal token; a wrong one is refused outright rather
-			// than treated as anonymous, so a client notices.
-			u, err := s.store.UserByAPIToken(r.Context(), strings.TrimSpace(token))
+			// than treated as anonymous, so a client notices. Tokens work on the API only: the pages
+			// (role changes, join kits, registrant exports) need a person in a browser.
+			r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+			if !isAPI(r) {
+				s.renderError(w, r, convene.Errorf(convene.EFORBIDDEN, "token.api_only", nil))
+				return
+			}
+			u, scopes, err := s.store.UserByAPIToken(r.Context(), strings.TrimSpace(token))
 			if err != nil {
 				r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
 				s.apiHandler(func(http.ResponseWriter, *http.Request) error {
@@ -174,7 +186,12 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 				}).ServeHTTP(w, r)
 				return
 			}
-			v.User, v.Token = u, true
+			if !slices.Contains(scopes, convene.ScopeOrganize) {
+				admin := *u // instance-wide rights are organizer rights too
+				admin.IsAdmin = false
+				u = &admin
+			}
+			v.User, v.Token, v.Scopes = u, true, scopes
 		} else if u, err := s.sessionUser(r.Context()); err != nil {
 			s.log.Error("load session user", "err", err)
 		} else {

@@ -198,7 +198,7 @@ func TestRegistrationThroughPagesAndAPI(t *testing.T) {
 		mustContain(t, r.body, "This call is over: it takes no registrations.")
 
 		// The API: a token-bearing client registers and cancels; without one, 401.
-		token, err := a.store.CreateAPIToken(ctx, u.ID, "script")
+		token, err := a.store.CreateAPIToken(ctx, u.ID, "script", convene.ScopeRegister)
 		if err != nil {
 			t.Fatal(err)
 		}
