@@ -42,10 +42,10 @@ func (a *AgendaItem) Presenter() string {
 // Normalize trims the item's text fields.
 func (a *AgendaItem) Normalize() {
 	a.Kind = strings.ToLower(strings.TrimSpace(a.Kind))
-	a.Title = strings.TrimSpace(a.Title)
-	a.Description = strings.TrimSpace(a.Description)
-	a.PresenterName = strings.TrimSpace(a.PresenterName)
-	a.PresenterOrg = strings.TrimSpace(a.PresenterOrg)
+	a.Title = Line(a.Title)
+	a.Description = Para(a.Description)
+	a.PresenterName = Line(a.PresenterName)
+	a.PresenterOrg = Line(a.PresenterOrg)
 }
 
 // Validate checks the item before it is stored.

@@ -1,7 +1,6 @@
 package convene
 
 import (
-	"strings"
 	"time"
 )
 
@@ -80,9 +79,9 @@ func (c *Call) Location() *time.Location {
 
 // Normalize trims the call's text fields and keeps its start in UTC at whole minutes.
 func (c *Call) Normalize() {
-	c.Title = strings.TrimSpace(c.Title)
-	c.Theme = strings.TrimSpace(c.Theme)
-	c.Note = strings.TrimSpace(c.Note)
+	c.Title = Line(c.Title)
+	c.Theme = Line(c.Theme)
+	c.Note = Para(c.Note)
 	c.StartsAt = c.StartsAt.UTC().Truncate(time.Minute)
 	if c.Status == "" {
 		c.Status = CallScheduled

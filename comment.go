@@ -71,7 +71,7 @@ type Comment struct {
 }
 
 // Normalize trims the comment's text.
-func (c *Comment) Normalize() { c.Body = strings.TrimSpace(c.Body) }
+func (c *Comment) Normalize() { c.Body = Para(c.Body) }
 
 // Validate checks a comment before it is stored.
 func (c *Comment) Validate() error {

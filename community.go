@@ -37,9 +37,9 @@ const (
 // Normalize trims the community's text fields and lowercases its slug.
 func (c *Community) Normalize() {
 	c.Slug = strings.ToLower(strings.TrimSpace(c.Slug))
-	c.Name = strings.TrimSpace(c.Name)
-	c.Description = strings.TrimSpace(c.Description)
-	c.TimeZone = strings.TrimSpace(c.TimeZone)
+	c.Name = Line(c.Name)
+	c.Description = Para(c.Description)
+	c.TimeZone = Line(c.TimeZone)
 }
 
 // Validate checks the community before it is stored.
@@ -82,6 +82,8 @@ func isLanguage(l string) bool {
 // checkText adds a field error when a text is missing (and required) or longer than max characters.
 func checkText(f *fieldErrors, field, value string, max int, required bool) {
 	switch {
+	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
+		f.add(field, "field.bad_text", nil)
 	case required && value == "":
 		f.add(field, "field.required", nil)
 	case utf8.RuneCountInString(value) > max:

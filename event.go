@@ -50,11 +50,11 @@ const MaxLink = 2000
 
 // Normalize trims the event's text fields.
 func (e *Event) Normalize() {
-	e.Name = strings.TrimSpace(e.Name)
-	e.Place = strings.TrimSpace(e.Place)
-	e.Link = strings.TrimSpace(e.Link)
-	e.Description = strings.TrimSpace(e.Description)
-	e.TimeZone = strings.TrimSpace(e.TimeZone)
+	e.Name = Line(e.Name)
+	e.Place = Line(e.Place)
+	e.Link = Line(e.Link)
+	e.Description = Para(e.Description)
+	e.TimeZone = Line(e.TimeZone)
 	e.StartsAt, e.EndsAt = e.StartsAt.UTC(), e.EndsAt.UTC()
 }
 
@@ -137,8 +137,8 @@ type Idea struct {
 
 // Normalize trims the idea's text fields and defaults its status.
 func (i *Idea) Normalize() {
-	i.Title = strings.TrimSpace(i.Title)
-	i.Description = strings.TrimSpace(i.Description)
+	i.Title = Line(i.Title)
+	i.Description = Para(i.Description)
 	if i.Status == "" {
 		i.Status = IdeaProposed
 	}

@@ -56,11 +56,11 @@ func InitiativeFinished(status string) bool {
 
 // Normalize trims the initiative's fields and drops empty and repeated links.
 func (in *Initiative) Normalize() {
-	in.Name = strings.TrimSpace(in.Name)
-	in.Description = strings.TrimSpace(in.Description)
-	in.Jurisdiction = strings.TrimSpace(in.Jurisdiction)
-	in.Sector = strings.TrimSpace(in.Sector)
-	in.Status = strings.TrimSpace(in.Status)
+	in.Name = Line(in.Name)
+	in.Description = Para(in.Description)
+	in.Jurisdiction = Line(in.Jurisdiction)
+	in.Sector = Line(in.Sector)
+	in.Status = Line(in.Status)
 	if in.Status == "" {
 		in.Status = InitiativeIdea
 	}
@@ -146,7 +146,7 @@ type InitiativeUpdate struct {
 
 // Validate checks an update before it is stored.
 func (u *InitiativeUpdate) Validate() error {
-	u.Body = strings.TrimSpace(u.Body)
+	u.Body = Para(u.Body)
 	var f fieldErrors
 	checkText(&f, "body", u.Body, MaxUpdate, true)
 	return f.err()
@@ -169,8 +169,8 @@ type Ask struct {
 
 // Validate checks an ask before it is stored.
 func (a *Ask) Validate() error {
-	a.Body = strings.TrimSpace(a.Body)
-	a.Kind = strings.TrimSpace(a.Kind)
+	a.Body = Para(a.Body)
+	a.Kind = Line(a.Kind)
 	var f fieldErrors
 	if !oneOf(a.Kind, AskKinds) {
 		f.add("kind", "ask.kind.invalid", nil)
@@ -192,7 +192,7 @@ type Offer struct {
 
 // Validate checks an offer before it is stored.
 func (o *Offer) Validate() error {
-	o.Message = strings.TrimSpace(o.Message)
+	o.Message = Para(o.Message)
 	var f fieldErrors
 	checkText(&f, "message", o.Message, MaxOfferNote, true)
 	return f.err()

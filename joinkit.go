@@ -134,11 +134,11 @@ func (k JoinKit) IsEmpty() bool {
 // (defaulting to "other" when the kit holds anything).
 func (k *JoinKit) Normalize() {
 	k.Provider = strings.ToLower(strings.TrimSpace(k.Provider))
-	k.JoinURL = strings.TrimSpace(k.JoinURL)
+	k.JoinURL = Line(k.JoinURL)
 	k.MeetingID = digitsIn(k.MeetingID)
-	k.Passcode = strings.TrimSpace(k.Passcode)
-	k.LocalNumbersURL = strings.TrimSpace(k.LocalNumbersURL)
-	k.SIP = strings.TrimSpace(k.SIP)
+	k.Passcode = Line(k.Passcode)
+	k.LocalNumbersURL = Line(k.LocalNumbersURL)
+	k.SIP = Line(k.SIP)
 	if len(k.SIP) > 4 && strings.EqualFold(k.SIP[:4], "sip:") {
 		k.SIP = k.SIP[4:]
 	}

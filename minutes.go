@@ -45,7 +45,7 @@ func (m *Minutes) Written() bool {
 
 // Normalize trims the minutes' text and drops empty notes.
 func (m *Minutes) Normalize() {
-	m.Summary = strings.TrimSpace(m.Summary)
+	m.Summary = Para(m.Summary)
 	for id, n := range m.Notes {
 		if n = strings.TrimSpace(n); n == "" {
 			delete(m.Notes, id)
@@ -86,8 +86,8 @@ type ActionItem struct {
 
 // Normalize trims the item's text fields.
 func (a *ActionItem) Normalize() {
-	a.What = strings.TrimSpace(a.What)
-	a.OwnerName = strings.TrimSpace(a.OwnerName)
+	a.What = Line(a.What)
+	a.OwnerName = Line(a.OwnerName)
 	a.Status = strings.ToLower(strings.TrimSpace(a.Status))
 	if a.Status == "" {
 		a.Status = ActionOpen

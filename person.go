@@ -67,12 +67,12 @@ func SplitInterests(s string) []string {
 
 // NormalizeProfile trims a person's profile fields.
 func (u *User) NormalizeProfile() {
-	u.Name = strings.TrimSpace(u.Name)
-	u.Organization = strings.TrimSpace(u.Organization)
-	u.Title = strings.TrimSpace(u.Title)
-	u.Municipality = strings.TrimSpace(u.Municipality)
-	u.Bio = strings.TrimSpace(u.Bio)
-	u.TimeZone = strings.TrimSpace(u.TimeZone)
+	u.Name = Line(u.Name)
+	u.Organization = Line(u.Organization)
+	u.Title = Line(u.Title)
+	u.Municipality = Line(u.Municipality)
+	u.Bio = Para(u.Bio)
+	u.TimeZone = Line(u.TimeZone)
 	u.Interests = NormalizeInterests(u.Interests)
 	if u.Jurisdiction != "municipal" {
 		u.Municipality = ""

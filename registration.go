@@ -50,7 +50,7 @@ const MaxAnswer = 1000
 
 // Normalize trims the question and drops empty choices.
 func (q *Question) Normalize() {
-	q.Label = strings.TrimSpace(q.Label)
+	q.Label = Line(q.Label)
 	var choices []string
 	for _, c := range q.Choices {
 		if c = strings.TrimSpace(c); c != "" {

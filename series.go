@@ -32,12 +32,12 @@ const MaxDuration = 12 * 60
 
 // Normalize trims the series' text fields and strips an "RRULE:" prefix.
 func (s *Series) Normalize() {
-	s.Title = strings.TrimSpace(s.Title)
-	s.Description = strings.TrimSpace(s.Description)
+	s.Title = Line(s.Title)
+	s.Description = Para(s.Description)
 	s.RRule = strings.ToUpper(strings.TrimSpace(s.RRule))
 	s.RRule = strings.TrimPrefix(s.RRule, "RRULE:")
-	s.StartTime = strings.TrimSpace(s.StartTime)
-	s.TimeZone = strings.TrimSpace(s.TimeZone)
+	s.StartTime = Line(s.StartTime)
+	s.TimeZone = Line(s.TimeZone)
 	if s.JoinVisibility == "" {
 		s.JoinVisibility = JoinEveryone
 	}
@@ -197,8 +197,8 @@ const MaxSeasonDays = 3 * 366
 
 // Normalize trims the season's text fields.
 func (s *Season) Normalize() {
-	s.Name = strings.TrimSpace(s.Name)
-	s.Note = strings.TrimSpace(s.Note)
+	s.Name = Line(s.Name)
+	s.Note = Para(s.Note)
 }
 
 // Validate checks the season before it is stored.

@@ -207,14 +207,14 @@ func (s *Survey) Validate() error {
 // Normalize trims the question's texts and drops choices from kinds that have none.
 func (q *SurveyQuestion) Normalize() {
 	q.Kind = strings.ToLower(strings.TrimSpace(q.Kind))
-	q.TextEN = strings.TrimSpace(q.TextEN)
-	q.TextFR = strings.TrimSpace(q.TextFR)
+	q.TextEN = Line(q.TextEN)
+	q.TextFR = Line(q.TextFR)
 	if !q.HasChoices() {
 		q.Choices = nil
 	}
 	for i := range q.Choices {
-		q.Choices[i].EN = strings.TrimSpace(q.Choices[i].EN)
-		q.Choices[i].FR = strings.TrimSpace(q.Choices[i].FR)
+		q.Choices[i].EN = Line(q.Choices[i].EN)
+		q.Choices[i].FR = Line(q.Choices[i].FR)
 	}
 }
 

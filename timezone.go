@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+
 	// Embed the IANA database so zones resolve the same on every machine, tzdata installed or not.
 	_ "time/tzdata"
 )

@@ -45,9 +45,9 @@ type Topic struct {
 
 // Normalize trims the topic's fields.
 func (t *Topic) Normalize() {
-	t.Title = strings.TrimSpace(t.Title)
+	t.Title = Line(t.Title)
 	t.Kind = strings.ToLower(strings.TrimSpace(t.Kind))
-	t.PresenterName = strings.TrimSpace(t.PresenterName)
+	t.PresenterName = Line(t.PresenterName)
 	if t.Status == "" {
 		t.Status = TopicOpen
 	}

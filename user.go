@@ -55,7 +55,7 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 func ValidateNewUser(u *User, password string) error {
 	var f fieldErrors
 	u.Email = NormalizeEmail(u.Email)
-	u.Name = strings.TrimSpace(u.Name)
+	u.Name = Line(u.Name)
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
 		f.add("email", "email.invalid", nil)
 	}

@@ -68,7 +68,7 @@ func (c *EventCalendar) Calendar() *ics.Calendar {
 }
 
 // Serialize writes the calendar with CRLF line ends, lines folded at 75 octets and text escaped.
-func (c *EventCalendar) Serialize() string { return c.Calendar().Serialize(ics.WithNewLine("\r\n")) }
+func (c *EventCalendar) Serialize() string { return serialize(c.Calendar()) }
 
 // EventValidator is an ETag for the event's calendar, from what it is made of.
 func EventValidator(c *EventCalendar) string {

@@ -69,7 +69,7 @@ func (f *Feed) Calendar() *ics.Calendar {
 }
 
 // Serialize writes the feed with CRLF line ends, lines folded at 75 octets and text escaped.
-func (f *Feed) Serialize() string { return f.Calendar().Serialize(ics.WithNewLine("\r\n")) }
+func (f *Feed) Serialize() string { return serialize(f.Calendar()) }
 
 // Validator is an ETag for the feed, worked out from what it is made of rather than from its bytes:
 // its name, zone, alarm and words, and for every call its id, sequence and last change, and the
@@ -251,5 +251,5 @@ func (f *Feed) Invitation(e Entry, method ics.Method, sequence int, organizer, o
 	}
 	ev.AddAttendee("mailto:"+attendee, ics.WithCN(paramSafe(attendeeName)), ics.WithRSVP(method == ics.MethodRequest),
 		partstat, ics.CalendarUserTypeIndividual, ics.ParticipationRoleReqParticipant)
-	return cal.Serialize(ics.WithNewLine("\r\n"))
+	return serialize(cal)
 }

@@ -41,3 +41,25 @@ func TestFoldingKeepsUTF8Whole(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarsCarryNoBareControlCharacters writes a call whose text holds carriage returns and
+// other control characters, as if input cleaning had been bypassed: no line of the feed or of an
+// invitation may hold a bare CR, and no injected property may start a line.
+func TestCalendarsCarryNoBareControlCharacters(t *testing.T) {
+	start := time.Date(2019, 11, 13, 17, 0, 0, 0, time.UTC)
+	evil := "Reboot\rORGANIZER:mailto:attacker@evil.example\r\nLOCATION:https://evil.example\x00\x07"
+	call := &convene.Call{ID: 7, StartsAt: start, DurationMinutes: 60, Status: convene.CallScheduled, UpdatedAt: start, CreatedAt: start,
+		Title: evil, Theme: evil, Note: evil}
+	f := &Feed{Name: evil, Host: "calls.example.org", Entries: []Entry{{Call: call, URL: "https://calls.example.org/c/x/calls/7",
+		Agenda: []*convene.AgendaItem{{Position: 1, Title: evil, PresenterName: evil}}}}}
+	for name, body := range map[string]string{
+		"feed":       f.Serialize(),
+		"invitation": f.Invitation(f.Entries[0], "REQUEST", 3, "calls@example.org", evil, "member@example.net", evil, start),
+	} {
+		for i, line := range strings.Split(body, "\r\n") {
+			if strings.ContainsAny(line, "\r\n\x00\x07") || strings.HasPrefix(line, "ORGANIZER:mailto:attacker") || strings.HasPrefix(line, "LOCATION:https://evil") {
+				t.Fatalf("%s line %d: %q", name, i, line)
+			}
+		}
+	}
+}
