@@ -89,7 +89,11 @@ func (s *Series) rule() (*rrule.RRule, error) {
 	if err != nil {
 		return nil, Invalid("rrule.invalid", nil)
 	}
-	if opt.Freq > rrule.DAILY { // HOURLY, MINUTELY, SECONDLY
+	// At most one call a day, however the rule is written: no HOURLY, MINUTELY or SECONDLY, and
+	// no BYHOUR, BYMINUTE or BYSECOND, which expand a day into many (the time of day is the
+	// series' start time). A rule that listed every second of a day took 25 s to expand while
+	// holding SQLite's write lock.
+	if opt.Freq > rrule.DAILY || len(opt.Byhour) > 0 || len(opt.Byminute) > 0 || len(opt.Bysecond) > 0 {
 		return nil, Invalid("rrule.too_frequent", nil)
 	}
 	start, err := s.startOn(s.StartsOn)
@@ -130,14 +134,18 @@ func (s *Series) Occurrences(first, last Date) ([]time.Time, error) {
 	loc, _ := LoadZone(s.TimeZone)
 	from := first.In(loc)
 	to := last.AddDays(1).In(loc)
-	// Guard against a rule that would fill memory; ten years of daily calls is plenty.
-	const maxOccurrences = 3700
+	// Guard against a rule that would fill memory; ten years of daily calls is plenty. The walk
+	// from the series' first day is bounded too: at most one occurrence a day, for a century.
+	const maxOccurrences, maxSteps = 3700, 37000
 	var out []time.Time
 	iter := r.Iterator()
-	for {
+	for steps := 0; ; steps++ {
 		t, ok := iter()
 		if !ok || !t.Before(to) {
 			break
+		}
+		if steps == maxSteps {
+			return nil, Invalid("rrule.too_many", map[string]any{"Max": maxOccurrences})
 		}
 		if t.Before(from) {
 			continue

@@ -73,6 +73,8 @@ func TestSeriesValidation(t *testing.T) {
 	}{
 		{func(s *Series) { s.RRule = "FREQ=SOMETIMES" }, "rrule", "rrule.invalid"},
 		{func(s *Series) { s.RRule = "FREQ=HOURLY" }, "rrule", "rrule.too_frequent"},
+		{func(s *Series) { s.RRule = "FREQ=DAILY;BYHOUR=9,10;BYMINUTE=0,30" }, "rrule", "rrule.too_frequent"},
+		{func(s *Series) { s.RRule = "FREQ=WEEKLY;BYSECOND=1" }, "rrule", "rrule.too_frequent"},
 		{func(s *Series) { s.RRule = "DTSTART:20190101T000000Z\nRRULE:FREQ=DAILY" }, "rrule", "rrule.invalid"},
 		{func(s *Series) { s.RRule = "" }, "rrule", "rrule.required"},
 		{func(s *Series) { s.TimeZone = "America/Springfield" }, "time_zone", "timezone.unknown"},

@@ -291,6 +291,9 @@ type generatedCall struct {
 // day follows it; a future call the rule no longer produces is deleted, or cancelled when it holds
 // an agenda, notes or its own join kit. Past calls are never changed.
 func syncSeason(ctx context.Context, tx conn, sr *convene.Series, se *convene.Season, now time.Time, insert func(time.Time) bool) error {
+	if err := ctx.Err(); err != nil { // a visitor who left, or the request's database deadline
+		return err
+	}
 	occ, err := sr.Occurrences(se.StartsOn, se.EndsOn)
 	if err != nil {
 		return err
