@@ -72,6 +72,8 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	sr := &convene.Series{
 		CommunityID: c.ID, Title: "Open Government Community Call", RRule: "FREQ=MONTHLY;BYDAY=2WE",
 		StartsOn: date(2019, 1, 1), StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60, Reminders: "1440,60",
+		// One Zoom meeting serves every call, so its passcode is one secret: registered people only.
+		JoinVisibility: convene.JoinRegistered,
 		Description: "Monthly, on the second Wednesday at noon Eastern. A pilot ran from January 2019 up to the OGP Global Summit " +
 			"in Ottawa (May 29–31, 2019) and was extended to June to build on its momentum; after a summer break to relax and " +
 			"reflect on lessons learned, the call rebooted in the fall because the feedback survey said, loud and clear, " +

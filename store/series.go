@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -36,6 +37,26 @@ func (s *Store) CreateSeries(ctx context.Context, sr *convene.Series) error {
 	}
 	sr.ID = id
 	return nil
+}
+
+// SetSeriesJoinVisibility sets who sees a series' join details. Its future calls take a new
+// sequence, so calendars and invitations follow.
+func (s *Store) SetSeriesJoinVisibility(ctx context.Context, communityID, seriesID int64, level string) error {
+	if !slices.Contains(convene.JoinLevels, level) {
+		return convene.Invalid("form.invalid", nil, convene.FieldError{Field: "join_visibility", Key: "join_visibility.invalid"})
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error {
+		res, err := tx.exec(ctx, `UPDATE series SET join_visibility = ?, updated_at = ? WHERE id = ? AND community_id = ?`, level, now, seriesID, communityID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return convene.NotFound("series.not_found")
+		}
+		_, err = tx.exec(ctx, `UPDATE calls SET sequence = sequence + 1, updated_at = ? WHERE series_id = ? AND starts_at > ?`, now, seriesID, now)
+		return err
+	})
 }
 
 // UpdateSeries saves a series. When its schedule changes, the future calls of every season follow

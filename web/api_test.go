@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/opengovcall/convene"
 )
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
@@ -51,6 +54,10 @@ func decode(t *testing.T, r response, v any) {
 
 func TestAPI(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
+		// The demo keeps its meeting for registered people; here the series shows it to everyone.
+		if err := a.store.SetSeriesJoinVisibility(context.Background(), a.demo.Community.ID, a.demo.Series.ID, convene.JoinEveryone); err != nil {
+			t.Fatal(err)
+		}
 		c := a.client()
 		var list struct {
 			Communities []struct{ Slug, Name, Description, TimeZone, URL string } `json:"communities"`

@@ -93,6 +93,11 @@ func eventByUID(t *testing.T, cal icsCalendar, uid string) icsEvent {
 func TestSeriesFeed(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
+		// The demo keeps its meeting for registered people; here the series shows it to everyone
+		// but the reboot call, to check both in one feed.
+		if err := a.store.SetSeriesJoinVisibility(ctx, a.demo.Community.ID, a.demo.Series.ID, convene.JoinEveryone); err != nil {
+			t.Fatal(err)
+		}
 		c := a.client()
 		path := fmt.Sprintf("/c/open-gov-canada/series/%d/calendar.ics", a.demo.Series.ID)
 		r := c.get(path)

@@ -93,6 +93,9 @@ type callView struct {
 	Agenda []*convene.AgendaItem
 	Kit    *convene.JoinKit
 	OwnKit bool
+	// KitExposed, for organizers, is the stricter level this call keeps while the same meeting is
+	// shown more openly on the series' other calls ("" when it is not).
+	KitExposed string
 	// Minutes are the call's rendered minutes, its action items and the follow-ups carried into it.
 	Minutes callMinutes
 
@@ -342,6 +345,11 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	st, regStatus, err := s.standing(r, c, call)
 	if err != nil {
 		return err
+	}
+	if st.Organizer && cv.Kit != nil {
+		if cv.KitExposed, err = s.kitExposed(ctx, call, cv.Kit, cv.OwnKit); err != nil {
+			return err
+		}
 	}
 	now := s.clock.Now()
 	if st.Member && call.StatusAt(now) == convene.CallHeld {

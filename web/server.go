@@ -167,6 +167,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /c/{slug}/series/{id}/calls/new", s.callForm)
 	handle("GET /c/{slug}/series/{id}/joinkit", s.joinKitForm)
 	handle("POST /c/{slug}/series/{id}/joinkit", s.joinKitForm)
+	handle("POST /c/{slug}/series/{id}/join-visibility", s.seriesJoinVisibility)
 
 	handle("GET /c/{slug}/calls/{id}", s.cached(s.callPage))
 	handle("GET /c/{slug}/calls/{id}/calendar.ics", s.communityFeed)
