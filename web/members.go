@@ -32,7 +32,6 @@ func (s *Server) ownerCount(r *http.Request, c *convene.Community) (int, error) 
 type memberRow struct {
 	ID         int64
 	Name       string
-	Email      string
 	Role       string
 	ProfileURL string // "" when the person shows their profile to nobody
 	Self       bool
@@ -63,7 +62,9 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
 	me := viewerOf(r).User
 	p := membersPage{base: b, Owner: owner}
 	for _, m := range ms {
-		row := memberRow{ID: m.User.ID, Name: m.User.Name, Email: m.User.Email, Role: m.Role, Self: m.User.ID == me.ID}
+		// No email addresses: organizers see those of the people registered for a call, on its
+		// registrations page, and no more.
+		row := memberRow{ID: m.User.ID, Name: m.User.Name, Role: m.Role, Self: m.User.ID == me.ID}
 		if m.User.Visibility != convene.VisibilityNobody && m.User.Confirmed {
 			row.ProfileURL = profilePath(c, m.User.ID)
 		}
