@@ -76,6 +76,15 @@ func (s *Store) ProposeTopic(ctx context.Context, t *convene.Topic) error {
 		if n == 0 {
 			return convene.NotFound("series.not_found")
 		}
+		// Proposing is a contribution like any other: members of the community (or instance
+		// admins) only, whichever way the proposal comes in.
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM users u WHERE u.id = ? AND (u.is_admin = `+tx.d.boolTrue()+`
+			OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.community_id = ?))`, t.ProposerID, t.CommunityID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return convene.Errorf(convene.EFORBIDDEN, "topic.members_only", nil)
+		}
 		var initiative any
 		if t.InitiativeID != 0 {
 			if err := tx.row(ctx, `SELECT COUNT(*) FROM initiatives WHERE id = ? AND community_id = ? AND deleted_at IS NULL`,

@@ -33,6 +33,12 @@ func TestTopicQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// Only members propose.
+		outsider := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, ProposerID: alice.ID, Title: "Outside", Kind: "update"}
+		mustCode(t, s.ProposeTopic(ctx, outsider), convene.EFORBIDDEN)
+		if err := s.JoinCommunity(ctx, c.ID, alice.ID); err != nil {
+			t.Fatal(err)
+		}
 		first := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, ProposerID: alice.ID, Title: " First ", Kind: "update"}
 		second := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, ProposerID: alice.ID, Title: "Second", Kind: "ask",
 			PresenterName: "Alice", InitiativeID: in.ID, Minutes: 10, CallID: next.ID}

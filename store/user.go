@@ -125,6 +125,20 @@ func (s *Store) ReserveSignIn(ctx context.Context, email, ip string, since time.
 	return id, byEmail, byIP, err
 }
 
+// CountAttempt records one attempt of a kind at something (a survey, say) from a client and
+// returns how many the client made since a moment, this one included. Counting after storing
+// keeps parallel attempts from all passing one limit. Attempts are swept after a day.
+func (s *Store) CountAttempt(ctx context.Context, kind, key, ip string, since time.Time) (int, error) {
+	if _, err := s.read().exec(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,
+		kind, key, ip, false, s.now()); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.read().row(ctx, `SELECT COUNT(*) FROM sign_in_attempts WHERE kind = ? AND email = ? AND ip = ? AND at >= ?`,
+		kind, key, ip, since.UTC()).Scan(&n)
+	return n, err
+}
+
 // SignInSucceeded marks a reserved attempt as the successful sign-in it turned out to be.
 func (s *Store) SignInSucceeded(ctx context.Context, id int64) error {
 	_, err := s.read().exec(ctx, `UPDATE sign_in_attempts SET succeeded = `+s.dialect.boolTrue()+` WHERE id = ?`, id)

@@ -570,6 +570,10 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 
 // anonymousSurvey is an anonymous survey's link: anyone who has it may answer, without an account.
 // Nothing stops one browser from answering twice; the link is what organizers share.
+// maxAnonymousAnswersPerHour is how many answers one client may send to an anonymous survey link
+// in an hour.
+const maxAnonymousAnswersPerHour = 10
+
 func (s *Server) anonymousSurvey(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.store.SurveyByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
@@ -582,6 +586,15 @@ func (s *Server) anonymousSurvey(w http.ResponseWriter, r *http.Request) error {
 	action := "/s/" + v.Token
 	if r.Method != http.MethodPost {
 		return s.showAnswerForm(w, r, c, v, action, false, r.URL.Query().Get("sent") != "", nil, nil, http.StatusOK)
+	}
+	// Anyone with the link may answer, so one client may answer only a few times an hour (an
+	// office behind one address still fits), counted in the database for every instance.
+	n, err := s.store.CountAttempt(r.Context(), "survey", strconv.FormatInt(v.ID, 10), clientIP(r), s.clock.Now().Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n > maxAnonymousAnswersPerHour {
+		return convene.Errorf(convene.ETOOMANY, "survey.too_many", map[string]any{"Max": maxAnonymousAnswersPerHour})
 	}
 	return s.submitAnswers(w, r, c, v, 0, action, action+"?sent=1")
 }
