@@ -1,6 +1,7 @@
 package convene
 
 import (
+	"maps"
 	"math"
 	"sort"
 	"time"
@@ -101,10 +102,23 @@ type ReachReport struct {
 	// concentration can be compared; nil when there is none.
 	Previous         *ReachSeason
 	PreviousAttended map[string]int
+
+	// public holds a public report's sums, each coarsened from the true sum rather than added up
+	// from coarsened cells (see PublicReach); nil in a full report.
+	public *publicSums
+}
+
+type publicSums struct {
+	totals         ReachTotals
+	byJurisdiction map[string]ReachTotals
+	bySector       map[string]ReachTotals
 }
 
 // Totals adds up every cell.
 func (r *ReachReport) Totals() ReachTotals {
+	if r.public != nil {
+		return r.public.totals
+	}
 	var t ReachTotals
 	for _, c := range r.Cells {
 		t.add(c)
@@ -114,6 +128,9 @@ func (r *ReachReport) Totals() ReachTotals {
 
 // ByJurisdiction adds up the cells of each jurisdiction ("" for people who gave none).
 func (r *ReachReport) ByJurisdiction() map[string]ReachTotals {
+	if r.public != nil {
+		return maps.Clone(r.public.byJurisdiction)
+	}
 	out := map[string]ReachTotals{}
 	for _, c := range r.Cells {
 		t := out[c.Jurisdiction]
@@ -125,6 +142,9 @@ func (r *ReachReport) ByJurisdiction() map[string]ReachTotals {
 
 // BySector adds up the cells of each sector ("" for people who gave none).
 func (r *ReachReport) BySector() map[string]ReachTotals {
+	if r.public != nil {
+		return maps.Clone(r.public.bySector)
+	}
 	out := map[string]ReachTotals{}
 	for _, c := range r.Cells {
 		t := out[c.Sector]
@@ -318,4 +338,79 @@ func SortReachPeople(people []ReachPerson) {
 		}
 		return people[i].UserID < people[j].UserID
 	})
+}
+
+// PublicReach is the report as the public may see it. Seasons and all time only (see
+// PublicFilter), and every count coarsened so that nothing hidden can be worked back out: a count
+// from 1 to SmallCount−1 becomes a placeholder that Suppressed reports (shown as "fewer than 5"),
+// and every larger count is rounded to the nearest multiple of 5, as Statistics Canada rounds
+// its public tables. Totals, shares and concentration figures are then computed from these
+// numbers, so subtracting visible cells from a total, or comparing figures, gives back no exact
+// hidden count. Rounding keeps order (a part never exceeds its whole).
+func PublicReach(r *ReachReport) *ReachReport {
+	out := *r
+	out.public = &publicSums{totals: publicTotals(r.Totals()), byJurisdiction: map[string]ReachTotals{}, bySector: map[string]ReachTotals{}}
+	for k, t := range r.ByJurisdiction() {
+		out.public.byJurisdiction[k] = publicTotals(t)
+	}
+	for k, t := range r.BySector() {
+		out.public.bySector[k] = publicTotals(t)
+	}
+	out.Cells = make([]ReachCell, len(r.Cells))
+	for i, c := range r.Cells {
+		c.Attended, c.FirstTime, c.Retained = publicCount(c.Attended), publicCount(c.FirstTime), publicCount(c.Retained)
+		c.Registered, c.Registrations, c.RegistrationsAttended = publicCount(c.Registered), publicCount(c.Registrations), publicCount(c.RegistrationsAttended)
+		out.Cells[i] = c
+	}
+	out.Calls = make([]ReachCall, len(r.Calls))
+	for i, c := range r.Calls {
+		c.Registered, c.Attended, c.FirstTime = publicCount(c.Registered), publicCount(c.Attended), publicCount(c.FirstTime)
+		out.Calls[i] = c
+	}
+	if r.PreviousAttended != nil {
+		out.PreviousAttended = make(map[string]int, len(r.PreviousAttended))
+		for k, n := range r.PreviousAttended {
+			out.PreviousAttended[k] = publicCount(n)
+		}
+	}
+	return &out
+}
+
+func publicTotals(t ReachTotals) ReachTotals {
+	return ReachTotals{Attended: publicCount(t.Attended), FirstTime: publicCount(t.FirstTime), Retained: publicCount(t.Retained),
+		Registered: publicCount(t.Registered), Registrations: publicCount(t.Registrations), RegistrationsAttended: publicCount(t.RegistrationsAttended)}
+}
+
+// suppressedPlaceholder stands for a count the public may not see; Suppressed reports it.
+const suppressedPlaceholder = SmallCount / 2
+
+func publicCount(n int) int {
+	switch {
+	case n <= 0:
+		return 0
+	case n < SmallCount:
+		return suppressedPlaceholder
+	}
+	return max(SmallCount, (n+2)/5*5)
+}
+
+// DerivedHidden reports whether figures worked out from counts (a total of provinces, a largest
+// share, a concentration index) must be hidden from the public: whenever one of the counts is
+// itself hidden, since the figures would bound it.
+func DerivedHidden(counts map[string]int) bool {
+	for _, n := range counts {
+		if Suppressed(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// PublicFilter checks a range the public asks for: a season or all time, never free dates, which
+// differenced against each other would give back the counts a season hides.
+func (f ReachFilter) PublicFilter() error {
+	if !f.From.IsZero() || !f.To.IsZero() {
+		return Invalid("reach.public_seasons_only", nil, FieldError{Field: "from", Key: "reach.public_seasons_only"})
+	}
+	return nil
 }

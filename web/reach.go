@@ -227,6 +227,10 @@ func (b reachBuilder) concentration(label string, byProvince map[string]int) *re
 	total := b.count(c.Total, nil)
 	largest := b.count(c.LargestCount, nil)
 	out := &reachConcentration{Label: label, Attendees: total}
+	if b.public && convene.DerivedHidden(byProvince) {
+		out.Attendees = reachFigure{Text: b.l.T("reach.derived_hidden"), Hidden: true}
+		return out
+	}
 	if c.Total == 0 {
 		return out
 	}
@@ -372,6 +376,7 @@ type reachPage struct {
 
 // reachForm is the range form: a season or dates, and its errors.
 type reachForm struct {
+	Ranges   bool // organizers may ask for free dates; the public, seasons only
 	Seasons  []Option
 	From, To string
 	Errors   []Field
@@ -400,16 +405,22 @@ func (s *Server) reachPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	p := reachPage{base: b, Form: reachForm{From: q.Get("from"), To: q.Get("to"), Error: map[string]string{}}}
+	p := reachPage{base: b, Form: reachForm{Ranges: organizer, From: q.Get("from"), To: q.Get("to"), Error: map[string]string{}}}
 	p.Form.Seasons = []Option{{Value: "", Label: l.T("reach.season_all")}}
 	for _, se := range seasons {
 		id := strconv.FormatInt(se.ID, 10)
 		p.Form.Seasons = append(p.Form.Seasons, Option{Value: id, Label: se.Name, Selected: id == q.Get("season")})
 	}
 	f, err := reachFilterOf(r)
+	if err == nil && !organizer {
+		err = f.PublicFilter()
+	}
 	var rep *convene.ReachReport
 	if err == nil {
 		rep, err = s.reachOf(r, c, f)
+	}
+	if err == nil && !organizer {
+		rep = convene.PublicReach(rep)
 	}
 	if err != nil {
 		fe, ok := errorsOf(l, err)
@@ -651,6 +662,9 @@ func dataOf(c *convene.Community, rep *convene.ReachReport, public bool) reachDa
 	conc := func(byProvince map[string]int) reachDataConc {
 		k := convene.ConcentrationOf(byProvince)
 		out := reachDataConc{Attendees: num(k.Total), Largest: k.Largest, Method: reachMethod}
+		if public && convene.DerivedHidden(byProvince) {
+			return reachDataConc{Method: reachMethod}
+		}
 		if k.Total > 0 {
 			out.LargestShare = rate(num(k.LargestCount), num(k.Total))
 			out.Diversity, out.OneMinusHHI = round(k.Diversity), round(k.OneMinusHHI)
@@ -716,10 +730,16 @@ func (s *Server) reachReport(r *http.Request, page bool) (*convene.Community, *c
 		return nil, nil, false, err
 	}
 	f, err := reachFilterOf(r)
+	if err == nil && !organizer {
+		err = f.PublicFilter()
+	}
 	if err != nil {
 		return nil, nil, false, err
 	}
 	rep, err := s.reachOf(r, c, f)
+	if err == nil && !organizer {
+		rep = convene.PublicReach(rep)
+	}
 	return c, rep, !organizer, err
 }
 

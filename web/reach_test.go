@@ -164,9 +164,15 @@ func TestReachPublicViewHidesSmallCountsAndNames(t *testing.T) {
 		for _, c := range []*client{anon, member} {
 			page := c.get(base + fall)
 			wantStatus(t, page, http.StatusOK)
-			mustContain(t, page.body, "Public view", "fewer than 5", "83%", "Where to reach out next")
-			mustNotContain(t, page.body, "Sample Person", "Sample Guest", "/reach/people", "(50%)")
-			for _, path := range []string{base + "?from=2019-01-01", base, base + ".csv" + fall, base + ".json" + fall, api + fall, api} {
+			mustContain(t, page.body, "Public view", "fewer than 5", "rounded to the nearest 5", "Where to reach out next")
+			mustNotContain(t, page.body, "Sample Person", "Sample Guest", "/reach/people", "(50%)", `name="from"`)
+			// Free dates, which differenced against each other gave back hidden counts, are for organizers.
+			for _, path := range []string{base + "?from=2019-01-01", api + "?from=2019-01-01&to=2019-06-30"} {
+				r := c.get(path)
+				wantStatus(t, r, http.StatusUnprocessableEntity)
+				mustContain(t, r.body, "whole seasons or all time")
+			}
+			for _, path := range []string{base, base + ".csv" + fall, base + ".json" + fall, api + fall, api} {
 				r := c.get(path)
 				wantStatus(t, r, http.StatusOK)
 				mustNotContain(t, r.body, "Sample Person", "Sample Guest", "@example.org", "/reach/people")
@@ -188,6 +194,22 @@ func TestReachPublicViewHidesSmallCountsAndNames(t *testing.T) {
 		}
 		if d.Concentration.LargestShare != nil {
 			t.Errorf("public largest share derived from a hidden count: %v", *d.Concentration.LargestShare)
+		}
+		// Trying to recover hidden cells: every count the public gets is a multiple of 5 (or
+		// hidden), for the season and all time, so no total less its visible parts gives one back.
+		for _, path := range []string{api + fall, api} {
+			var doc any
+			if err := json.Unmarshal([]byte(anon.get(path).body), &doc); err != nil {
+				t.Fatal(err)
+			}
+			walkCounts(doc, "", func(key string, n float64) {
+				if n != float64(int(n)) || strings.HasSuffix(key, "id") || strings.HasSuffix(key, "rate") || key == "suppressed_below" {
+					return // rates, shares and ids are not counts
+				}
+				if int(n)%5 != 0 {
+					t.Errorf("%s: public %s = %v, which is neither hidden nor rounded", path, key, n)
+				}
+			})
 		}
 		mustContain(t, anon.get(base+".csv"+fall).body, "first_time,,<5")
 		mustContain(t, anon.get("/c/reach-sample").body, "/c/reach-sample/reach")
@@ -274,4 +296,20 @@ func TestReachPageAccessibility(t *testing.T) {
 		axeCheck(t, ctx, axe, "reach errors", chromedp.Navigate(base+"/c/reach-sample/reach?from=2019-10-01&to=2019-09-01"), chromedp.WaitVisible(css(`div.errors-summary`)))
 		axeCheck(t, ctx, axe, "reach list", chromedp.Navigate(base+"/c/reach-sample/reach/people?"+url.Values{"kind": {"attended"}}.Encode()), chromedp.WaitReady(css(`footer`)))
 	})
+}
+
+// walkCounts calls fn with every number in a JSON document and the key it sits under.
+func walkCounts(v any, key string, fn func(key string, n float64)) {
+	switch v := v.(type) {
+	case float64:
+		fn(key, v)
+	case []any:
+		for _, e := range v {
+			walkCounts(e, key, fn)
+		}
+	case map[string]any:
+		for k, e := range v {
+			walkCounts(e, k, fn)
+		}
+	}
 }
