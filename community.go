@@ -16,8 +16,10 @@ type Community struct {
 	TimeZone    string   // IANA zone used when nothing more specific applies
 	Languages   []string // "en", "fr"
 	PublicReach bool     // everyone may see its reach analytics (aggregates, small counts suppressed)
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ApproveMembers makes joining a request an organizer approves; otherwise anyone signed in joins.
+	ApproveMembers bool
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Languages Convene speaks.

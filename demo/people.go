@@ -78,7 +78,7 @@ func loadMembers(ctx context.Context, st *store.Store, c *convene.Community, reb
 		if err := st.UpdateProfile(ctx, u); err != nil {
 			return fmt.Errorf("demo member %s: %w", m.name, err)
 		}
-		if err := st.JoinCommunity(ctx, c.ID, u.ID); err != nil {
+		if _, err := st.JoinCommunity(ctx, c.ID, u.ID); err != nil {
 			return err
 		}
 		if i%4 != 3 { // three in four came to the reboot

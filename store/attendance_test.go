@@ -43,7 +43,7 @@ func TestAttendanceUploadsAndRecords(t *testing.T) {
 		twinA := person(t, s, "Sam Lee", nil)
 		stranger := person(t, s, "Dana Outsider", nil)
 		for _, u := range []*convene.User{alice, bob, twinA} {
-			if err := s.JoinCommunity(ctx, c.ID, u.ID); err != nil {
+			if _, err := s.JoinCommunity(ctx, c.ID, u.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -51,7 +51,7 @@ func TestAttendanceUploadsAndRecords(t *testing.T) {
 		if err := s.CreateUser(ctx, twinB); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.JoinCommunity(ctx, c.ID, twinB.ID); err != nil {
+		if _, err := s.JoinCommunity(ctx, c.ID, twinB.ID); err != nil {
 			t.Fatal(err)
 		}
 
@@ -231,7 +231,7 @@ func TestFirstAttendanceFollowsRecords(t *testing.T) {
 			calls = append(calls, call)
 		}
 		alice := person(t, s, "Alice Martin", nil)
-		if err := s.JoinCommunity(ctx, c.ID, alice.ID); err != nil {
+		if _, err := s.JoinCommunity(ctx, c.ID, alice.ID); err != nil {
 			t.Fatal(err)
 		}
 		guest := convene.Attendance{GuestName: "Quiet Guest", Source: convene.AttendanceReport}

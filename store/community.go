@@ -20,9 +20,9 @@ func (s *Store) CreateCommunity(ctx context.Context, c *convene.Community, owner
 	}
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	return s.inTx(ctx, func(tx conn) error {
-		id, err := tx.insert(ctx, `INSERT INTO communities (slug, name, description, time_zone, languages, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.CreatedAt, c.UpdatedAt)
+		id, err := tx.insert(ctx, `INSERT INTO communities (slug, name, description, time_zone, languages, created_at, updated_at, approve_members)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.CreatedAt, c.UpdatedAt, c.ApproveMembers)
 		if isUniqueViolation(err) {
 			return slugTaken()
 		} else if err != nil {
@@ -45,7 +45,8 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 	}
 	c.UpdatedAt = s.now()
 	res, err := s.read().exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
-		public_reach = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt, c.PublicReach, c.ID)
+		public_reach = ?, approve_members = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt,
+		c.PublicReach, c.ApproveMembers, c.ID)
 	if isUniqueViolation(err) {
 		return slugTaken()
 	} else if err != nil {
@@ -57,12 +58,12 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 	return nil
 }
 
-const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach`
+const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach, approve_members`
 
 func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, error) {
 	var c convene.Community
 	var langs string
-	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach); err != nil {
+	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers); err != nil {
 		return nil, err
 	}
 	if langs != "" {

@@ -27,7 +27,7 @@ func TestMinutesAndActionItems(t *testing.T) {
 			t.Fatal(err)
 		}
 		ann := person(t, s, "Ann Member", nil)
-		if err := s.JoinCommunity(ctx, c.ID, ann.ID); err != nil {
+		if _, err := s.JoinCommunity(ctx, c.ID, ann.ID); err != nil {
 			t.Fatal(err)
 		}
 
@@ -94,7 +94,7 @@ func TestMinutesAndActionItems(t *testing.T) {
 			t.Fatalf("follow-ups after done = %+v", ups)
 		}
 		// An owner who left keeps the item, shown as a former member.
-		if err := s.RemoveMember(ctx, c.ID, ann.ID); err != nil {
+		if err := s.RemoveMember(ctx, c.ID, ann.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		all, err := s.ActionItems(ctx, store.ActionFilter{CommunityID: c.ID, CallID: oct.ID})

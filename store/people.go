@@ -205,15 +205,109 @@ func (s *Store) Members(ctx context.Context, communityID int64) ([]Member, error
 	return out, rows.Err()
 }
 
-// JoinCommunity makes a person a member of a community (a role they hold already stays).
-func (s *Store) JoinCommunity(ctx context.Context, communityID, userID int64) error {
-	return joinCommunity(ctx, s.read(), communityID, userID, s.now())
+// What asking to join a community gave.
+const (
+	Joined    = "joined"    // a member now (or already)
+	Requested = "requested" // the community approves its members: an organizer will decide
+)
+
+// JoinCommunity makes a person a member of a community (a role they hold already stays), or,
+// when the community approves its members, records their request. Someone an organizer removed
+// is refused until the ban is lifted.
+func (s *Store) JoinCommunity(ctx context.Context, communityID, userID int64) (string, error) {
+	result := Joined
+	err := s.inTx(ctx, func(tx conn) error {
+		if err := checkNotBanned(ctx, tx, communityID, userID); err != nil {
+			return err
+		}
+		var approve bool
+		var member int
+		if err := tx.row(ctx, `SELECT c.approve_members, (SELECT COUNT(*) FROM memberships m WHERE m.community_id = c.id AND m.user_id = ?)
+			FROM communities c WHERE c.id = ?`, userID, communityID).Scan(&approve, &member); err != nil {
+			return notFound(err, "community.not_found")
+		}
+		if approve && member == 0 {
+			result = Requested
+			_, err := tx.exec(ctx, `INSERT INTO membership_requests (community_id, user_id, created_at) VALUES (?, ?, ?)
+				ON CONFLICT (community_id, user_id) DO NOTHING`, communityID, userID, s.now())
+			return err
+		}
+		return joinCommunity(ctx, tx, communityID, userID, s.now())
+	})
+	return result, err
+}
+
+// checkNotBanned refuses someone an organizer removed from the community.
+func checkNotBanned(ctx context.Context, tx conn, communityID, userID int64) error {
+	var n int
+	if err := tx.row(ctx, `SELECT COUNT(*) FROM membership_bans WHERE community_id = ? AND user_id = ?`, communityID, userID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return convene.Errorf(convene.EFORBIDDEN, "membership.banned", nil)
+	}
+	return nil
+}
+
+// MembershipRequests lists the people waiting for an organizer to let them in, oldest first.
+func (s *Store) MembershipRequests(ctx context.Context, communityID int64) ([]*convene.User, error) {
+	return s.peopleIn(ctx, `membership_requests`, communityID)
+}
+
+// Banned lists the people an organizer removed and who may not join again.
+func (s *Store) Banned(ctx context.Context, communityID int64) ([]*convene.User, error) {
+	return s.peopleIn(ctx, `membership_bans`, communityID)
+}
+
+func (s *Store) peopleIn(ctx context.Context, table string, communityID int64) ([]*convene.User, error) {
+	rows, err := s.read().query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM `+table+` x JOIN users u ON u.id = x.user_id
+		WHERE x.community_id = ? ORDER BY x.created_at, u.id`, communityID)
+	if err != nil {
+		return nil, err
+	}
+	return collectUsers(rows)
+}
+
+// AnswerMembershipRequest lets a person in, or turns their request down.
+func (s *Store) AnswerMembershipRequest(ctx context.Context, communityID, userID int64, approve bool) error {
+	return s.inTx(ctx, func(tx conn) error {
+		res, err := tx.exec(ctx, `DELETE FROM membership_requests WHERE community_id = ? AND user_id = ?`, communityID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return convene.NotFound("membership.request_not_found")
+		}
+		if !approve {
+			return nil
+		}
+		return joinCommunity(ctx, tx, communityID, userID, s.now())
+	})
+}
+
+// LiftBan lets someone an organizer removed join again.
+func (s *Store) LiftBan(ctx context.Context, communityID, userID int64) error {
+	res, err := s.read().exec(ctx, `DELETE FROM membership_bans WHERE community_id = ? AND user_id = ?`, communityID, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("membership.ban_not_found")
+	}
+	return nil
 }
 
 // RemoveMember takes a person out of a community and gives up their places at its future calls.
-func (s *Store) RemoveMember(ctx context.Context, communityID, userID int64) error {
+// ban keeps them out: they cannot join again, nor register for its calls, until it is lifted.
+func (s *Store) RemoveMember(ctx context.Context, communityID, userID int64, ban bool) error {
 	now := s.now()
 	return s.inTx(ctx, func(tx conn) error {
+		if ban {
+			if _, err := tx.exec(ctx, `INSERT INTO membership_bans (community_id, user_id, created_at) VALUES (?, ?, ?)
+				ON CONFLICT (community_id, user_id) DO NOTHING`, communityID, userID, now); err != nil {
+				return err
+			}
+		}
 		res, err := tx.exec(ctx, `DELETE FROM memberships WHERE community_id = ? AND user_id = ?`, communityID, userID)
 		if err != nil {
 			return err

@@ -192,7 +192,7 @@ func TestDirectoryAndPeopleLikeYou(t *testing.T) {
 			u := person(t, s, name, func(u *convene.User) {
 				u.Jurisdiction, u.Sector, u.Visibility, u.Interests = jur, sector, vis, interests
 			})
-			if err := s.JoinCommunity(ctx, c.ID, u.ID); err != nil {
+			if _, err := s.JoinCommunity(ctx, c.ID, u.ID); err != nil {
 				t.Fatal(err)
 			}
 			return u

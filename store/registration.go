@@ -54,7 +54,7 @@ func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, a
 			return "", err
 		}
 	}
-	return status, joinCommunity(ctx, tx, c.CommunityID, userID, now)
+	return status, joinByTakingPart(ctx, tx, c.CommunityID, userID, now)
 }
 
 func nonNilAnswers(a map[string]string) map[string]string {
@@ -65,9 +65,29 @@ func nonNilAnswers(a map[string]string) map[string]string {
 }
 
 // joinCommunity makes a person a member of a community unless they already hold a role there.
+// joinByTakingPart makes someone who registers or subscribes a member of the community, unless it
+// approves its members (they take part without joining); someone an organizer removed is refused.
+func joinByTakingPart(ctx context.Context, tx conn, communityID, userID int64, now time.Time) error {
+	if err := checkNotBanned(ctx, tx, communityID, userID); err != nil {
+		return err
+	}
+	var approve bool
+	if err := tx.row(ctx, `SELECT approve_members FROM communities WHERE id = ?`, communityID).Scan(&approve); err != nil {
+		return err
+	}
+	if approve {
+		return nil
+	}
+	return joinCommunity(ctx, tx, communityID, userID, now)
+}
+
 func joinCommunity(ctx context.Context, tx conn, communityID, userID int64, now time.Time) error {
 	_, err := tx.exec(ctx, `INSERT INTO memberships (community_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)
 		ON CONFLICT (community_id, user_id) DO NOTHING`, communityID, userID, now)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `DELETE FROM membership_requests WHERE community_id = ? AND user_id = ?`, communityID, userID)
 	return err
 }
 
@@ -171,7 +191,7 @@ func (s *Store) Subscribe(ctx context.Context, seriesID, userID int64, answers m
 			seriesID, userID, now); err != nil {
 			return err
 		}
-		if err := joinCommunity(ctx, tx, communityID, userID, now); err != nil {
+		if err := joinByTakingPart(ctx, tx, communityID, userID, now); err != nil {
 			return err
 		}
 		ids, err := futureCalls(ctx, tx, seriesID, now)

@@ -36,7 +36,7 @@ func TestTopicQueue(t *testing.T) {
 		// Only members propose.
 		outsider := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, ProposerID: alice.ID, Title: "Outside", Kind: "update"}
 		mustCode(t, s.ProposeTopic(ctx, outsider), convene.EFORBIDDEN)
-		if err := s.JoinCommunity(ctx, c.ID, alice.ID); err != nil {
+		if _, err := s.JoinCommunity(ctx, c.ID, alice.ID); err != nil {
 			t.Fatal(err)
 		}
 		first := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, ProposerID: alice.ID, Title: " First ", Kind: "update"}

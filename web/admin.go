@@ -62,6 +62,9 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		if c.PublicReach {
 			ed.initial.Set("public_reach", "on")
 		}
+		if c.ApproveMembers {
+			ed.initial.Set("approve_members", "on")
+		}
 	}
 	ed.fields = []Field{
 		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
@@ -70,10 +73,12 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
 		{Name: "languages", Label: l.T("field.languages"), Type: "select", Options: languageOptions(l)},
 		{Name: "public_reach", Label: l.T("field.public_reach"), Type: "checkbox"},
+		{Name: "approve_members", Label: l.T("field.approve_members"), Type: "checkbox", Hint: l.T("hint.approve_members")},
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		nc := &convene.Community{Slug: vals.Get("slug"), Name: vals.Get("name"), Description: vals.Get("description"),
-			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ","), PublicReach: vals.Get("public_reach") != ""}
+			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ","), PublicReach: vals.Get("public_reach") != "",
+			ApproveMembers: vals.Get("approve_members") != ""}
 		if c == nil {
 			if err := s.store.CreateCommunity(ctx, nc, v.User.ID); err != nil {
 				return "", "", err

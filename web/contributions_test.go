@@ -15,7 +15,7 @@ import (
 func TestOnlyMembersProposeTopics(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
 		outsider, u := a.signedIn(t, "outsider@example.net", "Not A Member")
-		if err := a.store.RemoveMember(t.Context(), a.demo.Community.ID, u.ID); err != nil {
+		if err := a.store.RemoveMember(t.Context(), a.demo.Community.ID, u.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		topics := fmt.Sprintf("/c/%s/series/%d/topics", demo.Slug, a.demo.Series.ID)

@@ -109,7 +109,7 @@ func TestEventRefusals(t *testing.T) {
 
 		// A member may not create events.
 		u := addPerson(t, a, "Mia Member", false, nil)
-		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+		if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
 			t.Fatal(err)
 		}
 		m := signInPerson(t, a, u)
@@ -164,7 +164,7 @@ func TestIdeasProposedAndPickedUp(t *testing.T) {
 		wantStatus(t, stranger.post("/c/open-gov-canada/ideas", url.Values{"title": {"x"}}), http.StatusForbidden)
 
 		u := addPerson(t, a, "Mia Member", false, nil)
-		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+		if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
 			t.Fatal(err)
 		}
 		m := signInPerson(t, a, u)
@@ -294,7 +294,7 @@ func TestIdeaBecomesInitiative(t *testing.T) {
 		before := count()
 
 		u := addPerson(t, a, "Mia Member", false, nil)
-		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+		if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
 			t.Fatal(err)
 		}
 		wantStatus(t, signInPerson(t, a, u).post(path, nil), http.StatusForbidden)

@@ -27,8 +27,7 @@ func (s *Server) ownerCount(r *http.Request, c *convene.Community) (int, error) 
 	return n, nil
 }
 
-// memberRow is one line of the members table. Organizers see email addresses here, and only here:
-// reaching their members is their job.
+// memberRow is one line of the members table.
 type memberRow struct {
 	ID         int64
 	Name       string
@@ -41,8 +40,10 @@ type memberRow struct {
 
 type membersPage struct {
 	base
-	Rows  []memberRow
-	Owner bool
+	Rows     []memberRow
+	Owner    bool
+	Requests []*convene.User // waiting to be let in
+	Banned   []*convene.User // removed, kept out until lifted
 }
 
 func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
@@ -77,7 +78,38 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
 		row.CanRemove = mayRemove(owner, row.Self, m.Role) == nil
 		p.Rows = append(p.Rows, row)
 	}
+	if p.Requests, err = s.store.MembershipRequests(r.Context(), c.ID); err != nil {
+		return err
+	}
+	if p.Banned, err = s.store.Banned(r.Context(), c.ID); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "members", p)
+}
+
+// answerMembership lets a person who asked to join in, turns them down, or lifts a ban.
+func (s *Server) answerMembership(w http.ResponseWriter, r *http.Request) error {
+	c, _, err := s.organizing(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	flash := ""
+	switch r.PathValue("action") {
+	case "approve", "decline":
+		err, flash = s.store.AnswerMembershipRequest(r.Context(), c.ID, id, r.PathValue("action") == "approve"), "membership.flash."+r.PathValue("action")
+	case "unban":
+		err, flash = s.store.LiftBan(r.Context(), c.ID, id), "membership.flash.unbanned"
+	default:
+		return convene.NotFound("page.not_found")
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/c/"+c.Slug+"/members", flash)
 }
 
 // mayRemove tells whether the viewer may take a person holding role out of the community: nobody
@@ -162,7 +194,8 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 	if err := mayRemove(owner, id == viewerOf(r).User.ID, role); err != nil {
 		return err
 	}
-	if err := s.store.RemoveMember(r.Context(), c.ID, id); err != nil {
+	// Removal by an organizer sticks: the person cannot join again until the ban is lifted.
+	if err := s.store.RemoveMember(r.Context(), c.ID, id, true); err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/c/"+c.Slug+"/members", "members.flash.removed")

@@ -84,7 +84,7 @@ func TestMinutesAndActionItemFollowUps(t *testing.T) {
 
 		// An owner who left keeps the item, shown as a former member.
 		wantStatus(t, bob.post(callURL+"/minutes/actions/"+strconv.FormatInt(item.ID, 10)+"/status", url.Values{"status": {"open"}}), http.StatusSeeOther)
-		if err := a.store.RemoveMember(ctx, a.demo.Community.ID, ann.ID); err != nil {
+		if err := a.store.RemoveMember(ctx, a.demo.Community.ID, ann.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		api = a.client().get("/api/v1/communities/" + slug + "/action-items")

@@ -34,6 +34,7 @@ func (s *Server) peopleRoutes(handle, api func(string, func(http.ResponseWriter,
 	handle("GET /c/{slug}/members", s.members)
 	handle("POST /c/{slug}/members/{id}/role", s.setMemberRole)
 	handle("POST /c/{slug}/members/{id}/remove", s.removeMember)
+	handle("POST /c/{slug}/members/{id}/{action}", s.answerMembership)
 
 	handle("GET /privacy", s.cached(s.privacy))
 	handle("GET /admin/privacy", s.privacyForm)
@@ -336,8 +337,12 @@ func (s *Server) joinCommunity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.JoinCommunity(r.Context(), c.ID, u.ID); err != nil {
+	joined, err := s.store.JoinCommunity(r.Context(), c.ID, u.ID)
+	if err != nil {
 		return err
+	}
+	if joined == store.Requested {
+		return s.redirect(w, r, formNext(vals, "/c/"+c.Slug), "membership.flash.requested")
 	}
 	return s.redirect(w, r, formNext(vals, "/c/"+c.Slug), "people.flash.joined")
 }
@@ -373,7 +378,7 @@ func (s *Server) leaveCommunity(w http.ResponseWriter, r *http.Request) error {
 			return convene.Errorf(convene.ECONFLICT, "members.last_owner", nil)
 		}
 	}
-	if err := s.store.RemoveMember(ctx, c.ID, u.ID); err != nil {
+	if err := s.store.RemoveMember(ctx, c.ID, u.ID, false); err != nil {
 		return err
 	}
 	return s.redirect(w, r, formNext(vals, "/c/"+c.Slug), "people.flash.left")

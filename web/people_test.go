@@ -65,7 +65,7 @@ func addPerson(t *testing.T, a *app, name string, join bool, edit func(u *conven
 		t.Fatal(err)
 	}
 	if join {
-		if err := a.store.JoinCommunity(ctx, peopleCommunity(t, a).ID, u.ID); err != nil {
+		if _, err := a.store.JoinCommunity(ctx, peopleCommunity(t, a).ID, u.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -227,7 +227,7 @@ func TestProfileVisibility(t *testing.T) {
 
 		// Members see the held calls of the community the person had a place at (in the demo's, which has calls).
 		ctx := context.Background()
-		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, p.alice.ID); err != nil {
+		if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, p.alice.ID); err != nil {
 			t.Fatal(err)
 		}
 		past, err := a.store.Calls(ctx, convene.CallFilter{CommunityID: a.demo.Community.ID, To: testNow, Descending: true, Limit: 1})
@@ -523,7 +523,9 @@ func TestMembersAdmin(t *testing.T) {
 		}
 		wantStatus(t, o.post(fmt.Sprintf("%s/%d/remove", members, heidi.ID), nil), http.StatusSeeOther)
 
-		// Joining and leaving; the last owner stays.
+		// Joining and leaving; the last owner stays. Bob, removed above, is let back first.
+		wantStatus(t, bob.post("/c/"+testSlug+"/join", nil), http.StatusForbidden)
+		wantStatus(t, o.post(fmt.Sprintf("%s/%d/unban", members, p.bob.ID), nil), http.StatusSeeOther)
 		wantStatus(t, bob.post("/c/"+testSlug+"/join", nil), http.StatusSeeOther)
 		if role(p.bob) != convene.RoleMember {
 			t.Fatal("bob did not join")
@@ -609,7 +611,7 @@ func TestPeopleNeverShowEmails(t *testing.T) {
 				emails = append(emails, m.User.Email)
 			}
 		}
-		if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, p.bob.ID); err != nil {
+		if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, p.bob.ID); err != nil {
 			t.Fatal(err)
 		}
 		profiles := regexp.MustCompile(`href="(/c/[a-z0-9-]+/people/\d+)"`)

@@ -23,7 +23,7 @@ func (a *app) signedIn(t *testing.T, email, name string) (*client, *convene.User
 	if err := a.store.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+	if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
 		t.Fatal(err)
 	}
 	c := a.client()

@@ -192,7 +192,7 @@ func LoadReachSample(ctx context.Context, st *store.Store, ownerID int64) (*Reac
 		if err := st.UpdateProfile(ctx, u); err != nil {
 			return nil, err
 		}
-		if err := st.JoinCommunity(ctx, c.ID, u.ID); err != nil {
+		if _, err := st.JoinCommunity(ctx, c.ID, u.ID); err != nil {
 			return nil, err
 		}
 		out.People[p[0]] = u.ID

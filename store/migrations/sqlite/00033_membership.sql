@@ -1,0 +1,20 @@
+-- +goose Up
+-- A community may approve who joins; people an organizer removed stay out until the ban is lifted.
+ALTER TABLE communities ADD COLUMN approve_members INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE membership_requests (
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (community_id, user_id)
+);
+CREATE TABLE membership_bans (
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (community_id, user_id)
+);
+
+-- +goose Down
+DROP TABLE membership_bans;
+DROP TABLE membership_requests;
+ALTER TABLE communities DROP COLUMN approve_members;
