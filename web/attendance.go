@@ -229,7 +229,14 @@ type attendancePreviewPage struct {
 	// TooManyToMatch is set when a select of every member on every unmatched row would make the
 	// page too large: the rows then offer only "guest" and "ignore".
 	TooManyToMatch bool
+	// OneChoiceForAll is set when there are more unmatched rows than a form may carry choices for
+	// (Go's form parser stops at 10,000 fields): one choice then applies to them all.
+	OneChoiceForAll bool
+	AllChoices      []Option
 }
+
+// maxRowChoices is the most unmatched rows that get a choice each; beyond it, one choice for all.
+const maxRowChoices = 1000
 
 // attendanceUpload reads a participant report and shows its preview; nothing is recorded until
 // the organizer confirms it.
@@ -313,13 +320,19 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request, c *convene.
 			choices = append(choices, Option{Value: strconv.FormatInt(m.User.ID, 10), Label: l.T("attendance.choice.member", "Name", m.User.Name)})
 		}
 	}
+	p.OneChoiceForAll = unmatched > maxRowChoices
+	if p.OneChoiceForAll {
+		p.AllChoices = choices[:2]
+	}
 	for i, pp := range rep.Participants {
 		row := previewRow{Index: i, P: pp, Match: matches[i]}
 		if row.Match.UserID != 0 {
 			p.Matched = append(p.Matched, row)
 			continue
 		}
-		row.Choices = choices
+		if !p.OneChoiceForAll {
+			row.Choices = choices
+		}
 		p.Unmatched = append(p.Unmatched, row)
 	}
 	return s.render(w, http.StatusOK, "attendance_preview", p)
@@ -354,11 +367,17 @@ func (s *Server) attendanceConfirm(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	// Rows without a choice of their own take the choice for all (a report with more unmatched
+	// rows than a form can carry), or are ignored.
+	forAll := store.ChoiceIgnore
+	if v := vals.Get("unmatched"); v == store.ChoiceGuest || v == store.ChoiceIgnore {
+		forAll = v
+	}
 	records, err := store.ReportAttendance(rep.Participants, matches, func(i int) (string, error) {
 		if v := vals.Get("row_" + strconv.Itoa(i)); v != "" {
 			return v, nil
 		}
-		return store.ChoiceIgnore, nil
+		return forAll, nil
 	})
 	if err != nil {
 		return err
