@@ -118,7 +118,7 @@ func tooLong() error {
 func (s *reportScan) take(rec []string, line int) error {
 	blank := true
 	for i, f := range rec {
-		rec[i] = strings.TrimSpace(strings.ToValidUTF8(f, "\uFFFD"))
+		rec[i] = Line(strings.ToValidUTF8(f, "\uFFFD")) // no NUL or other control character reaches the database
 		blank = blank && rec[i] == ""
 	}
 	if blank {

@@ -325,3 +325,17 @@ func BenchmarkParseParticipantReport10000(b *testing.B) {
 		}
 	}
 }
+
+// A participant report holding NUL bytes and other control characters in names is read, and
+// none of them reaches what is stored.
+func TestParticipantReportDropsControlCharacters(t *testing.T) {
+	report := "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n" +
+		"Nul\x00 Person,,11/13/2019 12:00:00 PM,11/13/2019 12:30:00 PM,30,Yes\n"
+	rep, err := ParseParticipantReport(strings.NewReader(report), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Participants) != 1 || strings.ContainsRune(rep.Participants[0].Name, 0) {
+		t.Fatalf("participants: %+v", rep.Participants)
+	}
+}
