@@ -38,8 +38,8 @@ func TestLongFailureReasonsAreCutAtACharacter(t *testing.T) {
 	})
 }
 
-// Reads whose text varies with their arguments (long IN lists) are not kept as prepared
-// statements, so the cache cannot grow with the data.
+// Reads whose text varies with their arguments (long IN lists) are kept as prepared statements
+// only up to a bound, so the cache cannot grow with the data.
 func TestPreparedStatementsStayFew(t *testing.T) {
 	testdb.Each(t, &movableClock{t: utc("2019-11-13T17:00:00Z")}, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -53,8 +53,8 @@ func TestPreparedStatementsStayFew(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if grew := s.PreparedStatements() - before; grew > 16 {
-			t.Fatalf("300 agenda reads of different lengths kept %d statements", grew)
+		if grew := s.PreparedStatements() - before; grew > 128+16 {
+			t.Fatalf("300 agenda reads of different lengths kept %d statements, over the bound", grew)
 		}
 	})
 }

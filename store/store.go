@@ -40,12 +40,12 @@ const (
 
 // Store is Convene's database, on either engine.
 type Store struct {
-	db       *sql.DB
-	dialect  dialect
-	clock    convene.Clock
-	stmts    sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
-	prepared atomic.Int64
-	queries  atomic.Int64
+	db                      *sql.DB
+	dialect                 dialect
+	clock                   convene.Clock
+	stmts                   sync.Map // query text → *sql.Stmt, prepared once for reads outside transactions
+	prepared, preparedLists atomic.Int64
+	queries                 atomic.Int64
 }
 
 // Queries is how many SQL statements the store has run since it opened, in and out of
@@ -255,25 +255,32 @@ type conn struct {
 
 // preparedDB runs reads through statements prepared once per query text, so the hot pages skip
 // parsing their SQL on every request. Queries whose text varies with their arguments (IN lists of
-// many placeholders) are not kept, and the cache holds at most maxPrepared statements, so it
-// cannot grow with the data.
+// many placeholders, one text per length) are kept up to maxPreparedLists statements, and the
+// cache holds at most maxPrepared in all, so it cannot grow with the data; past those bounds a
+// query runs unprepared.
 type preparedDB struct{ s *Store }
 
 const (
 	maxPrepared          = 512
-	maxPreparedArguments = 16
+	maxPreparedLists     = 128
+	maxPreparedArguments = 16 // more placeholders than this make a query one of a family of lists
 )
 
-// preparable reports whether a query's statement is worth keeping.
-func (p preparedDB) preparable(query string) bool {
-	return strings.Count(query, "?")+strings.Count(query, "$") <= maxPreparedArguments && p.s.prepared.Load() < maxPrepared
+// preparable reports whether a query's statement may be kept, and whether it counts as a list.
+func (p preparedDB) preparable(query string) (ok, list bool) {
+	list = strings.Count(query, "?")+strings.Count(query, "$") > maxPreparedArguments
+	if p.s.prepared.Load() >= maxPrepared || (list && p.s.preparedLists.Load() >= maxPreparedLists) {
+		return false, list
+	}
+	return true, list
 }
 
 func (p preparedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := p.s.stmts.Load(query); ok {
 		return st.(*sql.Stmt), nil
 	}
-	if !p.preparable(query) {
+	ok, list := p.preparable(query)
+	if !ok {
 		return nil, errNotKept
 	}
 	st, err := p.s.db.PrepareContext(ctx, query)
@@ -285,6 +292,9 @@ func (p preparedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		return prev.(*sql.Stmt), nil
 	}
 	p.s.prepared.Add(1)
+	if list {
+		p.s.preparedLists.Add(1)
+	}
 	return st, nil
 }
 
