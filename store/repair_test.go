@@ -59,4 +59,3 @@ func TestMigrationRepairsAnEarlyReachSchema(t *testing.T) {
 		}
 	})
 }
-
