@@ -14,6 +14,9 @@ type Mail struct {
 	Calendar string `json:"calendar,omitempty"`
 	// CalendarMethod is the iTIP method of Calendar: "REQUEST", "CANCEL" or "PUBLISH".
 	CalendarMethod string `json:"calendar_method,omitempty"`
+	// Unsubscribe is a signed address that stops this kind of mail in one click, without signing
+	// in: sent as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058).
+	Unsubscribe string `json:"unsubscribe,omitempty"`
 }
 
 // OutboxItem is a mail waiting in the outbox, as the worker claims it.

@@ -15,14 +15,16 @@ import (
 type EventCalendar struct {
 	Event *convene.Event
 	URL   string // the event's page
-	Host  string // the instance's host, for the UID
+	// Instance is the instance's permanent id, the right-hand side of every UID; it does not
+	// change when the instance moves to another address.
+	Instance string
 	// Online is the word for the place of an event that happens online only, in the reader's language.
 	Online string
 }
 
 // EventUID is an event's permanent identifier in every calendar.
-func EventUID(eventID int64, host string) string {
-	return fmt.Sprintf("event-%d@%s", eventID, host)
+func EventUID(eventID int64, instance string) string {
+	return fmt.Sprintf("event-%d@%s", eventID, instance)
 }
 
 // Calendar builds the iCalendar object.
@@ -34,7 +36,7 @@ func (c *EventCalendar) Calendar() *ics.Calendar {
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetName(e.Name)
 	cal.SetXWRTimezone(e.TimeZone)
-	ev := cal.AddEvent(EventUID(e.ID, c.Host))
+	ev := cal.AddEvent(EventUID(e.ID, c.Instance))
 	ev.SetDtStampTime(e.UpdatedAt.UTC())
 	ev.SetLastModifiedAt(e.UpdatedAt.UTC())
 	ev.SetCreatedTime(e.CreatedAt.UTC())
@@ -74,6 +76,6 @@ func (c *EventCalendar) Serialize() string { return serialize(c.Calendar()) }
 func EventValidator(c *EventCalendar) string {
 	h := sha256.New()
 	e := c.Event
-	fmt.Fprintf(h, "%d|%d|%s|%s|%s", e.ID, e.UpdatedAt.UnixNano(), c.URL, c.Host, c.Online)
+	fmt.Fprintf(h, "%d|%d|%s|%s|%s", e.ID, e.UpdatedAt.UnixNano(), c.URL, c.Instance, c.Online)
 	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
 }

@@ -34,7 +34,7 @@ type Entry struct {
 type Feed struct {
 	Name     string
 	TimeZone string // the zone the calls are planned in, as a display hint
-	Host     string // the instance's host, for UIDs
+	Instance string // the instance's permanent id, for UIDs (see EventCalendar.Instance)
 	Entries  []Entry
 	Alarm    time.Duration // when positive, each event reminds this long before (personal feeds)
 	Labels   Labels
@@ -46,8 +46,8 @@ type Labels struct {
 }
 
 // UID is a call's permanent identifier in every calendar.
-func UID(callID int64, host string) string {
-	return fmt.Sprintf("call-%d@%s", callID, host)
+func UID(callID int64, instance string) string {
+	return fmt.Sprintf("call-%d@%s", callID, instance)
 }
 
 // Calendar builds the feed as an iCalendar object.
@@ -77,7 +77,7 @@ func (f *Feed) Serialize() string { return serialize(f.Calendar()) }
 // last change, so equal validators mean equal feeds. Entries' agendas need not be loaded.
 func Validator(f *Feed) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s|%s|%d|%v\n", f.Name, f.TimeZone, f.Host, f.Alarm, f.Labels)
+	fmt.Fprintf(h, "%s|%s|%s|%d|%v\n", f.Name, f.TimeZone, f.Instance, f.Alarm, f.Labels)
 	for _, e := range f.Entries {
 		c := e.Call
 		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%t", c.ID, c.Sequence, c.UpdatedAt.UnixNano(), c.StartsAt.Unix(), e.URL, e.KitHidden)
@@ -94,7 +94,7 @@ func Validator(f *Feed) string {
 
 func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 	c := e.Call
-	ev := cal.AddEvent(UID(c.ID, f.Host))
+	ev := cal.AddEvent(UID(c.ID, f.Instance))
 	// DTSTAMP is the last change, so an unchanged feed is byte-identical and clients get 304s.
 	ev.SetDtStampTime(c.UpdatedAt.UTC())
 	ev.SetLastModifiedAt(c.UpdatedAt.UTC())
@@ -236,6 +236,7 @@ func OutlookLink(e Entry, details string) string {
 // DTSTAMP, with the organizer and the attendee, as Outlook and Google require to update an entry
 // instead of adding a duplicate.
 func (f *Feed) Invitation(e Entry, method ics.Method, sequence int, organizer, organizerName, attendee, attendeeName string, now time.Time) string {
+	c := e.Call
 	cal := ics.NewCalendarFor("Convene")
 	cal.SetProductId("-//Convene//Convene community calls//EN")
 	cal.SetCalscale("GREGORIAN")
@@ -245,11 +246,18 @@ func (f *Feed) Invitation(e Entry, method ics.Method, sequence int, organizer, o
 	ev.SetSequence(sequence)
 	ev.SetDtStampTime(now.UTC())
 	ev.SetOrganizer("mailto:"+organizer, ics.WithCN(paramSafe(organizerName)))
-	partstat := ics.ParticipationStatusNeedsAction
+	// The attendee registered on Convene, so they have accepted already; nothing reads replies by
+	// mail, so none is asked for (RSVP=FALSE) and calendars show no "Going?" buttons.
+	partstat := ics.ParticipationStatusAccepted
 	if method == ics.MethodCancel {
-		ev.SetStatus(ics.ObjectStatusCancelled)
+		partstat = ics.ParticipationStatusNeedsAction
+		if c.Status != convene.CallCancelled {
+			// RFC 5546 §3.2.5: uninviting one attendee from an event that goes ahead carries no
+			// STATUS; STATUS:CANCELLED would cancel the event itself.
+			ev.RemoveProperty(ics.ComponentPropertyStatus)
+		}
 	}
-	ev.AddAttendee("mailto:"+attendee, ics.WithCN(paramSafe(attendeeName)), ics.WithRSVP(method == ics.MethodRequest),
+	ev.AddAttendee("mailto:"+attendee, ics.WithCN(paramSafe(attendeeName)), &ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"FALSE"}},
 		partstat, ics.CalendarUserTypeIndividual, ics.ParticipationRoleReqParticipant)
 	return serialize(cal)
 }

@@ -15,7 +15,7 @@ func TestFoldingKeepsUTF8Whole(t *testing.T) {
 	start := time.Date(2019, 11, 13, 17, 0, 0, 0, time.UTC)
 	call := &convene.Call{ID: 7, StartsAt: start, DurationMinutes: 60, Status: convene.CallScheduled, UpdatedAt: start, CreatedAt: start,
 		Title: strings.Repeat("Appel communautaire du gouvernement ouvert, édition spéciale; ", 3) + `C:\dossier`}
-	f := &Feed{Name: "Été", Host: "calls.example.org", Entries: []Entry{{Call: call, URL: "https://calls.example.org/c/x/calls/7",
+	f := &Feed{Name: "Été", Instance: "calls.example.org", Entries: []Entry{{Call: call, URL: "https://calls.example.org/c/x/calls/7",
 		Agenda: []*convene.AgendaItem{{Position: 1, Title: "Données ouvertes à l’échelle du pays", PresenterName: "Chloé Lavoie"}}}}}
 	body := f.Serialize()
 	var unfolded strings.Builder
@@ -50,7 +50,7 @@ func TestCalendarsCarryNoBareControlCharacters(t *testing.T) {
 	evil := "Reboot\rORGANIZER:mailto:attacker@evil.example\r\nLOCATION:https://evil.example\x00\x07"
 	call := &convene.Call{ID: 7, StartsAt: start, DurationMinutes: 60, Status: convene.CallScheduled, UpdatedAt: start, CreatedAt: start,
 		Title: evil, Theme: evil, Note: evil}
-	f := &Feed{Name: evil, Host: "calls.example.org", Entries: []Entry{{Call: call, URL: "https://calls.example.org/c/x/calls/7",
+	f := &Feed{Name: evil, Instance: "calls.example.org", Entries: []Entry{{Call: call, URL: "https://calls.example.org/c/x/calls/7",
 		Agenda: []*convene.AgendaItem{{Position: 1, Title: evil, PresenterName: evil}}}}}
 	for name, body := range map[string]string{
 		"feed":       f.Serialize(),

@@ -39,6 +39,12 @@ func (s *SMTP) compose(it convene.OutboxItem) (*gomail.Msg, error) {
 	}
 	// RFC 3834: tells vacation responders and mailing lists not to answer.
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
+	if it.Mail.Unsubscribe != "" {
+		// RFC 8058: mail programs show an unsubscribe button that POSTs
+		// "List-Unsubscribe=One-Click" to the address, which needs no sign-in.
+		m.SetGenHeader("List-Unsubscribe", "<"+it.Mail.Unsubscribe+">")
+		m.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	m.SetBodyString(gomail.TypeTextPlain, it.Mail.Text)
 	if it.Mail.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, it.Mail.HTML)

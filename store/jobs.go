@@ -24,6 +24,9 @@ type InvitePayload struct {
 	UserID   int64  `json:"user_id"`
 	Method   string `json:"method"` // REQUEST or CANCEL
 	Promoted bool   `json:"promoted,omitempty"`
+	// Everyone, with no UserID, invites everyone with a place at the call who was never sent it:
+	// the subscribers a call just added to their series gave places to.
+	Everyone bool `json:"everyone,omitempty"`
 }
 
 // CallPayload names a call.

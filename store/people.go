@@ -15,6 +15,18 @@ import (
 	"github.com/opengovcall/convene"
 )
 
+// SetRemindersOff turns a person's reminders before calls off (or back on).
+func (s *Store) SetRemindersOff(ctx context.Context, userID int64, off bool) error {
+	res, err := s.read().exec(ctx, `UPDATE users SET reminders_off = ? WHERE id = ?`, off, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return convene.NotFound("user.not_found")
+	}
+	return nil
+}
+
 // UpdateProfile saves a person's profile and interests in one transaction.
 func (s *Store) UpdateProfile(ctx context.Context, u *convene.User) error {
 	u.NormalizeProfile()
@@ -326,21 +338,11 @@ func (s *Store) RemoveMember(ctx context.Context, communityID, userID int64, ban
 // cancelFutureRegistrations gives up a person's places at future calls (of one community, or of all
 // when communityID is 0), promoting whoever waits.
 func cancelFutureRegistrations(ctx context.Context, tx conn, userID, communityID int64, now time.Time) error {
-	rows, err := tx.query(ctx, `SELECT r.call_id FROM registrations r JOIN calls c ON c.id = r.call_id
+	ids, err := tx.ids(ctx, `SELECT r.call_id FROM registrations r JOIN calls c ON c.id = r.call_id
 		WHERE r.user_id = ? AND r.status <> 'cancelled' AND c.starts_at > ? AND (? = 0 OR c.community_id = ?)`, userID, now, communityID, communityID)
 	if err != nil {
 		return err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		c, err := lockedCall(ctx, tx, id)
 		if err != nil {
@@ -538,6 +540,17 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	if err != nil && notFound(err, "") != err {
 		return "", nil
 	}
+	return v, err
+}
+
+// InitSetting returns an instance setting, storing value first when it is unset: the first
+// instance to start decides, and later starts (on any address, any machine) read the same value.
+func (s *Store) InitSetting(ctx context.Context, key, value string) (string, error) {
+	if _, err := s.read().exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", err
+	}
+	var v string
+	err := s.read().row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	return v, err
 }
 

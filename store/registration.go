@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -237,28 +238,41 @@ func (s *Store) Unsubscribe(ctx context.Context, seriesID, userID int64) error {
 
 // futureCalls lists the ids of a series' scheduled calls that start after now.
 func futureCalls(ctx context.Context, tx conn, seriesID int64, now time.Time) ([]int64, error) {
-	rows, err := tx.query(ctx, `SELECT id FROM calls WHERE series_id = ? AND starts_at > ? AND status = 'scheduled' ORDER BY starts_at`, seriesID, now)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return tx.ids(ctx, `SELECT id FROM calls WHERE series_id = ? AND starts_at > ? AND status = 'scheduled' ORDER BY starts_at`, seriesID, now)
 }
 
-// registerSubscribers gives a series' subscribers a place at a call just added to it.
+// registerSubscribers gives a series' subscribers a place at a call just added to it, and queues
+// their invitations in the same transaction: one job for the call, which invites everyone with a
+// place who has not been sent it yet. A call with a limited capacity fills in subscription order
+// and waitlists the rest, as if each had registered.
 func registerSubscribers(ctx context.Context, tx conn, seriesID, callID int64, now time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at)
+	c, err := lockedCall(ctx, tx, callID)
+	if err != nil {
+		return err
+	}
+	if c.Capacity > 0 {
+		ids, err := tx.ids(ctx, `SELECT user_id FROM subscriptions WHERE series_id = ? ORDER BY created_at, user_id`, seriesID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := registerInTx(ctx, tx, c, id, nil, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	res, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at)
 		SELECT ?, user_id, 'registered', '{}', ?, ? FROM subscriptions WHERE series_id = ?
 		ON CONFLICT (call_id, user_id) DO NOTHING`, callID, now, now, seriesID)
-	return err
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return enqueueJob(ctx, tx, JobInvite, InvitePayload{CallID: callID, Method: "REQUEST", Everyone: true},
+		fmt.Sprintf("invite_subscribers:%d", callID), now, now)
 }
 
 // Subscribed reports whether a person is subscribed to a series.

@@ -279,9 +279,11 @@ func (s *Store) setPaused(ctx context.Context, seasonID int64, paused bool) erro
 			return err
 		}
 		if !paused {
-			// Calls the pause cancelled because they carried content come back.
-			if _, err := tx.exec(ctx, `UPDATE calls SET status = 'scheduled', sequence = sequence + 1, updated_at = ?
-				WHERE season_id = ? AND starts_at > ? AND status = 'cancelled' AND updated_at >= ? AND original_start IS NOT NULL`,
+			// Calls the pause cancelled because they carried content come back, under their old
+			// identities; everyone with a place is sent the call again.
+			if err := changedCalls(ctx, tx, `UPDATE calls SET status = 'scheduled', sequence = sequence + 1, updated_at = ?
+				WHERE season_id = ? AND starts_at > ? AND status = 'cancelled' AND updated_at >= ? AND original_start IS NOT NULL
+				RETURNING id, sequence`, now,
 				now, se.ID, now, pausedSince(se, now)); err != nil {
 				return err
 			}

@@ -333,6 +333,24 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	return c.q.QueryContext(ctx, c.d.rebind(query), args...)
 }
 
+// ids runs a query of one integer column and returns its values, closing the rows.
+func (c conn) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 	c.n.Add(1)
 	return c.q.QueryRowContext(ctx, c.d.rebind(query), args...)

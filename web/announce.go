@@ -172,7 +172,7 @@ func (s *Server) announceJob(ctx context.Context, callID int64) (store.JobResult
 		l := s.catalog.Localizer(u.Language())
 		m := s.mails.compose(u.Email, u.Name, u.Language(), "mail.announce.subject", "mail.announce.body",
 			"Call", cm.call.DisplayTitle(), "Text", s.announcement(l, cm.community, cm.call, cm.agenda, kit))
-		res.Mails = append(res.Mails, m)
+		res.Mails = append(res.Mails, s.withCallUnsubscribe(m, cm, u))
 	}
 	return res, nil
 }

@@ -147,7 +147,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Co
 	if err != nil {
 		return err
 	}
-	f := &feed.Feed{Name: name, TimeZone: c.TimeZone, Host: s.baseURL.Host, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
+	f := &feed.Feed{Name: name, TimeZone: c.TimeZone, Instance: s.instanceID, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
 	return s.serveFeed(w, r, f, file)
 }
 
@@ -164,7 +164,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := s.catalog.Localizer(u.Language())
-	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), TimeZone: u.TimeZone, Host: s.baseURL.Host,
+	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), TimeZone: u.TimeZone, Instance: s.instanceID,
 		Alarm: 30 * time.Minute, Labels: feedLabels(l)}
 	byCommunity := map[int64][]*convene.Call{}
 	var order []int64

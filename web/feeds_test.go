@@ -28,12 +28,27 @@ type icsEvent struct {
 	Status      string `json:"status"`
 	URL         string `json:"url"`
 	Alarms      int    `json:"alarms"`
+	Attendees   []struct {
+		Address  string `json:"address"`
+		PartStat string `json:"partstat"`
+		RSVP     string `json:"rsvp"`
+	} `json:"attendees"`
+	Conference []struct {
+		URI      string `json:"uri"`
+		Features any    `json:"features"`
+		Label    string `json:"label"`
+	} `json:"conference"`
 }
 
 type icsCalendar struct {
-	Name    string     `json:"name"`
-	Refresh string     `json:"refresh"`
-	Events  []icsEvent `json:"events"`
+	Method       string     `json:"method"`
+	Description  string     `json:"description"`
+	URL          string     `json:"url"`
+	Source       string     `json:"source"`
+	LastModified string     `json:"lastModified"`
+	Name         string     `json:"name"`
+	Refresh      string     `json:"refresh"`
+	Events       []icsEvent `json:"events"`
 }
 
 // parseICS reads a calendar with ical.js, installed by the test command into .tools.

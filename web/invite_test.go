@@ -62,7 +62,7 @@ func TestInvitationsFollowTheCall(t *testing.T) {
 			t.Fatalf("invitation: method %q to %v subject %q", invite.CalendarMethod, invite.To, invite.Subject)
 		}
 		for _, want := range []string{"METHOD:REQUEST", "ORGANIZER;CN=Open Gov Calls:mailto:calls@example.org", "ATTENDEE;CN=Inès Invitée;",
-			"RSVP=true", "mailto:ines.invite@example.net"} {
+			"PARTSTAT=ACCEPTED", "RSVP=FALSE", "mailto:ines.invite@example.net"} {
 			if !strings.Contains(unfold(invite.Calendar), want) {
 				t.Fatalf("invitation lacks %q:\n%s", want, invite.Calendar)
 			}
@@ -99,8 +99,11 @@ func TestInvitationsFollowTheCall(t *testing.T) {
 		msgs = a.runJobs(t, box, before+1)
 		cancel := lastTo(t, msgs, "ines.invite@example.net")
 		third := parseICS(t, cancel.Calendar)
-		if cancel.CalendarMethod != "CANCEL" || third.Events[0].UID != uid || third.Events[0].Sequence <= second.Events[0].Sequence ||
-			third.Events[0].Status != "CANCELLED" || cancel.Attachments[0].Filename != "cancel.ics" {
+		// RFC 5546 §3.2.5: the call goes ahead, so the CANCEL uninvites this attendee and carries no
+		// STATUS (STATUS:CANCELLED would cancel the event for a client that shares it).
+		if cancel.CalendarMethod != "CANCEL" || third.Method != "CANCEL" || third.Events[0].UID != uid || third.Events[0].Sequence <= second.Events[0].Sequence ||
+			third.Events[0].Status != "" || cancel.Attachments[0].Filename != "cancel.ics" ||
+			len(third.Events[0].Attendees) != 1 || third.Events[0].Attendees[0].Address != "mailto:ines.invite@example.net" {
 			t.Fatalf("cancellation: %q %+v", cancel.CalendarMethod, third.Events[0])
 		}
 
@@ -116,8 +119,8 @@ func TestInvitationsFollowTheCall(t *testing.T) {
 		before = len(box.smtp.Messages())
 		msgs = a.runJobs(t, box, before+countRegistered(t, a, call.ID))
 		gone := lastTo(t, msgs, "ines.invite@example.net")
-		if gone.CalendarMethod != "CANCEL" || !strings.HasPrefix(gone.Subject, "Cancelled: ") {
-			t.Fatalf("call cancelled: %q %q", gone.CalendarMethod, gone.Subject)
+		if gone.CalendarMethod != "CANCEL" || !strings.HasPrefix(gone.Subject, "Cancelled: ") || parseICS(t, gone.Calendar).Events[0].Status != "CANCELLED" {
+			t.Fatalf("call cancelled: %q %q\n%s", gone.CalendarMethod, gone.Subject, gone.Calendar)
 		}
 	})
 }

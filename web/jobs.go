@@ -127,6 +127,9 @@ type callMailContext struct {
 	community *convene.Community
 	agenda    []*convene.AgendaItem
 	kit       *convene.JoinKit
+	// subscribers are the people subscribed to the call's series, whose mail about it
+	// unsubscribes them from the series.
+	subscribers map[int64]bool
 }
 
 func (s *Server) loadCallMail(ctx context.Context, callID int64) (*callMailContext, error) {
@@ -146,7 +149,15 @@ func (s *Server) loadCallMail(ctx context.Context, callID int64) (*callMailConte
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return nil, err
 	}
-	return &callMailContext{call: call, community: c, agenda: agenda, kit: kit}, nil
+	subs, err := s.store.SeriesSubscribers(ctx, call.SeriesID)
+	if err != nil {
+		return nil, err
+	}
+	cm := &callMailContext{call: call, community: c, agenda: agenda, kit: kit, subscribers: map[int64]bool{}}
+	for _, u := range subs {
+		cm.subscribers[u.ID] = true
+	}
+	return cm, nil
 }
 
 // recipients lists the people registered for a call (or only one of them), with their standing
@@ -193,7 +204,7 @@ func (s *Server) invitation(cm *callMailContext, r recipient, method string, pro
 		}
 	}
 	seq := max(call.Sequence, r.sequence+1)
-	f := &feed.Feed{Host: s.baseURL.Host, Labels: feedLabels(l)}
+	f := &feed.Feed{Instance: s.instanceID, Labels: feedLabels(l)}
 	icsMethod := ics.MethodRequest
 	if method == "CANCEL" {
 		icsMethod = ics.MethodCancel
@@ -213,6 +224,7 @@ func (s *Server) invitation(cm *callMailContext, r recipient, method string, pro
 	m := s.mails.compose(u.Email, u.Name, u.Language(), subject, text, "Call", call.DisplayTitle(),
 		"When", s.mails.when(u.Language(), call, u.TimeZone), "Link", e.URL, "Details", feedDetails(f, e))
 	m.Calendar, m.CalendarMethod = body, method
+	m = s.withCallUnsubscribe(m, cm, u)
 	return m, store.SentSequence{CallID: call.ID, UserID: u.ID, Sequence: seq}
 }
 
@@ -232,18 +244,48 @@ func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload, calls map
 	} else if err != nil {
 		return store.JobResult{}, err
 	}
+	if p.Everyone {
+		return s.inviteNew(ctx, cm)
+	}
 	rs, err := s.recipients(ctx, cm, p.UserID)
 	if err != nil || len(rs) == 0 {
 		return store.JobResult{}, err
 	}
 	r := rs[0]
-	// A request for someone who cancelled since, or a cancellation for someone who registered again,
-	// is stale: the later job says what holds.
-	if (p.Method == "REQUEST" && r.status != convene.RegRegistered) || (p.Method == "CANCEL" && r.status == convene.RegRegistered) {
+	switch {
+	// A request for someone who cancelled since, or a cancellation for someone who registered
+	// again, is stale: the later job says what holds. A cancelled call's cancellation went out with it.
+	case p.Method == "REQUEST" && (r.status != convene.RegRegistered || cm.call.Status == convene.CallCancelled),
+		p.Method == "CANCEL" && r.status == convene.RegRegistered:
+		return store.JobResult{}, nil
+	// Someone who registered and cancelled before their invitation went out has nothing in their
+	// calendar to remove: they get no mail at all.
+	case p.Method == "CANCEL" && r.sequence < 0:
 		return store.JobResult{}, nil
 	}
 	m, seq := s.invitation(cm, r, p.Method, p.Promoted)
 	return store.JobResult{Mails: []convene.Mail{m}, Sequences: []store.SentSequence{seq}}, nil
+}
+
+// inviteNew invites everyone with a place at a call who was never sent it: the series'
+// subscribers, when a call is added to it.
+func (s *Server) inviteNew(ctx context.Context, cm *callMailContext) (store.JobResult, error) {
+	var res store.JobResult
+	if cm.call.Status == convene.CallCancelled || !cm.call.EndsAt().After(s.clock.Now()) {
+		return res, nil
+	}
+	rs, err := s.recipients(ctx, cm, 0)
+	if err != nil {
+		return res, err
+	}
+	for _, r := range rs {
+		if r.status == convene.RegRegistered && r.sequence < 0 {
+			m, seq := s.invitation(cm, r, "REQUEST", false)
+			res.Mails = append(res.Mails, m)
+			res.Sequences = append(res.Sequences, seq)
+		}
+	}
+	return res, nil
 }
 
 // callChangedJob sends everyone with a place the call as it is now: an update, or its cancellation.
@@ -267,7 +309,9 @@ func (s *Server) callChangedJob(ctx context.Context, callID int64) (store.JobRes
 	}
 	var res store.JobResult
 	for _, r := range rs {
-		if r.status != convene.RegRegistered {
+		// Someone whose invitation has not gone out yet has no entry to cancel; their pending
+		// invitation sees the call cancelled and is dropped.
+		if r.status != convene.RegRegistered || (method == "CANCEL" && r.sequence < 0) {
 			continue
 		}
 		m, seq := s.invitation(cm, r, method, false)
@@ -333,10 +377,12 @@ func (s *Server) reminderJob(ctx context.Context, p store.ReminderPayload) (stor
 				e.KitHidden = true
 			}
 		}
-		f := &feed.Feed{Host: s.baseURL.Host, Labels: feedLabels(l)}
-		res.Mails = append(res.Mails, s.mails.compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
+		f := &feed.Feed{Instance: s.instanceID, Labels: feedLabels(l)}
+		m := s.mails.compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
 			"Call", cm.call.DisplayTitle(), "When", s.mails.when(r.user.Language(), cm.call, r.user.TimeZone),
-			"In", l.Before(p.Minutes), "Details", f.Description(e), "Me", s.absURL("/me")))
+			"In", l.Before(p.Minutes), "Details", f.Description(e))
+		stop := unsubscribeTarget{UserID: r.user.ID, Kind: stopReminders}
+		res.Mails = append(res.Mails, s.withUnsubscribe(m, r.user.Language(), stop, l.T("unsubscribe.what.reminders")))
 	}
 	return res, nil
 }

@@ -3,7 +3,10 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/mail"
@@ -59,7 +62,12 @@ type Server struct {
 	feeds     feedCache
 	reach     reachCache
 	wake      func()
-	handler   http.Handler
+	// instanceID names this instance in calendar UIDs. It is the host of the first address the
+	// instance served from, kept in the database, so moving to a new address keeps every UID.
+	instanceID string
+	// linkKey signs the links in mail that work without signing in (one-click unsubscribe).
+	linkKey []byte
+	handler http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
 	apiRoutes []string
@@ -114,8 +122,33 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	if s.mailFrom, err = parseMailFrom(cfg.MailFrom); err != nil {
 		return nil, err
 	}
+	if err := s.loadInstance(); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
+}
+
+// loadInstance reads (or, on the first start, records) the instance's permanent id and the key
+// that signs its mailed links.
+func (s *Server) loadInstance() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	id, err := s.store.InitSetting(ctx, "instance_id", s.baseURL.Host)
+	if err != nil {
+		return fmt.Errorf("reading the instance id: %w", err)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	stored, err := s.store.InitSetting(ctx, "link_key", base64.RawURLEncoding.EncodeToString(key))
+	if err != nil {
+		return fmt.Errorf("reading the link key: %w", err)
+	}
+	if s.linkKey, err = base64.RawURLEncoding.DecodeString(stored); err != nil || len(s.linkKey) < 32 {
+		return errors.New("the stored link key is damaged: delete the link_key setting to make a new one")
+	}
+	s.instanceID = id
+	return nil
 }
 
 // Catalog is the server's message catalog, for tests that check nothing went untranslated.
@@ -194,6 +227,8 @@ func (s *Server) routes() http.Handler {
 	handle("POST /c/{slug}/calls/{id}/cancel-registration", s.cancelRegistration)
 	handle("GET /c/{slug}/calls/{id}/registrations", s.registrations)
 	handle("GET /c/{slug}/calls/{id}/registrations.csv", s.registrations)
+	handle("GET /unsubscribe/{token}", s.unsubscribe)
+	handle("POST /unsubscribe/{token}", s.unsubscribe)
 	handle("POST /c/{slug}/series/{id}/subscribe", s.subscription)
 	handle("POST /c/{slug}/series/{id}/unsubscribe", s.subscription)
 	handle("GET /c/{slug}/series/{id}/questions", s.questions)
@@ -230,6 +265,9 @@ func (s *Server) routes() http.Handler {
 		}
 		s.renderError(w, r, convene.Errorf(convene.EFORBIDDEN, "error.cross_origin", nil))
 	}))
+	// The one-click unsubscribe POST comes from mail providers' servers; the signed link it
+	// carries is its only authority, and it can only stop mail.
+	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
 	gzip, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipETagSuffix))
 	if err != nil {
 		panic(err) // the options are constants
@@ -331,7 +369,7 @@ func (s *Server) absURL(path string) string { return s.baseURL.String() + path }
 // links, personal feeds) are replaced, so logs never hold a working credential.
 func logPath(r *http.Request) string {
 	p := r.URL.Path
-	for _, prefix := range []string{"/auth/", "/feeds/", "/s/"} {
+	for _, prefix := range []string{"/auth/", "/feeds/", "/s/", "/unsubscribe/"} {
 		if strings.HasPrefix(p, prefix) {
 			return prefix + "…"
 		}

@@ -24,10 +24,24 @@ const events = cal.getAllSubcomponents("vevent").map((v) => {
     dtstamp: v.getFirstPropertyValue("dtstamp")?.toJSDate().toISOString(),
     alarms: v.getAllSubcomponents("valarm").length,
     recurrenceId: e.recurrenceId ? e.recurrenceId.toJSDate().toISOString() : null,
+    attendees: v.getAllProperties("attendee").map((p) => ({
+      address: p.getFirstValue(),
+      partstat: p.getParameter("partstat") ?? null,
+      rsvp: p.getParameter("rsvp") ?? null,
+    })),
+    conference: v.getAllProperties("conference").map((p) => ({
+      uri: p.getFirstValue(),
+      features: p.getParameter("feature") ?? null,
+      label: p.getParameter("label") ?? null,
+    })),
   };
 });
 process.stdout.write(JSON.stringify({
   method: cal.getFirstPropertyValue("method"),
+  description: cal.getFirstPropertyValue("description"),
+  url: cal.getFirstPropertyValue("url"),
+  source: cal.getFirstPropertyValue("source"),
+  lastModified: cal.getFirstPropertyValue("last-modified")?.toJSDate().toISOString() ?? null,
   name: cal.getFirstPropertyValue("x-wr-calname"),
   refresh: cal.getFirstPropertyValue("refresh-interval")?.toString() ?? null,
   events,
