@@ -119,5 +119,7 @@ type CallFilter struct {
 	SeasonID    int64
 	From, To    time.Time // zero means unbounded
 	Descending  bool
-	Limit       int
+	// ByChange orders by last change, newest first (Descending and From/To still apply).
+	ByChange bool
+	Limit    int
 }

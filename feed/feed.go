@@ -43,6 +43,16 @@ type Feed struct {
 // Labels are the few words a feed's descriptions need, in the reader's language.
 type Labels struct {
 	Agenda, Join, MeetingID, Passcode, OneTap, DialIn, LocalNumbers, HiddenKit, Page, Cancelled string
+	// Colon separates a label from its value: ": " in English, " : " in French.
+	Colon string
+}
+
+// colon is the label separator, ": " unless the labels say otherwise.
+func (l Labels) colon() string {
+	if l.Colon == "" {
+		return ": "
+	}
+	return l.Colon
 }
 
 // UID is a call's permanent identifier in every calendar.
@@ -104,7 +114,7 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 	ev.SetEndAt(c.EndsAt())
 	summary := c.DisplayTitle()
 	if c.Theme != "" {
-		summary += ": " + c.Theme
+		summary += f.Labels.colon() + c.Theme
 	}
 	ev.SetSummary(summary)
 	if c.Status == convene.CallCancelled {
@@ -153,7 +163,7 @@ func (f *Feed) Description(e Entry) string {
 	} else if e.KitHidden {
 		b.WriteString(l.HiddenKit + "\n\n")
 	}
-	b.WriteString(l.Page + ": " + e.URL)
+	b.WriteString(l.Page + l.colon() + e.URL)
 	return b.String()
 }
 
@@ -182,10 +192,10 @@ func KitText(k *convene.JoinKit, l Labels) string {
 		b.WriteString(k.JoinURL + "\n")
 	}
 	if k.MeetingID != "" {
-		b.WriteString(l.MeetingID + ": " + k.MeetingIDDisplay() + "\n")
+		b.WriteString(l.MeetingID + l.colon() + k.MeetingIDDisplay() + "\n")
 	}
 	if k.Passcode != "" {
-		b.WriteString(l.Passcode + ": " + k.Passcode + "\n")
+		b.WriteString(l.Passcode + l.colon() + k.Passcode + "\n")
 	}
 	if taps := k.OneTaps(); len(taps) > 0 {
 		b.WriteString(l.OneTap + "\n")
@@ -200,7 +210,7 @@ func KitText(k *convene.JoinKit, l Labels) string {
 		}
 	}
 	if k.LocalNumbersURL != "" {
-		b.WriteString(l.LocalNumbers + ": " + k.LocalNumbersURL + "\n")
+		b.WriteString(l.LocalNumbers + l.colon() + k.LocalNumbersURL + "\n")
 	}
 	return b.String()
 }

@@ -69,14 +69,15 @@ ensure_chromium() {
 }
 
 # Node checkers, installed into .tools: axe-core (accessibility), Mozilla's ical.js (an
-# independent iCalendar parser for the feeds), and swagger-parser with Ajv (the OpenAPI
-# description and the API's responses against it).
+# independent iCalendar parser for the feeds), swagger-parser with Ajv (the OpenAPI
+# description and the API's responses against it), and node-feedparser (the Atom news feed).
 node_tools=(
   .tools/node_modules/axe-core/axe.min.js
   .tools/node_modules/ical.js/dist/ical.js
   .tools/node_modules/@apidevtools/swagger-parser/lib/index.js
   .tools/node_modules/ajv/dist/2020.js
   .tools/node_modules/ajv-formats/dist/index.js
+  .tools/node_modules/feedparser/package.json
 )
 node_tools_missing() {
   local f
@@ -86,14 +87,14 @@ node_tools_missing() {
 
 ensure_node_tools() {
   if node_tools_missing; then
-    say "installing axe-core, ical.js, swagger-parser, ajv and ajv-formats into .tools"
+    say "installing axe-core, ical.js, swagger-parser, ajv, ajv-formats and feedparser into .tools"
     if command -v npm >/dev/null; then
       npm install --prefix .tools --no-audit --no-fund --silent axe-core@4.14.1 ical.js@2.2.1 \
-        @apidevtools/swagger-parser@13.1.0 ajv@8.20.0 ajv-formats@3.0.1 >/dev/null 2>&1 || true
+        @apidevtools/swagger-parser@13.1.0 ajv@8.20.0 ajv-formats@3.0.1 feedparser@2.6.0 >/dev/null 2>&1 || true
     fi
   fi
   if node_tools_missing && [ "${CI:-}" = true ]; then
-    echo "a node checker could not be installed (npm install --prefix .tools axe-core ical.js @apidevtools/swagger-parser ajv ajv-formats); CI requires them" >&2
+    echo "a node checker could not be installed (npm install --prefix .tools axe-core ical.js @apidevtools/swagger-parser ajv ajv-formats feedparser); CI requires them" >&2
     exit 1
   fi
 }

@@ -72,7 +72,9 @@ func (s *Store) Calls(ctx context.Context, f convene.CallFilter) ([]*convene.Cal
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	if f.Descending {
+	if f.ByChange {
+		q += ` ORDER BY c.updated_at DESC, c.id DESC`
+	} else if f.Descending {
 		q += ` ORDER BY c.starts_at DESC, c.id DESC`
 	} else {
 		q += ` ORDER BY c.starts_at, c.id`

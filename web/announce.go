@@ -19,7 +19,7 @@ func (s *Server) announcement(l *Localizer, c *convene.Community, call *convene.
 	var b strings.Builder
 	title := call.DisplayTitle()
 	if call.Theme != "" {
-		title += ": " + call.Theme
+		title += l.T("punct.colon") + call.Theme
 	}
 	b.WriteString(title + "\n\n")
 	local := call.StartsAt.In(call.Location())

@@ -149,7 +149,7 @@ func TestBrowserPersonPath(t *testing.T) {
 			chromedp.Click(css(`nav.lang-switch a`)),
 			chromedp.WaitVisible(css(`#next-heading`)))
 		read(`#next-heading`, "Prochain appel")
-		read(`section.next-call p.when`, "mercredi 13 novembre 2019 · 9 h 00 PST")
+		read(`section.next-call p.when`, "mercredi 13 novembre 2019 · 9 h 00 HNP")
 
 		run("sign in as organizer",
 			chromedp.Click(css(`header.site a[href^="/signin"]`)),

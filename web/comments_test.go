@@ -124,7 +124,7 @@ func TestNewsFeed(t *testing.T) {
 			if e.ID == "" || e.Updated == "" || !strings.Contains(e.Link.Href, "/c/"+slug+"/") {
 				t.Errorf("entry = %+v", e)
 			}
-			if strings.HasPrefix(e.Title, "New call") {
+			if strings.HasPrefix(e.Title, "New call") || strings.HasPrefix(e.Title, "Call updated") || strings.Contains(e.Title, "calls scheduled") {
 				calls++
 			}
 			if strings.HasPrefix(e.Title, "Update on") {

@@ -524,7 +524,7 @@ func (s *Server) timelineEntries(c *convene.Community, items []convene.TimelineI
 		case convene.TimelineCall:
 			e.Title, e.URL = it.Call.DisplayTitle(), callPath(c, it.Call)
 			if it.Call.Theme != "" {
-				e.Title += ": " + it.Call.Theme
+				e.Title += l.T("punct.colon") + it.Call.Theme
 			}
 			e.Note = l.T("status." + it.Call.StatusAt(now))
 		case convene.TimelineEvent:

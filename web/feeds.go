@@ -17,7 +17,7 @@ func feedLabels(l *Localizer) feed.Labels {
 	return feed.Labels{Agenda: l.T("call.agenda"), Join: l.T("call.join"), MeetingID: l.T("field.meeting_id"),
 		Passcode: l.T("field.passcode"), OneTap: l.T("joinkit.one_tap"), DialIn: l.T("joinkit.dial_by_location"),
 		LocalNumbers: l.T("joinkit.find_local"), HiddenKit: l.T("feed.kit_hidden"), Page: l.T("feed.page"),
-		Cancelled: l.T("call.cancelled_notice")}
+		Cancelled: l.T("call.cancelled_notice"), Colon: l.T("punct.colon")}
 }
 
 // feedEntries turns calls of one community into feed entries for a reader: agendas, and join kits

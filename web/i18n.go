@@ -184,9 +184,27 @@ func (l *Localizer) Clock(t time.Time) string {
 	return fmt.Sprintf("%d:%02d %s", h, t.Minute(), suffix)
 }
 
-// When formats an instant with its day, time and zone abbreviation.
+// When formats an instant with its day, time and zone abbreviation, French ones in French
+// ("12 h 00 HNE").
 func (l *Localizer) When(t time.Time) string {
-	return l.Date(t) + " · " + l.Clock(t) + " " + t.Format("MST")
+	return l.Date(t) + " · " + l.Clock(t) + " " + l.ZoneAbbreviation(t)
+}
+
+// frenchZones are the abbreviations French Canada uses for North American zones (heure normale,
+// heure avancée), by the English ones the time zone database gives.
+var frenchZones = map[string]string{
+	"NST": "HNT", "NDT": "HAT", "AST": "HNA", "ADT": "HAA", "EST": "HNE", "EDT": "HAE",
+	"CST": "HNC", "CDT": "HAC", "MST": "HNR", "MDT": "HAR", "PST": "HNP", "PDT": "HAP",
+	"AKST": "HNAK", "AKDT": "HAAK", "HST": "HNH",
+}
+
+// ZoneAbbreviation is the abbreviation of t's zone at t, in the reader's language.
+func (l *Localizer) ZoneAbbreviation(t time.Time) string {
+	abbr := t.Format("MST")
+	if fr, ok := frenchZones[abbr]; ok && l.Lang == "fr" {
+		return fr
+	}
+	return abbr
 }
 
 // Before says how far ahead something is: "in 1 day", "in 2 hours", "in 15 minutes".

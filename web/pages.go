@@ -75,6 +75,10 @@ func (s *Server) communityBase(r *http.Request, c *convene.Community, title stri
 	b := s.newBase(r, title)
 	b.Community = c
 	b.Description = summary(c.Description)
+	b.Alternates = []alternate{
+		{Href: s.absURL("/c/" + c.Slug + "/news.atom"), Type: "application/atom+xml", Title: b.L.T("news.title", "Community", c.Name)},
+		{Href: s.absURL("/c/" + c.Slug + "/calendar.ics"), Type: "text/calendar", Title: b.L.T("calendar.subscribe_community")},
+	}
 	if viewerOf(r).Zone == "" {
 		b.Zone = c.TimeZone
 	}
@@ -247,6 +251,8 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := seriesPage{base: b, Series: sr, Calendar: s.feedURLs(seriesPath(c, sr) + "/calendar.ics")}
+	p.Alternates = append(p.Alternates, alternate{Href: s.absURL(seriesPath(c, sr) + "/calendar.ics"), Type: "text/calendar",
+		Title: b.L.T("calendar.subscribe_series")})
 	seasons, err := s.store.SeasonsOf(ctx, sr.ID)
 	if err != nil {
 		return err
@@ -326,6 +332,8 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 		return err
 	}
 	b.StructuredData = s.callEvent(c, call)
+	b.Alternates = append(b.Alternates, alternate{Href: s.absURL(callPath(c, call) + "/calendar.ics"), Type: "text/calendar",
+		Title: call.DisplayTitle()})
 	b.Description = b.L.When(call.StartsAt.In(call.Location()))
 	if about := strings.TrimSpace(call.Theme + " " + call.Note); about != "" {
 		b.Description = summary(b.Description + " · " + about)

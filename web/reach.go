@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -760,9 +758,10 @@ func (s *Server) reachCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := dataOf(c, rep, public)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-reach.csv"`, c.Slug))
-	cw := csv.NewWriter(w)
+	out, err := startCSV(w, c.Slug+"-reach.csv")
+	if err != nil {
+		return err
+	}
 	hidden := "<" + strconv.Itoa(convene.SmallCount)
 	n := func(v *int) string {
 		if v == nil {
@@ -813,13 +812,9 @@ func (s *Server) reachCSV(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []string{"gap_sector", g, "0"})
 	}
 	for _, row := range rows {
-		for i := range row {
-			row[i] = csvSafe(row[i])
-		}
-		if err := cw.Write(row); err != nil {
+		if err := out.row(row...); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return out.close()
 }

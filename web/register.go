@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -193,25 +192,28 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := b.L
 	if strings.HasSuffix(r.URL.Path, ".csv") {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="registrations-`+strconv.FormatInt(call.ID, 10)+`.csv"`)
-		w.Header().Set("Cache-Control", "no-store")
-		cw := csv.NewWriter(w)
+		out, err := startCSV(w, "registrations-"+strconv.FormatInt(call.ID, 10)+".csv")
+		if err != nil {
+			return err
+		}
 		head := []string{l.T("field.name"), l.T("field.email"), l.T("field.organization"), l.T("field.status"), l.T("registrations.registered_at")}
 		for _, q := range qs {
 			head = append(head, q.Label)
 		}
-		cw.Write(head)
+		if err := out.row(head...); err != nil {
+			return err
+		}
 		for _, reg := range regs {
-			row := []string{csvSafe(reg.User.Name), reg.User.Email, csvSafe(reg.User.Organization), l.T("registration." + reg.Status),
+			row := []string{reg.User.Name, reg.User.Email, reg.User.Organization, l.T("registration." + reg.Status),
 				reg.CreatedAt.UTC().Format(time.RFC3339)}
 			for _, q := range qs {
-				row = append(row, csvSafe(reg.Answers[strconv.FormatInt(q.ID, 10)]))
+				row = append(row, reg.Answers[strconv.FormatInt(q.ID, 10)])
 			}
-			cw.Write(row)
+			if err := out.row(row...); err != nil {
+				return err
+			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return out.close()
 	}
 	p := registrationsPage{base: b, Call: s.viewCall(c, call, b.Zone), Questions: qs, Registrations: regs, Counts: map[string]int{}}
 	for _, reg := range regs {
@@ -219,14 +221,6 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Title = l.T("registrations.title", "Call", call.DisplayTitle())
 	return s.render(w, http.StatusOK, "registrations", p)
-}
-
-// csvSafe keeps a cell from being read as a formula by a spreadsheet.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 type questionsPage struct {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -101,14 +100,15 @@ func (s *Server) surveyResultsCSV(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	l := viewerOf(r).L
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="survey-%d-results.csv"`, v.ID))
-	cw := csv.NewWriter(w)
+	out, err := startCSV(w, fmt.Sprintf("survey-%d-results.csv", v.ID))
+	if err != nil {
+		return err
+	}
 	header := []string{l.T("survey.csv.response")}
 	for _, q := range v.Questions {
-		header = append(header, csvSafe(q.Text(l.Lang)))
+		header = append(header, q.Text(l.Lang))
 	}
-	if err := cw.Write(header); err != nil {
+	if err := out.row(header...); err != nil {
 		return err
 	}
 	for i, resp := range responses {
@@ -141,14 +141,13 @@ func (s *Server) surveyResultsCSV(w http.ResponseWriter, r *http.Request) error 
 				}
 				cell = strings.Join(labels, "; ")
 			}
-			row = append(row, csvSafe(cell))
+			row = append(row, cell)
 		}
-		if err := cw.Write(row); err != nil {
+		if err := out.row(row...); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return out.close()
 }
 
 // apiSurvey is a survey as the organizers' API shows it.

@@ -185,7 +185,11 @@ func TestSurveyBuildAnswerResults(t *testing.T) {
 
 		exp := org.get(path + "/results.csv")
 		wantStatus(t, exp, http.StatusOK)
-		rows, err := csv.NewReader(strings.NewReader(exp.body)).ReadAll()
+		csvBody, ok := strings.CutPrefix(exp.body, "\uFEFF")
+		if !ok {
+			t.Fatal("the CSV has no byte-order mark: Excel would garble accents")
+		}
+		rows, err := csv.NewReader(strings.NewReader(csvBody)).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -218,6 +218,13 @@ type base struct {
 	Description    string
 	URL            string
 	StructuredData template.JS
+	// Alternates are the page's feeds, announced in its head for feed readers and calendar apps.
+	Alternates []alternate
+}
+
+// alternate is a feed a page announces with <link rel="alternate">.
+type alternate struct {
+	Href, Type, Title string
 }
 
 // newBase fills the layout's data for a page titled with a catalog key (or literal text).
