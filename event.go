@@ -24,7 +24,8 @@ type Event struct {
 	StartsAt    time.Time // UTC
 	EndsAt      time.Time // UTC, after StartsAt
 	TimeZone    string    // IANA zone the event is planned in
-	Place       string    // where it happens; empty when online only
+	Place       string    // where it happens (venue and city); empty when online only
+	Address     string    // the place's street address, optional
 	Online      bool
 	Link        string // http or https only
 	Description string
@@ -52,6 +53,7 @@ const MaxLink = 2000
 func (e *Event) Normalize() {
 	e.Name = Line(e.Name)
 	e.Place = Line(e.Place)
+	e.Address = Line(e.Address)
 	e.Link = Line(e.Link)
 	e.Description = Para(e.Description)
 	e.TimeZone = Line(e.TimeZone)
@@ -63,6 +65,10 @@ func (e *Event) Validate() error {
 	var f fieldErrors
 	checkText(&f, "name", e.Name, MaxTitle, true)
 	checkText(&f, "place", e.Place, MaxPlace, false)
+	checkText(&f, "address", e.Address, MaxPlace, false)
+	if e.Address != "" && e.Place == "" {
+		f.add("address", "event.address_without_place", nil)
+	}
 	checkText(&f, "description", e.Description, MaxDescription, false)
 	if e.Place == "" && !e.Online {
 		f.add("place", "event.place_required", nil)

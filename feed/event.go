@@ -48,6 +48,8 @@ func (c *EventCalendar) Calendar() *ics.Calendar {
 	ev.SetStatus(ics.ObjectStatusConfirmed)
 	ev.SetURL(c.URL)
 	switch {
+	case e.Place != "" && e.Address != "":
+		ev.SetLocation(e.Place + ", " + e.Address)
 	case e.Place != "":
 		ev.SetLocation(e.Place)
 	case e.Link != "":

@@ -32,7 +32,10 @@ type Entry struct {
 
 // Feed is a calendar to write.
 type Feed struct {
-	Name     string
+	Name string
+	// Description, URL and Source are RFC 7986's calendar DESCRIPTION, URL (the page the calendar
+	// follows) and SOURCE (where to fetch it again); each is left out when empty.
+	Description, URL, Source string
 	TimeZone string // the zone the calls are planned in, as a display hint
 	Instance string // the instance's permanent id, for UIDs (see EventCalendar.Instance)
 	Entries  []Entry
@@ -66,6 +69,20 @@ func (f *Feed) Calendar() *ics.Calendar {
 	cal.SetProductId("-//Convene//Convene community calls//EN")
 	cal.SetCalscale("GREGORIAN")
 	cal.SetName(f.Name)
+	if f.Description != "" {
+		cal.SetDescription(f.Description)
+		cal.SetXWRCalDesc(f.Description) // what Apple and Google read
+	}
+	if f.URL != "" {
+		cal.SetUrl(f.URL, &ics.KeyValues{Key: "VALUE", Value: []string{"URI"}})
+	}
+	if f.Source != "" {
+		cal.CalendarProperties = append(cal.CalendarProperties, ics.CalendarProperty{BaseProperty: ics.BaseProperty{
+			IANAToken: "SOURCE", Value: f.Source, ICalParameters: map[string][]string{"VALUE": {"URI"}}}})
+	}
+	if last := f.lastChange(); !last.IsZero() {
+		cal.SetLastModified(last)
+	}
 	if f.TimeZone != "" {
 		cal.SetXWRTimezone(f.TimeZone)
 	}
@@ -78,6 +95,17 @@ func (f *Feed) Calendar() *ics.Calendar {
 	return cal
 }
 
+// lastChange is the newest change among the feed's calls.
+func (f *Feed) lastChange() time.Time {
+	var last time.Time
+	for _, e := range f.Entries {
+		if e.Call.UpdatedAt.After(last) {
+			last = e.Call.UpdatedAt
+		}
+	}
+	return last.UTC()
+}
+
 // Serialize writes the feed with CRLF line ends, lines folded at 75 octets and text escaped.
 func (f *Feed) Serialize() string { return serialize(f.Calendar()) }
 
@@ -87,7 +115,7 @@ func (f *Feed) Serialize() string { return serialize(f.Calendar()) }
 // last change, so equal validators mean equal feeds. Entries' agendas need not be loaded.
 func Validator(f *Feed) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s|%s|%d|%v\n", f.Name, f.TimeZone, f.Instance, f.Alarm, f.Labels)
+	fmt.Fprintf(h, "%s|%s|%s|%d|%v|%s|%s|%s\n", f.Name, f.TimeZone, f.Instance, f.Alarm, f.Labels, f.Description, f.URL, f.Source)
 	for _, e := range f.Entries {
 		c := e.Call
 		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%t", c.ID, c.Sequence, c.UpdatedAt.UnixNano(), c.StartsAt.Unix(), e.URL, e.KitHidden)
@@ -128,7 +156,10 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 	} else {
 		ev.SetLocation(e.URL)
 	}
-	ev.SetDescription(f.Description(e))
+	ev.SetDescription(f.Describe(e))
+	if e.Kit != nil {
+		addConference(ev, e.Kit, f.Labels)
+	}
 	if f.Alarm > 0 && c.Status != convene.CallCancelled {
 		a := ev.AddAlarm()
 		a.SetAction(ics.ActionDisplay)
@@ -137,8 +168,23 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 	}
 }
 
-// Description is the agenda, then how to join (or how to get the join details), then the page.
-func (f *Feed) Description(e Entry) string {
+// addConference gives an event RFC 7986 CONFERENCE properties for the ways to join that its
+// reader may see: the video link, and each one-tap phone string.
+func addConference(ev *ics.VEvent, k *convene.JoinKit, l Labels) {
+	uri := &ics.KeyValues{Key: "VALUE", Value: []string{"URI"}}
+	if k.JoinURL != "" {
+		ev.AddProperty("CONFERENCE", k.JoinURL, uri, &ics.KeyValues{Key: "FEATURE", Value: []string{"AUDIO", "VIDEO"}},
+			&ics.KeyValues{Key: "LABEL", Value: []string{paramSafe(l.Join)}})
+	}
+	for _, t := range k.OneTaps() {
+		label := strings.TrimSpace(l.OneTap + " " + t.Label)
+		ev.AddProperty("CONFERENCE", "tel:"+strings.ReplaceAll(t.Dial, "#", "%23"), uri, &ics.KeyValues{Key: "FEATURE", Value: []string{"PHONE"}},
+			&ics.KeyValues{Key: "LABEL", Value: []string{paramSafe(label)}})
+	}
+}
+
+// Describe is the agenda, then how to join (or how to get the join details), then the page.
+func (f *Feed) Describe(e Entry) string {
 	var b strings.Builder
 	l := f.Labels
 	if e.Call.Status == convene.CallCancelled {

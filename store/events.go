@@ -9,11 +9,11 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const eventColumns = `id, community_id, name, starts_at, ends_at, time_zone, place, online, link, description, created_at, updated_at`
+const eventColumns = `id, community_id, name, starts_at, ends_at, time_zone, place, address, online, link, description, created_at, updated_at`
 
 func scanEvent(row interface{ Scan(...any) error }) (*convene.Event, error) {
 	var e convene.Event
-	err := row.Scan(&e.ID, &e.CommunityID, &e.Name, &e.StartsAt, &e.EndsAt, &e.TimeZone, &e.Place, &e.Online, &e.Link,
+	err := row.Scan(&e.ID, &e.CommunityID, &e.Name, &e.StartsAt, &e.EndsAt, &e.TimeZone, &e.Place, &e.Address, &e.Online, &e.Link,
 		&e.Description, &e.CreatedAt, &e.UpdatedAt)
 	if err != nil {
 		return nil, err
@@ -73,9 +73,9 @@ func (s *Store) CreateEvent(ctx context.Context, e *convene.Event) error {
 	now := s.now()
 	e.CreatedAt, e.UpdatedAt = now, now
 	return s.inTx(ctx, func(tx conn) error {
-		id, err := tx.insert(ctx, `INSERT INTO events (community_id, name, starts_at, ends_at, time_zone, place, online, link, description, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.CommunityID, e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Online, e.Link, e.Description, now, now)
+		id, err := tx.insert(ctx, `INSERT INTO events (community_id, name, starts_at, ends_at, time_zone, place, address, online, link, description, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.CommunityID, e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Address, e.Online, e.Link, e.Description, now, now)
 		if err != nil {
 			return err
 		}
@@ -97,9 +97,9 @@ func (s *Store) UpdateEvent(ctx context.Context, e *convene.Event) error {
 			return notFound(err, "event.not_found")
 		}
 		e.CreatedAt, e.UpdatedAt = old.CreatedAt, now
-		if _, err := tx.exec(ctx, `UPDATE events SET name = ?, starts_at = ?, ends_at = ?, time_zone = ?, place = ?, online = ?, link = ?,
+		if _, err := tx.exec(ctx, `UPDATE events SET name = ?, starts_at = ?, ends_at = ?, time_zone = ?, place = ?, address = ?, online = ?, link = ?,
 			description = ?, updated_at = ? WHERE id = ?`,
-			e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Online, e.Link, e.Description, now, e.ID); err != nil {
+			e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Address, e.Online, e.Link, e.Description, now, e.ID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM event_calls WHERE event_id = ?`, e.ID); err != nil {

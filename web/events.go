@@ -182,7 +182,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
 		loc, _ := convene.LoadZone(e.TimeZone)
 		ed.title, ed.submit, ed.back = l.T("event.edit"), l.T("action.save"), eventPath(c, e)
 		ed.initial = url.Values{"name": {e.Name}, "starts_at": {e.StartsAt.In(loc).Format(localInput)},
-			"ends_at": {e.EndsAt.In(loc).Format(localInput)}, "time_zone": {e.TimeZone}, "place": {e.Place},
+			"ends_at": {e.EndsAt.In(loc).Format(localInput)}, "time_zone": {e.TimeZone}, "place": {e.Place}, "address": {e.Address},
 			"link": {e.Link}, "description": {e.Description}}
 		if e.Online {
 			ed.initial.Set("online", "on")
@@ -198,6 +198,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "ends_at", Label: l.T("event.field.ends_at"), Type: "datetime-local", Required: true},
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
 		{Name: "place", Label: l.T("event.field.place"), Type: "text", Max: convene.MaxPlace, Hint: l.T("event.hint.place")},
+		{Name: "address", Label: l.T("event.field.address"), Type: "text", Max: convene.MaxPlace, Hint: l.T("event.hint.address")},
 		{Name: "online", Label: l.T("event.field.online"), Type: "checkbox"},
 		{Name: "link", Label: l.T("event.field.link"), Type: "url", Max: convene.MaxLink, Hint: l.T("event.hint.link")},
 		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
@@ -233,7 +234,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
 		var parse []convene.FieldError
 		ne := &convene.Event{CommunityID: c.ID, Name: vals.Get("name"), TimeZone: strings.TrimSpace(vals.Get("time_zone")),
 			StartsAt: timeField(vals, "starts_at", &parse), EndsAt: timeField(vals, "ends_at", &parse),
-			Place: vals.Get("place"), Online: vals.Get("online") != "", Link: vals.Get("link"), Description: vals.Get("description")}
+			Place: vals.Get("place"), Address: vals.Get("address"), Online: vals.Get("online") != "", Link: vals.Get("link"), Description: vals.Get("description")}
 		links, err := callLinks(vals)
 		if err != nil {
 			return "", "", err
@@ -594,6 +595,7 @@ type apiEvent struct {
 	EndsAt      time.Time      `json:"ends_at"`
 	TimeZone    string         `json:"time_zone"`
 	Place       string         `json:"place"`
+	Address     string         `json:"address"`
 	Online      bool           `json:"online"`
 	Link        string         `json:"link"`
 	Description string         `json:"description"`
@@ -603,7 +605,7 @@ type apiEvent struct {
 }
 
 func (s *Server) toAPIEvent(c *convene.Community, e *convene.Event) apiEvent {
-	out := apiEvent{ID: e.ID, Name: e.Name, StartsAt: e.StartsAt, EndsAt: e.EndsAt, TimeZone: e.TimeZone, Place: e.Place,
+	out := apiEvent{ID: e.ID, Name: e.Name, StartsAt: e.StartsAt, EndsAt: e.EndsAt, TimeZone: e.TimeZone, Place: e.Place, Address: e.Address,
 		Online: e.Online, Link: e.Link, Description: e.Description, URL: s.absURL(eventPath(c, e)),
 		ICSURL: s.absURL(eventPath(c, e) + "/event.ics")}
 	for _, l := range e.Links {

@@ -115,30 +115,36 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := convene.CallFilter{CommunityID: c.ID}
-	name, file := c.Name, c.Slug+".ics"
+	name, file, about, page := c.Name, c.Slug+".ics", c.Description, "/c/"+c.Slug
 	switch {
 	case strings.Contains(r.URL.Path, "/calls/"):
 		call, err := s.callOf(r, c)
 		if err != nil {
 			return err
 		}
-		return s.writeFeed(w, r, c, []*convene.Call{call}, call.DisplayTitle(), "call-"+strconv.FormatInt(call.ID, 10)+".ics")
+		return s.writeFeed(w, r, c, []*convene.Call{call}, feedAbout{name: call.DisplayTitle(), description: call.Note, page: callPath(c, call)},
+			"call-"+strconv.FormatInt(call.ID, 10)+".ics")
 	case strings.Contains(r.URL.Path, "/series/"):
 		sr, err := s.seriesOf(r, c)
 		if err != nil {
 			return err
 		}
 		f = convene.CallFilter{SeriesID: sr.ID}
-		name, file = sr.Title, c.Slug+"-series-"+strconv.FormatInt(sr.ID, 10)+".ics"
+		name, file, about, page = sr.Title, c.Slug+"-series-"+strconv.FormatInt(sr.ID, 10)+".ics", sr.Description, seriesPath(c, sr)
 	}
 	calls, err := s.store.Calls(ctx, f)
 	if err != nil {
 		return err
 	}
-	return s.writeFeed(w, r, c, calls, name, file)
+	return s.writeFeed(w, r, c, calls, feedAbout{name: name, description: about, page: page}, file)
 }
 
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Community, calls []*convene.Call, name, file string) error {
+// feedAbout is what a public feed says about itself: its name, description and page.
+type feedAbout struct {
+	name, description, page string
+}
+
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Community, calls []*convene.Call, about feedAbout, file string) error {
 	contexts, err := s.callContexts(r, c, calls)
 	if err != nil {
 		return err
@@ -147,7 +153,8 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Co
 	if err != nil {
 		return err
 	}
-	f := &feed.Feed{Name: name, TimeZone: c.TimeZone, Instance: s.instanceID, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
+	f := &feed.Feed{Name: about.name, Description: about.description, URL: s.absURL(about.page), Source: s.absURL(r.URL.Path),
+		TimeZone: c.TimeZone, Instance: s.instanceID, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
 	return s.serveFeed(w, r, f, file)
 }
 
@@ -164,7 +171,8 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := s.catalog.Localizer(u.Language())
-	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), TimeZone: u.TimeZone, Instance: s.instanceID,
+	// No SOURCE: the feed's address is a secret, and the file may be shared.
+	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), URL: s.absURL("/me"), TimeZone: u.TimeZone, Instance: s.instanceID,
 		Alarm: 30 * time.Minute, Labels: feedLabels(l)}
 	byCommunity := map[int64][]*convene.Call{}
 	var order []int64

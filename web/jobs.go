@@ -229,7 +229,7 @@ func (s *Server) invitation(cm *callMailContext, r recipient, method string, pro
 }
 
 // feedDetails is the agenda and join information as plain text, the way the calendar entry has it.
-func feedDetails(f *feed.Feed, e feed.Entry) string { return f.Description(e) }
+func feedDetails(f *feed.Feed, e feed.Entry) string { return f.Describe(e) }
 
 func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload, calls map[int64]*callMailContext) (store.JobResult, error) {
 	cm, ok := calls[p.CallID]
@@ -380,7 +380,7 @@ func (s *Server) reminderJob(ctx context.Context, p store.ReminderPayload) (stor
 		f := &feed.Feed{Instance: s.instanceID, Labels: feedLabels(l)}
 		m := s.mails.compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
 			"Call", cm.call.DisplayTitle(), "When", s.mails.when(r.user.Language(), cm.call, r.user.TimeZone),
-			"In", l.Before(p.Minutes), "Details", f.Description(e))
+			"In", l.Before(p.Minutes), "Details", f.Describe(e))
 		stop := unsubscribeTarget{UserID: r.user.ID, Kind: stopReminders}
 		res.Mails = append(res.Mails, s.withUnsubscribe(m, r.user.Language(), stop, l.T("unsubscribe.what.reminders")))
 	}

@@ -331,7 +331,6 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	if err != nil {
 		return err
 	}
-	b.StructuredData = s.callEvent(c, call)
 	b.Alternates = append(b.Alternates, alternate{Href: s.absURL(callPath(c, call) + "/calendar.ics"), Type: "text/calendar",
 		Title: call.DisplayTitle()})
 	b.Description = b.L.When(call.StartsAt.In(call.Location()))
@@ -343,6 +342,7 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	if cv.Agenda, err = s.store.Agenda(ctx, call.ID); err != nil {
 		return err
 	}
+	b.StructuredData = s.callEvent(c, call, cv.Agenda)
 	if cv.Minutes, err = s.loadMinutes(ctx, call, cv.Agenda, s.clock.Now()); err != nil {
 		return err
 	}

@@ -39,22 +39,78 @@ type schemaEvent struct {
 	Mode        string        `json:"eventAttendanceMode"`
 	Location    []schemaPlace `json:"location"`
 	Organizer   *schemaOrg    `json:"organizer,omitempty"`
+	Performers  []schemaActor `json:"performer,omitempty"`
 	URL         string        `json:"url"`
 	InLanguage  []string      `json:"inLanguage,omitempty"`
 	Previous    string        `json:"previousStartDate,omitempty"`
 }
 
 type schemaPlace struct {
-	Type    string `json:"@type"`
-	Name    string `json:"name,omitempty"`
-	Address string `json:"address,omitempty"`
-	URL     string `json:"url,omitempty"`
+	Type    string         `json:"@type"`
+	Name    string         `json:"name,omitempty"`
+	Address *schemaAddress `json:"address,omitempty"`
+	URL     string         `json:"url,omitempty"`
 }
 
 type schemaOrg struct {
 	Type string `json:"@type"`
 	Name string `json:"name"`
-	URL  string `json:"url"`
+	URL  string `json:"url,omitempty"`
+}
+
+// schemaActor is a presenter: a person (with the organization they present for) or an organization.
+type schemaActor struct {
+	Type        string     `json:"@type"`
+	Name        string     `json:"name"`
+	Affiliation *schemaOrg `json:"affiliation,omitempty"`
+}
+
+// performers are the agenda's presenters, once each, in agenda order.
+func performers(agenda []*convene.AgendaItem) []schemaActor {
+	var out []schemaActor
+	seen := map[string]bool{}
+	for _, a := range agenda {
+		if a.PresenterName == "" && a.PresenterOrg == "" || seen[a.Presenter()] {
+			continue
+		}
+		seen[a.Presenter()] = true
+		switch {
+		case a.PresenterName == "":
+			out = append(out, schemaActor{Type: "Organization", Name: a.PresenterOrg})
+		case a.PresenterOrg == "":
+			out = append(out, schemaActor{Type: "Person", Name: a.PresenterName})
+		default:
+			out = append(out, schemaActor{Type: "Person", Name: a.PresenterName, Affiliation: &schemaOrg{Type: "Organization", Name: a.PresenterOrg}})
+		}
+	}
+	return out
+}
+
+// joinSentences joins pieces of a description with a separator, skipping empty ones, so a theme
+// and a note do not run together ("Budget 2020 — Two weeks before the summit").
+func joinSentences(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, " — ")
+}
+
+// placeOf is an event's place as schema.org wants it: its name, and its street address when the
+// organizer gave one (never the name again, which search engines reject as an address).
+func placeOf(ev *convene.Event) schemaPlace {
+	p := schemaPlace{Type: "Place", Name: ev.Place}
+	if ev.Address != "" {
+		p.Address = &schemaAddress{Type: "PostalAddress", Street: ev.Address}
+	}
+	return p
+}
+
+type schemaAddress struct {
+	Type   string `json:"@type"`
+	Street string `json:"streetAddress"`
 }
 
 // jsonLD renders structured data for a <script type="application/ld+json"> element. json.Marshal
@@ -71,10 +127,11 @@ func schemaTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // callEvent describes a call as a schema.org online event organized by its community. Join
 // details are never in it: the page's URL is where people find them, at their level.
-func (s *Server) callEvent(c *convene.Community, call *convene.Call) template.JS {
+func (s *Server) callEvent(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem) template.JS {
 	url := s.absURL(callPath(c, call))
-	e := schemaEvent{Context: "https://schema.org", Type: "Event", Name: call.DisplayTitle(), Description: summary(call.Theme + " " + call.Note),
-		StartDate: schemaTime(call.StartsAt), EndDate: schemaTime(call.EndsAt()), Status: "https://schema.org/EventScheduled",
+	e := schemaEvent{Context: "https://schema.org", Type: "Event", Name: call.DisplayTitle(), Description: summary(joinSentences(call.Theme, call.Note)),
+		Performers: performers(agenda),
+		StartDate:  schemaTime(call.StartsAt), EndDate: schemaTime(call.EndsAt()), Status: "https://schema.org/EventScheduled",
 		Mode: "https://schema.org/OnlineEventAttendanceMode", Location: []schemaPlace{{Type: "VirtualLocation", URL: url}},
 		Organizer: &schemaOrg{Type: "Organization", Name: c.Name, URL: s.absURL("/c/" + c.Slug)}, URL: url, InLanguage: c.Languages}
 	switch {
@@ -93,7 +150,7 @@ func (s *Server) gatheringEvent(c *convene.Community, ev *convene.Event) templat
 		StartDate: schemaTime(ev.StartsAt), EndDate: schemaTime(ev.EndsAt), Status: "https://schema.org/EventScheduled",
 		Organizer: &schemaOrg{Type: "Organization", Name: c.Name, URL: s.absURL("/c/" + c.Slug)}, URL: url}
 	if ev.Place != "" {
-		e.Location = append(e.Location, schemaPlace{Type: "Place", Name: ev.Place, Address: ev.Place})
+		e.Location = append(e.Location, placeOf(ev))
 	}
 	if ev.Online {
 		link := ev.Link

@@ -91,3 +91,46 @@ func TestLinkPreviewsAndStructuredData(t *testing.T) {
 		}
 	})
 }
+
+// A call's schema.org Event names its presenters as performers and keeps its theme and note apart;
+// an event's place has its street address as address, never its name again.
+func TestStructuredDataPerformersAndAddress(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		call := mustCall(t, a, a.demo.RebootID)
+		call.Theme, call.Note = "Relaunch", "After the summer break"
+		if err := a.store.UpdateCall(ctx, call); err != nil {
+			t.Fatal(err)
+		}
+		ld := structuredData(t, a.client().get("/c/"+demo.Slug+"/calls/"+strconv.FormatInt(call.ID, 10)).body)
+		b, _ := json.Marshal(ld["performer"])
+		if ld["description"] != "Relaunch — After the summer break" ||
+			!strings.Contains(string(b), `{"@type":"Person","affiliation":{"@type":"Organization","name":"Ontario Open Government Team"},"name":"Christine Hagyard"}`) ||
+			!strings.Contains(string(b), `"name":"Richard Pierto"`) {
+			t.Fatalf("description %q, performers %s", ld["description"], b)
+		}
+
+		e := &convene.Event{CommunityID: a.demo.Community.ID, Name: "Open data day", Place: "Shaw Centre", Address: "55 Colonel By Drive, Ottawa, ON K1N 9J2",
+			TimeZone: "America/Toronto", StartsAt: testNow.Add(48 * time.Hour), EndsAt: testNow.Add(50 * time.Hour)}
+		if err := a.store.CreateEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		r := a.client().get("/c/" + demo.Slug + "/events/" + strconv.FormatInt(e.ID, 10))
+		mustContain(t, r.body, "Shaw Centre<br><address>55 Colonel By Drive, Ottawa, ON K1N 9J2</address>")
+		b, _ = json.Marshal(structuredData(t, r.body)["location"])
+		if string(b) != `[{"@type":"Place","address":{"@type":"PostalAddress","streetAddress":"55 Colonel By Drive, Ottawa, ON K1N 9J2"},"name":"Shaw Centre"}]` {
+			t.Fatalf("location %s", b)
+		}
+		cal := parseICS(t, a.client().get("/c/"+demo.Slug+"/events/"+strconv.FormatInt(e.ID, 10)+"/event.ics").body)
+		if cal.Events[0].Location != "Shaw Centre, 55 Colonel By Drive, Ottawa, ON K1N 9J2" {
+			t.Fatalf("calendar location %q", cal.Events[0].Location)
+		}
+
+		// An address needs a place's name.
+		bad := &convene.Event{CommunityID: a.demo.Community.ID, Name: "Nowhere", Address: "1 Main St", Online: true,
+			TimeZone: "America/Toronto", StartsAt: testNow.Add(48 * time.Hour), EndsAt: testNow.Add(50 * time.Hour)}
+		if err := a.store.CreateEvent(ctx, bad); convene.ErrorCode(err) != convene.EINVALID {
+			t.Fatalf("an address without a place: %v", err)
+		}
+	})
+}

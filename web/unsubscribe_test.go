@@ -108,6 +108,9 @@ func TestUnsubscribeFromOneCallInFrench(t *testing.T) {
 		if len(mails) != 1 {
 			t.Fatalf("%d mails", len(mails))
 		}
+		if !strings.Contains(mails[0].Text, "ID de réunion : ") || !strings.Contains(mails[0].Text, "Code secret : ") {
+			t.Fatalf("French labels take a space before the colon:\n%s", mails[0].Text)
+		}
 		if !strings.Contains(mails[0].Text, "Pour ne plus recevoir de courriels sur « ") || !strings.Contains(mails[0].Text, "(vous libérez votre place), en un clic : http://") {
 			t.Fatalf("French unsubscribe line:\n%s", mails[0].Text)
 		}
