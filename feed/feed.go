@@ -36,11 +36,11 @@ type Feed struct {
 	// Description, URL and Source are RFC 7986's calendar DESCRIPTION, URL (the page the calendar
 	// follows) and SOURCE (where to fetch it again); each is left out when empty.
 	Description, URL, Source string
-	TimeZone string // the zone the calls are planned in, as a display hint
-	Instance string // the instance's permanent id, for UIDs (see EventCalendar.Instance)
-	Entries  []Entry
-	Alarm    time.Duration // when positive, each event reminds this long before (personal feeds)
-	Labels   Labels
+	TimeZone                 string // the zone the calls are planned in, as a display hint
+	Instance                 string // the instance's permanent id, for UIDs (see EventCalendar.Instance)
+	Entries                  []Entry
+	Alarm                    time.Duration // when positive, each event reminds this long before (personal feeds)
+	Labels                   Labels
 }
 
 // Labels are the few words a feed's descriptions need, in the reader's language.
