@@ -272,8 +272,13 @@ func TestDeleteLeavesOnlyAnonymousCounts(t *testing.T) {
 		calls, _ := s.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
 		u := person(t, s, "Gone Person", func(u *convene.User) { u.Interests = []string{"privacy"} })
 		other := person(t, s, "Stays Here", nil)
+		q := &convene.Question{SeriesID: sr.ID, Kind: convene.QuestionText, Label: "Anything to add?"}
+		if err := s.AddQuestion(ctx, sr.CommunityID, q); err != nil {
+			t.Fatal(err)
+		}
+		qid := fmt.Sprint(q.ID)
 		for _, call := range calls {
-			if _, err := s.Register(ctx, call.ID, u.ID, map[string]string{"1": "my answer"}); err != nil {
+			if _, err := s.Register(ctx, call.ID, u.ID, map[string]string{qid: "my answer"}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Register(ctx, call.ID, other.ID, nil); err != nil {
@@ -296,7 +301,7 @@ func TestDeleteLeavesOnlyAnonymousCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if export.Account.Email != u.Email || len(export.Registrations) != 2 || export.Registrations[0].Answers["1"] != "my answer" ||
+		if export.Account.Email != u.Email || len(export.Registrations) != 2 || export.Registrations[0].Answers[qid] != "my answer" ||
 			len(export.Memberships) != 1 || len(export.Subscriptions) != 1 || len(export.APITokens) != 1 || len(export.SignInLogs) != 1 ||
 			len(export.Mail) != 1 || fmt.Sprint(export.Account.Interests) != "[privacy]" {
 			t.Fatalf("export: %+v", export)

@@ -92,13 +92,27 @@ func joinCommunity(ctx context.Context, tx conn, communityID, userID int64, now 
 	return err
 }
 
+// cleanAnswers checks answers against a series' registration questions: required ones given,
+// choices among those offered. Every way in (page, API, emailed link, command line) passes here.
+func cleanAnswers(ctx context.Context, tx conn, seriesID int64, given map[string]string) (map[string]string, error) {
+	qs, err := questionsOf(ctx, tx, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	return convene.CleanAnswers(qs, given)
+}
+
 // Register gives a person a place at a call, or puts them on its waitlist when it is full, and
-// returns which. Registering twice is harmless. Cancelled and past calls take no registrations.
+// returns which. Registering twice is harmless. Cancelled and past calls take no registrations,
+// and the series' required questions must be answered.
 func (s *Store) Register(ctx context.Context, callID, userID int64, answers map[string]string) (status string, err error) {
 	now := s.now()
 	err = s.inTx(ctx, func(tx conn) error {
 		c, err := lockedCall(ctx, tx, callID)
 		if err != nil {
+			return err
+		}
+		if answers, err = cleanAnswers(ctx, tx, c.SeriesID, answers); err != nil {
 			return err
 		}
 		status, err = registerInTx(ctx, tx, c, userID, answers, now)
@@ -187,6 +201,10 @@ func (s *Store) Subscribe(ctx context.Context, seriesID, userID int64, answers m
 		var communityID int64
 		if err := tx.row(ctx, `SELECT community_id FROM series WHERE id = ?`, seriesID).Scan(&communityID); err != nil {
 			return notFound(err, "series.not_found")
+		}
+		answers, err := cleanAnswers(ctx, tx, seriesID, answers)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO subscriptions (series_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT (series_id, user_id) DO NOTHING`,
 			seriesID, userID, now); err != nil {
@@ -373,7 +391,11 @@ func prefixed(alias, columns string) string {
 
 // Questions lists a series' registration questions in order.
 func (s *Store) Questions(ctx context.Context, seriesID int64) ([]*convene.Question, error) {
-	rows, err := s.read().query(ctx, `SELECT id, series_id, position, kind, label, choices, required FROM registration_questions
+	return questionsOf(ctx, s.read(), seriesID)
+}
+
+func questionsOf(ctx context.Context, tx conn, seriesID int64) ([]*convene.Question, error) {
+	rows, err := tx.query(ctx, `SELECT id, series_id, position, kind, label, choices, required FROM registration_questions
 		WHERE series_id = ? ORDER BY position, id`, seriesID)
 	if err != nil {
 		return nil, err

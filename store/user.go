@@ -175,7 +175,40 @@ func (s *Store) SetRole(ctx context.Context, communityID, userID int64, role str
 	return err
 }
 
-// RoleOf is the user's role in a community, or "" when they have none.
+// RolesIn reads the roles several people hold in a community, a few hundred per query; people
+// with no role are absent from the map.
+func (s *Store) RolesIn(ctx context.Context, communityID int64, userIDs []int64) (map[int64]string, error) {
+	const chunk = 500
+	out := map[int64]string{}
+	for start := 0; start < len(userIDs); start += chunk {
+		ids := userIDs[start:min(start+chunk, len(userIDs))]
+		args := make([]any, 0, len(ids)+1)
+		args = append(args, communityID)
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		rows, err := s.read().query(ctx, `SELECT user_id, role FROM memberships WHERE community_id = ? AND user_id IN (`+placeholders(len(ids))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var role string
+			if err := rows.Scan(&id, &role); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = role
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// RoleOf is the role a person holds in a community, or "" for none.
 func (s *Store) RoleOf(ctx context.Context, communityID, userID int64) (string, error) {
 	var role string
 	err := s.read().row(ctx, `SELECT role FROM memberships WHERE community_id = ? AND user_id = ?`,

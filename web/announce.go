@@ -158,13 +158,17 @@ func (s *Server) announceJob(ctx context.Context, callID int64) (store.JobResult
 	for _, r := range regs {
 		statuses[r.UserID] = r.Status
 	}
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	roles, err := s.store.RolesIn(ctx, cm.community.ID, ids)
+	if err != nil {
+		return store.JobResult{}, err
+	}
 	var res store.JobResult
 	for _, u := range users {
-		role, err := s.store.RoleOf(ctx, cm.community.ID, u.ID)
-		if err != nil {
-			return store.JobResult{}, err
-		}
-		st := convene.StandingOf(u, role, statuses[u.ID])
+		st := convene.StandingOf(u, roles[u.ID], statuses[u.ID])
 		kit := cm.kit
 		if kit != nil && !cm.call.JoinAccessFor(st, s.clock.Now()).Visible {
 			kit = nil

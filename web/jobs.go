@@ -178,13 +178,17 @@ func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64
 			return nil, err
 		}
 	}
+	ids := make([]int64, len(regs))
+	for i, r := range regs {
+		ids[i] = r.UserID
+	}
+	roles, err := s.store.RolesIn(ctx, cm.community.ID, ids) // one query per 500 people, not one each
+	if err != nil {
+		return nil, err
+	}
 	var out []recipient
 	for _, r := range regs {
-		role, err := s.store.RoleOf(ctx, cm.community.ID, r.UserID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, recipient{user: r.User, standing: convene.StandingOf(r.User, role, r.Status), sequence: r.ICalSequence, status: r.Status})
+		out = append(out, recipient{user: r.User, standing: convene.StandingOf(r.User, roles[r.UserID], r.Status), sequence: r.ICalSequence, status: r.Status})
 	}
 	return out, nil
 }

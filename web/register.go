@@ -158,9 +158,30 @@ func (s *Server) subscription(w http.ResponseWriter, r *http.Request) error {
 		return s.redirect(w, r, seriesPath(c, sr), "flash.unsubscribed")
 	}
 	if err := s.store.Subscribe(r.Context(), sr.ID, u.ID, nil); err != nil {
+		if convene.ErrorCode(err) == convene.EINVALID {
+			// The series asks questions: its next call's registration form has them, set to
+			// the whole series, with what is missing marked.
+			if next, nerr := s.nextCallOf(r, sr); nerr == nil {
+				return s.showCall(w, r, c, next, http.StatusUnprocessableEntity, url.Values{"scope": {"series"}}, err)
+			}
+		}
 		return err
 	}
 	return s.redirect(w, r, seriesPath(c, sr), "flash.subscribed")
+}
+
+// nextCallOf is a series' next scheduled call that has not started.
+func (s *Server) nextCallOf(r *http.Request, sr *convene.Series) (*convene.Call, error) {
+	calls, err := s.store.Calls(r.Context(), convene.CallFilter{SeriesID: sr.ID, From: s.clock.Now(), Limit: 20})
+	if err != nil {
+		return nil, err
+	}
+	for _, call := range calls {
+		if call.Status == convene.CallScheduled {
+			return call, nil
+		}
+	}
+	return nil, convene.NotFound("call.none_upcoming")
 }
 
 type registrationsPage struct {
