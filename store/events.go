@@ -63,6 +63,37 @@ func (s *Store) Events(ctx context.Context, communityID int64) ([]*convene.Event
 	return out, rows.Err()
 }
 
+// EventsWithLinks lists a community's events in time order with the calls each is linked to:
+// two queries however many events there are.
+func (s *Store) EventsWithLinks(ctx context.Context, communityID int64) ([]*convene.Event, error) {
+	events, err := s.Events(ctx, communityID)
+	if err != nil || len(events) == 0 {
+		return events, err
+	}
+	byID := map[int64]*convene.Event{}
+	for _, e := range events {
+		byID[e.ID] = e
+	}
+	rows, err := s.read().query(ctx, `SELECT l.event_id, l.relation, `+callColumns+callFrom+` JOIN event_calls l ON l.call_id = c.id
+		JOIN events ev ON ev.id = l.event_id WHERE ev.community_id = ? ORDER BY c.starts_at, c.id`, communityID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var eventID int64
+		var rel string
+		call, err := scanCallWith(rows, &eventID, &rel)
+		if err != nil {
+			return nil, err
+		}
+		if e := byID[eventID]; e != nil {
+			e.Links = append(e.Links, convene.EventLink{CallID: call.ID, Relation: rel, Call: call})
+		}
+	}
+	return events, rows.Err()
+}
+
 // CreateEvent stores a new event of e.CommunityID with its call links, all or nothing. A link to a
 // call of another community is not found.
 func (s *Store) CreateEvent(ctx context.Context, e *convene.Event) error {

@@ -622,7 +622,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	events, err := s.store.Events(r.Context(), c.ID)
+	events, err := s.store.EventsWithLinks(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
@@ -630,12 +630,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
 		Events []apiEvent `json:"events"`
 	}{Events: []apiEvent{}}
 	for _, e := range events {
-		// Each event's links: a handful of events per community, so one query each stays cheap.
-		full, err := s.store.EventByID(r.Context(), e.ID)
-		if err != nil {
-			return err
-		}
-		out.Events = append(out.Events, s.toAPIEvent(c, full))
+		out.Events = append(out.Events, s.toAPIEvent(c, e))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

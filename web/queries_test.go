@@ -48,6 +48,22 @@ func TestPagesMakeBoundedQueries(t *testing.T) {
 			"/c/" + demo.Slug + "/calls/" + reboot:                                19,
 			"/c/" + demo.Slug + "/ideas":                                          8,
 			"/c/" + demo.Slug + "/events":                                         6,
+			// Every read of the API, each a fixed number of queries too (reach has its own
+			// benchmark: its cache answers the second count).
+			"/api/v1/communities":                                                                                 4,
+			"/api/v1/communities/" + demo.Slug:                                                                    4,
+			"/api/v1/communities/" + demo.Slug + "/calls":                                                         10,
+			"/api/v1/calls/" + reboot:                                                                             10,
+			"/api/v1/calls/" + reboot + "/attendance":                                                             7,
+			"/api/v1/communities/" + demo.Slug + "/events":                                                        6,
+			"/api/v1/communities/" + demo.Slug + "/ideas":                                                         5,
+			"/api/v1/communities/" + demo.Slug + "/initiatives/" + strconv.FormatInt(first.ID, 10):                9,
+			"/api/v1/communities/" + demo.Slug + "/action-items":                                                  5,
+			"/api/v1/communities/" + demo.Slug + "/people":                                                        6,
+			"/api/v1/communities/" + demo.Slug + "/comments?on=call:" + reboot:                                    5,
+			"/api/v1/communities/" + demo.Slug + "/surveys":                                                       6,
+			"/api/v1/communities/" + demo.Slug + "/series/" + strconv.FormatInt(a.demo.Series.ID, 10) + "/topics": 7,
+			"/api/v1/me": 6,
 		}
 		count := func() map[string]int64 {
 			out := map[string]int64{}
