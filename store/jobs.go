@@ -63,12 +63,15 @@ func enqueueJob(ctx context.Context, tx conn, kind string, payload any, uniqueKe
 	if err != nil {
 		return err
 	}
-	var key any
+	var key, user any
 	if uniqueKey != "" {
 		key = uniqueKey
 	}
-	_, err = tx.exec(ctx, `INSERT INTO jobs (kind, payload, unique_key, run_at, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (unique_key) DO NOTHING`, kind, string(b), key, runAt.UTC(), now)
+	if p, ok := payload.(InvitePayload); ok && p.UserID != 0 {
+		user = p.UserID // so erasing the person drops their pending mail
+	}
+	_, err = tx.exec(ctx, `INSERT INTO jobs (kind, payload, unique_key, user_id, run_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (unique_key) DO NOTHING`, kind, string(b), key, user, runAt.UTC(), now)
 	return err
 }
 

@@ -16,7 +16,8 @@ func enqueueMail(ctx context.Context, tx conn, m convene.Mail, now time.Time) er
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(ctx, `INSERT INTO outbox (message, created_at, next_attempt_at) VALUES (?, ?, ?)`, string(b), now, now)
+	_, err = tx.exec(ctx, `INSERT INTO outbox (message, recipient, created_at, next_attempt_at) VALUES (?, ?, ?, ?)`,
+		string(b), convene.NormalizeEmail(m.To), now, now)
 	return err
 }
 

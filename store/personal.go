@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -196,7 +195,7 @@ func (s *Store) ExportPersonalData(ctx context.Context, userID int64) (*Personal
 		}
 	}
 	rows.Close()
-	rows, err = c.query(ctx, `SELECT message, created_at, sent_at FROM outbox WHERE `+c.d.contains("message")+` ORDER BY id`, mailMarker(u.Email))
+	rows, err = c.query(ctx, `SELECT message, created_at, sent_at FROM outbox WHERE recipient = ? ORDER BY id`, convene.NormalizeEmail(u.Email))
 	if err != nil {
 		return nil, err
 	}
@@ -217,12 +216,6 @@ func (s *Store) ExportPersonalData(ctx context.Context, userID int64) (*Personal
 		}{m.Subject, created, timePtr(sent)})
 	}
 	return &d, rows.Err()
-}
-
-// mailMarker is how a recipient's address appears in an outbox message.
-func mailMarker(email string) string {
-	b, _ := json.Marshal(convene.NormalizeEmail(email))
-	return `"to":` + string(b)
 }
 
 // DeleteUser removes a person: profile, interests, memberships, subscriptions, tokens, sign-in
@@ -246,9 +239,9 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 			{`UPDATE registrations SET user_id = NULL, answers = '{}' WHERE user_id = ?`, []any{userID}},
 			{`DELETE FROM auth_tokens WHERE email = ?`, []any{email}},
 			{`DELETE FROM sign_in_attempts WHERE email = ?`, []any{email}},
-			{`DELETE FROM outbox WHERE ` + tx.d.contains("message"), []any{mailMarker(email)}},
+			{`DELETE FROM outbox WHERE recipient = ?`, []any{convene.NormalizeEmail(email)}},
 			// Work about them that has not run: they are gone, so nothing is sent to them.
-			{`DELETE FROM jobs WHERE done_at IS NULL AND ` + tx.d.contains("payload"), []any{fmt.Sprintf(`"user_id":%d,`, userID)}},
+			{`DELETE FROM jobs WHERE done_at IS NULL AND user_id = ?`, []any{userID}},
 			{`DELETE FROM users WHERE id = ?`, []any{userID}},
 		} {
 			if _, err := tx.exec(ctx, q.sql, q.args...); err != nil {

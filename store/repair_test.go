@@ -26,7 +26,8 @@ func TestMigrationRepairsAnEarlyReachSchema(t *testing.T) {
 		db := s.DB()
 		// What migrations after 33 made goes, so the database is as it was at 33: first what later
 		// ones made (SQLite checks every trigger when a column is dropped), then what 34 repairs.
-		later := []string{`ALTER TABLE events DROP COLUMN address`, `DROP INDEX calls_community_updated`}
+		later := []string{`DROP INDEX jobs_user`, `ALTER TABLE jobs DROP COLUMN user_id`, `DROP INDEX outbox_recipient`,
+			`ALTER TABLE outbox DROP COLUMN recipient`, `ALTER TABLE events DROP COLUMN address`, `DROP INDEX calls_community_updated`}
 		var reach []string
 		if s.Engine() == "sqlite" {
 			reach = []string{`DROP TRIGGER reach_calls_registration_insert`, `DROP TRIGGER reach_calls_registration_delete`,
@@ -60,6 +61,42 @@ func TestMigrationRepairsAnEarlyReachSchema(t *testing.T) {
 		}
 		if n := count(); n != 2 {
 			t.Fatalf("the repaired triggers count %d registrations, want 2", n)
+		}
+	})
+}
+
+// Migration 37 gives outbox and job rows written before it their recipient and person, read from
+// their JSON, so erasing a person still finds their waiting mail and work.
+func TestMigrationBackfillsRecipients(t *testing.T) {
+	testdb.Each(t, &movableClock{t: utc("2019-11-01T12:00:00Z")}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		db := s.DB()
+		for _, q := range []string{`DROP INDEX jobs_user`, `ALTER TABLE jobs DROP COLUMN user_id`, `DROP INDEX outbox_recipient`,
+			`ALTER TABLE outbox DROP COLUMN recipient`, `DELETE FROM goose_db_version WHERE version_id >= 37`,
+			`INSERT INTO outbox (message, created_at, next_attempt_at) VALUES ('{"to":"Old.Mail@Example.org","subject":"Hi","text":"x"}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
+			`INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('invite', '{"call_id":3,"user_id":42,"method":"REQUEST"}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
+			`INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('call_changed', '{"call_id":3}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
+		} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var recipient string
+		if err := db.QueryRowContext(ctx, `SELECT recipient FROM outbox`).Scan(&recipient); err != nil || recipient != "old.mail@example.org" {
+			t.Fatalf("outbox recipient %q (%v)", recipient, err)
+		}
+		var withUser, without int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE user_id = 42`).Scan(&withUser); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE user_id IS NULL`).Scan(&without); err != nil {
+			t.Fatal(err)
+		}
+		if withUser != 1 || without != 1 {
+			t.Fatalf("jobs with user 42: %d, without a user: %d", withUser, without)
 		}
 	})
 }

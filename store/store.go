@@ -220,15 +220,6 @@ func (d dialect) forShare() string {
 	return ""
 }
 
-// contains is a condition that a text column holds the next argument as a plain substring (no
-// LIKE wildcards).
-func (d dialect) contains(column string) string {
-	if d == postgresDialect {
-		return "strpos(" + column + ", ?) > 0"
-	}
-	return "instr(" + column + ", ?) > 0"
-}
-
 // isUniqueViolation reports whether err is a unique-constraint failure on either engine.
 func isUniqueViolation(err error) bool {
 	var se *sqlite.Error
