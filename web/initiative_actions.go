@@ -1,0 +1,245 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/opengovcall/convene"
+)
+
+// leadForm offers the community's members who do not lead the initiative yet as co-leads.
+func (s *Server) leadForm(r *http.Request, l *Localizer, c *convene.Community, in *convene.Initiative, pf pageForm) (*Form, error) {
+	members, err := s.store.Members(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	opts := []Option{{Value: "", Label: l.T("initiative.lead.choose")}}
+	for _, m := range members {
+		if !in.IsLead(m.User.ID) {
+			opts = append(opts, Option{Value: strconv.FormatInt(m.User.ID, 10), Label: m.User.Name})
+		}
+	}
+	f := &Form{Action: initiativePath(c, in.ID) + "/leads", Prefix: "lead-", Submit: l.T("initiative.lead.add"), Fields: []Field{
+		{Name: "lead", Label: l.T("initiative.lead.field"), Type: "select", Options: opts, Required: true},
+	}}
+	vals, errs := url.Values{}, formErrors{}
+	if pf.name == "lead" {
+		vals, errs = pf.vals, pf.errs
+	}
+	f.build(vals, errs, l)
+	return f, nil
+}
+
+// addLead makes a member a co-lead of the initiative.
+func (s *Server) addLead(w http.ResponseWriter, r *http.Request) error {
+	c, in, _, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, _ := strconv.ParseInt(vals.Get("lead"), 10, 64)
+	if err := s.store.AddLead(r.Context(), in.ID, id); err != nil {
+		return s.formFailed(w, r, c, in, "lead", vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID)+"#leads", "flash.lead_added")
+}
+
+// removeLead takes a lead off the initiative; the last one stays.
+func (s *Server) removeLead(w http.ResponseWriter, r *http.Request) error {
+	c, in, _, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "user")
+	if err != nil {
+		return err
+	}
+	if err := s.store.RemoveLead(r.Context(), in.ID, id); err != nil {
+		return err
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID)+"#leads", "flash.lead_removed")
+}
+
+// formFailed re-renders the initiative page with a form's errors, or returns err when it is not
+// about the form.
+func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, c *convene.Community, in *convene.Initiative, name string, vals url.Values, err error) error {
+	errs, ok := errorsOf(viewerOf(r).L, err)
+	if !ok {
+		return err
+	}
+	return s.showInitiative(w, r, c, in, pageForm{name: name, vals: vals, errs: errs, status: statusOf(err)})
+}
+
+// initiativeFor loads the path's community and initiative for a signed-in viewer, with what they
+// may do with it.
+func (s *Server) initiativeFor(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, initiativeRights, error) {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return nil, nil, nil, initiativeRights{}, err
+	}
+	u, err := requireSignedIn(r)
+	if err != nil {
+		return nil, nil, nil, initiativeRights{}, err
+	}
+	in, err := s.initiativeOf(r, c)
+	if err != nil {
+		return nil, nil, nil, initiativeRights{}, err
+	}
+	rt, err := s.rightsOn(r, c, in)
+	return c, in, u, rt, err
+}
+
+// managedInitiative loads the path's community and initiative for a write by its leads or organizers.
+func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, error) {
+	c, in, u, rt, err := s.initiativeFor(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !rt.Manage() {
+		return nil, nil, nil, errForbidden
+	}
+	return c, in, u, nil
+}
+
+func updateFrom(vals url.Values, in *convene.Initiative, u *convene.User) (*convene.InitiativeUpdate, error) {
+	up := &convene.InitiativeUpdate{InitiativeID: in.ID, AuthorID: u.ID, Body: vals.Get("body")}
+	if v := strings.TrimSpace(vals.Get("call_id")); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, convene.Invalid("form.invalid", nil, convene.FieldError{Field: "call_id", Key: "update.call.invalid"})
+		}
+		up.CallID = id
+	}
+	return up, nil
+}
+
+func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) error {
+	c, in, u, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	up, err := updateFrom(vals, in, u)
+	if err == nil {
+		err = s.store.AddUpdate(r.Context(), up)
+	}
+	if err != nil {
+		return s.formFailed(w, r, c, in, "update", vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "update.posted")
+}
+
+func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) error {
+	c, in, u, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	a := &convene.Ask{InitiativeID: in.ID, AuthorID: u.ID, Kind: vals.Get("kind"), Body: vals.Get("body")}
+	if err := s.store.AddAsk(r.Context(), a); err != nil {
+		return s.formFailed(w, r, c, in, "ask", vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.posted")
+}
+
+// offerHelp stores a member's offer and the mail that tells the asker, in their language.
+func (s *Server) offerHelp(r *http.Request, c *convene.Community, in *convene.Initiative, a *convene.Ask, u *convene.User, message string) (*convene.Offer, error) {
+	rt, err := s.rightsOn(r, c, in)
+	if err != nil {
+		return nil, err
+	}
+	if !rt.Member {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "ask.offer.members_only", nil)
+	}
+	o := &convene.Offer{AskID: a.ID, UserID: u.ID, Message: message}
+	link := s.absURL(initiativePath(c, in.ID))
+	err = s.store.OfferHelp(r.Context(), o, func(asker *convene.User, a *convene.Ask) convene.Mail {
+		return s.mails.compose(asker.Email, asker.Name, asker.Language(), "mail.offer.subject", "mail.offer.body",
+			"Initiative", in.Name, "Helper", u.Name, "Message", strings.TrimSpace(message), "Ask", a.Body, "Link", link)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.wakeMail()
+	return o, nil
+}
+
+func (s *Server) postOffer(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return err
+	}
+	u, err := requireSignedIn(r)
+	if err != nil {
+		return err
+	}
+	in, err := s.initiativeOf(r, c)
+	if err != nil {
+		return err
+	}
+	a, err := s.askOf(r, in)
+	if err != nil {
+		return err
+	}
+	vals, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.offerHelp(r, c, in, a, u, vals.Get("message")); err != nil {
+		return s.formFailed(w, r, c, in, "offer"+strconv.FormatInt(a.ID, 10), vals, err)
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.offered")
+}
+
+// askManaged loads the path's ask for its author, the initiative's leads or organizers.
+func (s *Server) askManaged(r *http.Request) (*convene.Community, *convene.Initiative, *convene.Ask, error) {
+	c, in, u, rt, err := s.initiativeFor(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	a, err := s.askOf(r, in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !rt.Manage() && a.AuthorID != u.ID {
+		return nil, nil, nil, errForbidden
+	}
+	return c, in, a, nil
+}
+
+func (s *Server) takeOffer(w http.ResponseWriter, r *http.Request) error {
+	c, in, a, err := s.askManaged(r)
+	if err != nil {
+		return err
+	}
+	offerID, err := pathID(r, "offer")
+	if err != nil {
+		return err
+	}
+	if err := s.store.TakeOffer(r.Context(), a.ID, offerID); err != nil {
+		return err
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.offer_taken")
+}
+
+func (s *Server) closeAsk(w http.ResponseWriter, r *http.Request) error {
+	c, in, a, err := s.askManaged(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.CloseAsk(r.Context(), a.ID); err != nil {
+		return err
+	}
+	return s.redirect(w, r, initiativePath(c, in.ID), "ask.closed_flash")
+}
