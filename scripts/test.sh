@@ -109,7 +109,7 @@ if [ -n "$unformatted" ]; then echo "not gofmt-formatted: $unformatted" >&2; exi
 say "go vet"
 go vet ./...
 say "staticcheck"
-go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+go tool staticcheck ./...  # pinned in go.mod's tool block
 say "go test -race (SQLite and PostgreSQL, Chromium)"
 go test -race -count=1 -timeout 20m ./... 2>&1 | tee .test-output.log
 status=${PIPESTATUS[0]}
