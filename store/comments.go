@@ -88,7 +88,7 @@ func (s *Store) AddComment(ctx context.Context, c *convene.Comment) error {
 			return convene.Errorf(convene.ETOOMANY, "comment.too_many", map[string]any{"Minutes": minutes})
 		}
 		id, err := tx.insert(ctx, `INSERT INTO comments (community_id, target_kind, target_id, author_id, body, hidden, created_at)
-			VALUES (?, ?, ?, ?, ?, 0, ?)`, c.CommunityID, c.Target.Kind, c.Target.ID, c.AuthorID, c.Body, now)
+			VALUES (?, ?, ?, ?, ?, FALSE, ?)`, c.CommunityID, c.Target.Kind, c.Target.ID, c.AuthorID, c.Body, now)
 		if err != nil {
 			return err
 		}
@@ -102,11 +102,10 @@ const commentColumns = `c.id, c.community_id, c.target_kind, c.target_id, c.auth
 
 func scanComment(row interface{ Scan(...any) error }) (*convene.Comment, error) {
 	var c convene.Comment
-	var hidden int
-	if err := row.Scan(&c.ID, &c.CommunityID, &c.Target.Kind, &c.Target.ID, &c.AuthorID, &c.AuthorName, &c.Body, &hidden, &c.CreatedAt, &c.Reports); err != nil {
+	if err := row.Scan(&c.ID, &c.CommunityID, &c.Target.Kind, &c.Target.ID, &c.AuthorID, &c.AuthorName, &c.Body, &c.Hidden, &c.CreatedAt, &c.Reports); err != nil {
 		return nil, err
 	}
-	c.Hidden, c.CreatedAt = hidden != 0, c.CreatedAt.UTC()
+	c.CreatedAt = c.CreatedAt.UTC()
 	return &c, nil
 }
 
@@ -114,7 +113,7 @@ func scanComment(row interface{ Scan(...any) error }) (*convene.Comment, error) 
 // comments are never listed.
 func (s *Store) Comments(ctx context.Context, communityID int64, t convene.CommentTarget) ([]*convene.Comment, error) {
 	rows, err := s.read().query(ctx, `SELECT `+commentColumns+` FROM comments c LEFT JOIN users u ON u.id = c.author_id
-		WHERE c.community_id = ? AND c.target_kind = ? AND c.target_id = ? AND c.hidden = 0 ORDER BY c.created_at, c.id`,
+		WHERE c.community_id = ? AND c.target_kind = ? AND c.target_id = ? AND NOT c.hidden ORDER BY c.created_at, c.id`,
 		communityID, t.Kind, t.ID)
 	if err != nil {
 		return nil, err
@@ -134,14 +133,14 @@ func (s *Store) Comments(ctx context.Context, communityID int64, t convene.Comme
 // CountComments counts the visible comments on one thing of a community.
 func (s *Store) CountComments(ctx context.Context, communityID int64, t convene.CommentTarget) (int, error) {
 	var n int
-	err := s.read().row(ctx, `SELECT COUNT(*) FROM comments WHERE community_id = ? AND target_kind = ? AND target_id = ? AND hidden = 0`,
+	err := s.read().row(ctx, `SELECT COUNT(*) FROM comments WHERE community_id = ? AND target_kind = ? AND target_id = ? AND NOT hidden`,
 		communityID, t.Kind, t.ID).Scan(&n)
 	return n, err
 }
 
 // HideComment hides a comment of the community for good.
 func (s *Store) HideComment(ctx context.Context, communityID, id int64) error {
-	res, err := s.read().exec(ctx, `UPDATE comments SET hidden = 1 WHERE id = ? AND community_id = ?`, id, communityID)
+	res, err := s.read().exec(ctx, `UPDATE comments SET hidden = TRUE WHERE id = ? AND community_id = ?`, id, communityID)
 	if err != nil {
 		return err
 	}
@@ -157,7 +156,7 @@ func (s *Store) ReportComment(ctx context.Context, communityID, id, userID int64
 	now := s.now()
 	return s.inTx(ctx, func(tx conn) error {
 		var n int
-		if err := tx.row(ctx, `SELECT COUNT(*) FROM comments WHERE id = ? AND community_id = ? AND hidden = 0`, id, communityID).Scan(&n); err != nil {
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM comments WHERE id = ? AND community_id = ? AND NOT hidden`, id, communityID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {

@@ -24,19 +24,16 @@ func TestMigrationRepairsAnEarlyReachSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 		db := s.DB()
-		// What migrations after 33 made goes, so the database is as it was at 33: first what later
-		// ones made (SQLite checks every trigger when a column is dropped), then what 34 repairs.
-		later := []string{`DROP INDEX jobs_user`, `ALTER TABLE jobs DROP COLUMN user_id`, `DROP INDEX outbox_recipient`,
-			`ALTER TABLE outbox DROP COLUMN recipient`, `ALTER TABLE events DROP COLUMN address`, `DROP INDEX calls_community_updated`}
-		var reach []string
-		if s.Engine() == "sqlite" {
-			reach = []string{`DROP TRIGGER reach_calls_registration_insert`, `DROP TRIGGER reach_calls_registration_delete`,
-				`DROP TRIGGER reach_calls_registration_update`, `DROP TABLE reach_calls`}
-		} else {
-			reach = []string{`DROP TABLE reach_calls CASCADE`}
+		// Back to 33 (34's Down leaves its repair in place), then undo what 34 repairs.
+		if err := s.MigrateDown(ctx, 33); err != nil {
+			t.Fatal(err)
 		}
-		early := append(append(later, reach...), `DROP INDEX reach_stale_person`,
-			`CREATE INDEX reach_stale_person ON reach_stale (community_id, person_key)`, `DELETE FROM goose_db_version WHERE version_id >= 34`)
+		early := []string{`DROP TABLE reach_calls CASCADE`}
+		if s.Engine() == "sqlite" {
+			early = []string{`DROP TRIGGER reach_calls_registration_insert`, `DROP TRIGGER reach_calls_registration_delete`,
+				`DROP TRIGGER reach_calls_registration_update`, `DROP TABLE reach_calls`}
+		}
+		early = append(early, `DROP INDEX reach_stale_person`, `CREATE INDEX reach_stale_person ON reach_stale (community_id, person_key)`)
 		for _, q := range early {
 			if _, err := db.ExecContext(ctx, q); err != nil {
 				t.Fatalf("%s: %v", q, err)
@@ -71,8 +68,10 @@ func TestMigrationBackfillsRecipients(t *testing.T) {
 	testdb.Each(t, &movableClock{t: utc("2019-11-01T12:00:00Z")}, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		db := s.DB()
-		for _, q := range []string{`DROP INDEX jobs_user`, `ALTER TABLE jobs DROP COLUMN user_id`, `DROP INDEX outbox_recipient`,
-			`ALTER TABLE outbox DROP COLUMN recipient`, `DELETE FROM goose_db_version WHERE version_id >= 37`,
+		if err := s.MigrateDown(ctx, 36); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
 			`INSERT INTO outbox (message, created_at, next_attempt_at) VALUES ('{"to":"Old.Mail@Example.org","subject":"Hi","text":"x"}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
 			`INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('invite', '{"call_id":3,"user_id":42,"method":"REQUEST"}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
 			`INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('call_changed', '{"call_id":3}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,

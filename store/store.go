@@ -131,13 +131,38 @@ func (s *Store) Engine() string {
 
 // Migrate brings the schema up to date with the embedded migrations for this engine.
 func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrateDown undoes migrations newer than version (0 undoes them all): a rollback, and how tests
+// check that every migration's Down undoes its Up.
+func (s *Store) MigrateDown(ctx context.Context, version int64) error {
+	p, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate down: %w", err)
+	}
+	return nil
+}
+
+// migrations is the goose provider of this engine's migrations.
+func (s *Store) migrations() (*goose.Provider, error) {
 	dir, gd := "migrations/sqlite", goose.DialectSQLite3
 	if s.dialect == postgresDialect {
 		dir, gd = "migrations/postgres", goose.DialectPostgres
 	}
 	fsys, err := fs.Sub(migrations, dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var opts []goose.ProviderOption
 	if s.dialect == sqliteDialect {
@@ -145,12 +170,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	p, err := goose.NewProvider(gd, s.db, fsys, opts...)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return p, nil
 }
 
 // now is the store's current time, in UTC at whole seconds, as every timestamp is stored.
