@@ -120,14 +120,15 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := convene.ParseCommentTarget(r.URL.Query().Get("on"))
-	if err != nil {
-		return err
-	}
+	// Who may comment is checked before the request is read: a refusal says nothing of the input.
 	if member, err := s.seesMembers(r, c); err != nil {
 		return err
 	} else if !member {
 		return convene.Errorf(convene.EFORBIDDEN, "comment.members_only", nil)
+	}
+	t, err := convene.ParseCommentTarget(r.URL.Query().Get("on"))
+	if err != nil {
+		return err
 	}
 	vals, err := parseForm(w, r)
 	if err != nil {

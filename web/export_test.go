@@ -8,3 +8,6 @@ var LocalPath = localPath
 
 // PageRoutes lists the route patterns that are not the JSON API's.
 func (s *Server) PageRoutes() []string { return s.pageRoutes }
+
+// APIRoutes lists the JSON API's route patterns.
+func (s *Server) APIRoutes() []string { return s.apiRoutes }
