@@ -20,11 +20,41 @@ type Standing struct {
 	Organizer  bool // of the call's community, or an instance admin
 }
 
+// Rights are what someone may do in one community, from their account and their role there. The
+// web layer works them out once per request and every page, API answer, feed and mail asks them,
+// so "member or organizer" is decided in one place.
+type Rights struct {
+	SignedIn bool
+	Admin    bool   // an instance administrator: organizer rights everywhere
+	Role     string // RoleOwner, RoleOrganizer, RoleMember, or "" for none
+}
+
+// RightsOf are a person's rights given their role in a community ("" for none); nil is a stranger.
+func RightsOf(u *User, role string) Rights {
+	if u == nil {
+		return Rights{}
+	}
+	return Rights{SignedIn: true, Admin: u.IsAdmin, Role: role}
+}
+
+// Member reports whether they belong to the community (organizers and admins do).
+func (r Rights) Member() bool { return r.Admin || r.Role != "" }
+
+// Organizer reports whether they may organize the community.
+func (r Rights) Organizer() bool { return r.Admin || CanOrganize(r.Role) }
+
+// Owner reports whether they own the community (or administer the instance).
+func (r Rights) Owner() bool { return r.Admin || r.Role == RoleOwner }
+
+// At is their standing at one call of the community, given their registration status there.
+func (r Rights) At(registration string) Standing {
+	return Standing{SignedIn: r.SignedIn, Member: r.Member(), Organizer: r.Organizer(), Registered: registration == RegRegistered}
+}
+
 // StandingOf is a signed-in person's standing at a call, from their role in its community ("" for
 // none) and their registration status ("" for none).
 func StandingOf(u *User, role, registration string) Standing {
-	return Standing{SignedIn: true, Member: role != "" || u.IsAdmin, Organizer: CanOrganize(role) || u.IsAdmin,
-		Registered: registration == RegRegistered}
+	return RightsOf(u, role).At(registration)
 }
 
 // JoinLevel is the visibility that applies to a call's join kit: its own, or its series'.

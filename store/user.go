@@ -208,6 +208,25 @@ func (s *Store) RolesIn(ctx context.Context, communityID int64, userIDs []int64)
 	return out, nil
 }
 
+// RolesOfUser reads a person's role in every community they belong to, by community id.
+func (s *Store) RolesOfUser(ctx context.Context, userID int64) (map[int64]string, error) {
+	rows, err := s.read().query(ctx, `SELECT community_id, role FROM memberships WHERE user_id = ?`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var role string
+		if err := rows.Scan(&id, &role); err != nil {
+			return nil, err
+		}
+		out[id] = role
+	}
+	return out, rows.Err()
+}
+
 // RoleOf is the role a person holds in a community, or "" for none.
 func (s *Store) RoleOf(ctx context.Context, communityID, userID int64) (string, error) {
 	var role string

@@ -322,11 +322,11 @@ func (s *Server) callContexts(r *http.Request, c *convene.Community, calls []*co
 	var base convene.Standing
 	statuses := map[int64]string{}
 	if u := viewerOf(r).User; u != nil {
-		role, err := s.store.RoleOf(ctx, c.ID, u.ID)
+		rights, err := s.rightsIn(r, c)
 		if err != nil {
 			return nil, err
 		}
-		base = convene.StandingOf(u, role, "")
+		base = rights.At("")
 		if statuses, err = s.store.RegistrationStatuses(ctx, u.ID, ids); err != nil {
 			return nil, err
 		}

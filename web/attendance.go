@@ -64,11 +64,11 @@ func (s *Server) loadCallAttendance(r *http.Request, c *convene.Community, call 
 		return out, err
 	}
 	if out.Mine == nil {
-		role, err := s.store.RoleOf(ctx, c.ID, u.ID)
+		rights, err := s.rightsIn(r, c)
 		if err != nil {
 			return out, err
 		}
-		out.CanSelfReport = role != ""
+		out.CanSelfReport = rights.Member()
 	}
 	return out, nil
 }

@@ -208,38 +208,36 @@ func (s *Server) setZone(w http.ResponseWriter, r *http.Request) error {
 // canOrganize reports whether the viewer may edit the community: an instance admin, or its owner
 // or an organizer.
 func (s *Server) canOrganize(r *http.Request, c *convene.Community) (bool, error) {
-	return s.viewerHolds(r, c, convene.CanOrganize)
+	rt, err := s.rightsIn(r, c)
+	return rt.Organizer(), err
 }
 
-// viewerHolds reports whether the signed-in viewer is an instance admin or has a role in c that
-// accepts; strangers hold nothing.
-func (s *Server) viewerHolds(r *http.Request, c *convene.Community, accepts func(role string) bool) (bool, error) {
-	u := viewerOf(r).User
-	if u == nil {
-		return false, nil
-	}
-	if u.IsAdmin {
-		return true, nil
-	}
-	role, err := s.viewerRole(r, c)
-	return accepts(role), err
-}
-
-// viewerRole is the viewer's role in a community as far as their credentials let them use it: an
-// API token without the organize scope acts as a member at most.
-func (s *Server) viewerRole(r *http.Request, c *convene.Community) (string, error) {
+// rightsIn are the viewer's rights in a community, read once per request and asked everywhere.
+// A token without the organize scope acts as a member at most, even for an administrator.
+func (s *Server) rightsIn(r *http.Request, c *convene.Community) (convene.Rights, error) {
 	v := viewerOf(r)
 	if v.User == nil {
-		return "", nil
+		return convene.Rights{}, nil
+	}
+	if rt, ok := v.rights[c.ID]; ok {
+		return rt, nil
 	}
 	role, err := s.store.RoleOf(r.Context(), c.ID, v.User.ID)
 	if err != nil {
-		return "", err
+		return convene.Rights{}, err
 	}
-	if convene.CanOrganize(role) && !v.may(convene.ScopeOrganize) {
-		role = convene.RoleMember
+	rt := convene.RightsOf(v.User, role)
+	if !v.may(convene.ScopeOrganize) {
+		rt.Admin = false
+		if convene.CanOrganize(role) {
+			rt.Role = convene.RoleMember
+		}
 	}
-	return role, nil
+	if v.rights == nil {
+		v.rights = map[int64]convene.Rights{}
+	}
+	v.rights[c.ID] = rt
+	return rt, nil
 }
 
 // requireOrganizer stops a request from anyone who may not organize the community: strangers are

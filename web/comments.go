@@ -255,14 +255,10 @@ func (s *Server) apiPostComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !u.IsAdmin {
-		role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
-		if err != nil {
-			return err
-		}
-		if role == "" {
-			return convene.Errorf(convene.EFORBIDDEN, "comment.members_only", nil)
-		}
+	if member, err := s.seesMembers(r, c); err != nil {
+		return err
+	} else if !member {
+		return convene.Errorf(convene.EFORBIDDEN, "comment.members_only", nil)
 	}
 	cm := &convene.Comment{CommunityID: c.ID, Target: t, AuthorID: u.ID, Body: body.Body}
 	if err := s.store.AddComment(r.Context(), cm); err != nil {

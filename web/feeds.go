@@ -182,17 +182,18 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 		}
 		byCommunity[call.CommunityID] = append(byCommunity[call.CommunityID], call)
 	}
+	roles, err := s.store.RolesOfUser(ctx, u.ID)
+	if err != nil {
+		return err
+	}
 	for _, id := range order {
 		c, err := s.store.CommunityByID(ctx, id)
 		if err != nil {
 			return err
 		}
-		role, err := s.store.RoleOf(ctx, c.ID, u.ID)
-		if err != nil {
-			return err
-		}
+		rights := convene.RightsOf(u, roles[c.ID]) // the feed's owner, whoever fetches it
 		entries, err := s.feedEntries(r, c, byCommunity[id], func(call *convene.Call) convene.Standing {
-			return convene.StandingOf(u, role, statuses[call.ID])
+			return rights.At(statuses[call.ID])
 		})
 		if err != nil {
 			return err

@@ -74,11 +74,11 @@ func (s *Server) rightsOn(r *http.Request, c *convene.Community, in *convene.Ini
 	if u == nil {
 		return initiativeRights{}, nil
 	}
-	role, err := s.viewerRole(r, c)
+	rights, err := s.rightsIn(r, c)
 	if err != nil {
 		return initiativeRights{}, err
 	}
-	rt := initiativeRights{Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin}
+	rt := initiativeRights{Member: rights.Member(), Organizer: rights.Organizer()}
 	if in != nil {
 		rt.Lead = in.IsLead(u.ID)
 	}

@@ -55,15 +55,11 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) error {
 
 // ownsAnyCommunity reports whether u owns at least one community.
 func (s *Server) ownsAnyCommunity(r *http.Request, u *convene.User) (bool, error) {
-	cs, err := s.store.Communities(r.Context())
+	roles, err := s.store.RolesOfUser(r.Context(), u.ID)
 	if err != nil {
 		return false, err
 	}
-	for _, c := range cs {
-		role, err := s.store.RoleOf(r.Context(), c.ID, u.ID)
-		if err != nil {
-			return false, err
-		}
+	for _, role := range roles {
 		if role == convene.RoleOwner {
 			return true, nil
 		}

@@ -37,13 +37,13 @@ func (s *Server) membershipsOf(r *http.Request, userID int64) ([]membership, err
 	if err != nil {
 		return nil, err
 	}
+	roles, err := s.store.RolesOfUser(r.Context(), userID)
+	if err != nil {
+		return nil, err
+	}
 	var out []membership
 	for _, c := range cs {
-		role, err := s.store.RoleOf(r.Context(), c.ID, userID)
-		if err != nil {
-			return nil, err
-		}
-		if role != "" {
+		if role := roles[c.ID]; role != "" {
 			out = append(out, membership{Community: c, Role: role})
 		}
 	}

@@ -9,7 +9,8 @@ import (
 // ownsCommunity reports whether the viewer may hand out organizer roles in c: an owner of it, or an
 // instance admin.
 func (s *Server) ownsCommunity(r *http.Request, c *convene.Community) (bool, error) {
-	return s.viewerHolds(r, c, func(role string) bool { return role == convene.RoleOwner })
+	rt, err := s.rightsIn(r, c)
+	return rt.Owner(), err
 }
 
 // ownerCount counts a community's owners.

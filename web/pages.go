@@ -179,12 +179,8 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.clock.Now()
 	p := communityPage{base: b, Calendar: s.feedURLs("/c/" + c.Slug + "/calendar.ics")}
-	if b.User != nil {
-		role, err := s.store.RoleOf(ctx, c.ID, b.User.ID)
-		if err != nil {
-			return err
-		}
-		p.Member = role != ""
+	if p.Member, err = s.seesMembers(r, c); err != nil {
+		return err
 	}
 	if p.Series, err = s.store.SeriesOf(ctx, c.ID); err != nil {
 		return err
@@ -301,7 +297,7 @@ func (s *Server) standing(r *http.Request, c *convene.Community, call *convene.C
 	if u == nil {
 		return st, "", nil
 	}
-	role, err := s.store.RoleOf(ctx, c.ID, u.ID)
+	rights, err := s.rightsIn(r, c)
 	if err != nil {
 		return st, "", err
 	}
@@ -309,7 +305,7 @@ func (s *Server) standing(r *http.Request, c *convene.Community, call *convene.C
 	if err != nil {
 		return st, "", err
 	}
-	return convene.StandingOf(u, role, statuses[call.ID]), statuses[call.ID], nil
+	return rights.At(statuses[call.ID]), statuses[call.ID], nil
 }
 
 func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {

@@ -113,7 +113,8 @@ func textParagraphs(text string) []string {
 // seesMembers reports whether the viewer may see the profiles a community's people show to
 // members: a member of it, or an instance admin.
 func (s *Server) seesMembers(r *http.Request, c *convene.Community) (bool, error) {
-	return s.viewerHolds(r, c, func(role string) bool { return role != "" })
+	rt, err := s.rightsIn(r, c)
+	return rt.Member(), err
 }
 
 // directoryFilter reads the directory's filters and page from a query; unknown jurisdictions and

@@ -37,11 +37,8 @@ func (s *Server) topicRightsOf(r *http.Request, c *convene.Community) (topicRigh
 	if u == nil {
 		return topicRights{}, nil
 	}
-	role, err := s.viewerRole(r, c)
-	if err != nil {
-		return topicRights{}, err
-	}
-	return topicRights{Member: role != "" || u.IsAdmin, Organizer: convene.CanOrganize(role) || u.IsAdmin}, nil
+	rights, err := s.rightsIn(r, c)
+	return topicRights{Member: rights.Member(), Organizer: rights.Organizer()}, err
 }
 
 // topicSeries loads the path's community and series for a signed-in viewer.

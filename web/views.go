@@ -147,6 +147,8 @@ type viewer struct {
 	Zone   string   // IANA zone the viewer reads times in; "" until chosen
 	Token  bool     // signed in with an API token rather than a session
 	Scopes []string // what the token may do (convene.TokenScopes); nil for a session
+	// rights are the viewer's rights in each community this request asked about, read once.
+	rights map[int64]convene.Rights
 }
 
 // may reports whether the viewer's credentials allow an action of a scope: a session allows
