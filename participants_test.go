@@ -262,7 +262,7 @@ func TestParticipantReportLocales(t *testing.T) {
 
 func readLocale(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("web", "locales", name))
+	b, err := os.ReadFile(filepath.Join("locale", "messages", name))
 	if err != nil {
 		t.Fatal(err)
 	}

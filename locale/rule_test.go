@@ -1,4 +1,4 @@
-package web
+package locale
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestDescribeRule(t *testing.T) {
-	c, err := NewCatalog()
+	c, err := New()
 	if err != nil {
 		t.Fatal(err)
 	}
