@@ -10,15 +10,11 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/feed"
+	"github.com/opengovcall/convene/notify"
 )
 
 // feedLabels are a feed's words in one language.
-func feedLabels(l *Localizer) feed.Labels {
-	return feed.Labels{Agenda: l.T("call.agenda"), Join: l.T("call.join"), MeetingID: l.T("field.meeting_id"),
-		Passcode: l.T("field.passcode"), OneTap: l.T("joinkit.one_tap"), DialIn: l.T("joinkit.dial_by_location"),
-		LocalNumbers: l.T("joinkit.find_local"), HiddenKit: l.T("feed.kit_hidden"), Page: l.T("feed.page"),
-		Cancelled: l.T("call.cancelled_notice"), Colon: l.T("punct.colon")}
-}
+func feedLabels(l *Localizer) feed.Labels { return notify.FeedLabels(l) }
 
 // feedEntries turns calls of one community into feed entries for a reader: agendas, and join kits
 // only where the reader's standing allows. standing gives the reader's standing at each call.

@@ -165,7 +165,7 @@ func (s *Server) offerHelp(r *http.Request, c *convene.Community, in *convene.In
 	o := &convene.Offer{AskID: a.ID, UserID: u.ID, Message: message}
 	link := s.absURL(initiativePath(c, in.ID))
 	err = s.store.OfferHelp(r.Context(), o, func(asker *convene.User, a *convene.Ask) convene.Mail {
-		return s.mails.compose(asker.Email, asker.Name, asker.Language(), "mail.offer.subject", "mail.offer.body",
+		return s.mails.Compose(asker.Email, asker.Name, asker.Language(), "mail.offer.subject", "mail.offer.body",
 			"Initiative", in.Name, "Helper", u.Name, "Message", strings.TrimSpace(message), "Ask", a.Body, "Link", link)
 	})
 	if err != nil {

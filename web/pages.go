@@ -10,6 +10,7 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/feed"
+	"github.com/opengovcall/convene/notify"
 )
 
 // communityOf loads the community named in the path.
@@ -133,9 +134,7 @@ func (s *Server) viewCall(c *convene.Community, call *convene.Call, zone string)
 	return &callView{Call: call, URL: callPath(c, call), Status: call.StatusAt(s.clock.Now()), Local: call.StartsAt.In(loc)}
 }
 
-func callPath(c *convene.Community, call *convene.Call) string {
-	return "/c/" + c.Slug + "/calls/" + strconv.FormatInt(call.ID, 10)
-}
+func callPath(c *convene.Community, call *convene.Call) string { return notify.CallPath(c, call) }
 
 func seriesPath(c *convene.Community, sr *convene.Series) string {
 	return "/c/" + c.Slug + "/series/" + strconv.FormatInt(sr.ID, 10)

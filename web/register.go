@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/notify"
 	"github.com/opengovcall/convene/store"
 )
 
@@ -106,8 +107,8 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, convene.Invalid("form.invalid", nil, fields...))
 	}
 	p := linkPayload{Name: name, Lang: v.L.Lang, CallID: call.ID, Series: series, Answers: answers}
-	err = s.store.CreateAuthToken(ctx, store.TokenRegister, email, p, linkTTLMinutes*time.Minute, func(tok string) convene.Mail {
-		return s.mails.registrationLink(email, name, v.L.Lang, tok, call, v.Zone)
+	err = s.store.CreateAuthToken(ctx, store.TokenRegister, email, p, notify.LinkTTLMinutes*time.Minute, func(tok string) convene.Mail {
+		return s.mails.RegistrationLink(email, name, v.L.Lang, tok, call, v.Zone)
 	})
 	if err != nil {
 		return err

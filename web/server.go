@@ -3,13 +3,9 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -18,6 +14,7 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/notify"
 	"github.com/opengovcall/convene/store"
 )
 
@@ -54,20 +51,16 @@ type Server struct {
 	views    *views
 	sessions *scs.SessionManager
 	cache    *pageCache
-	mails    mails
-	mailFrom *mail.Address
-	jobLease time.Duration
+	mails    notify.Writer
+	jobs     *notify.Runner
 	// dbTimeout bounds each request's database work.
 	dbTimeout time.Duration
 	feeds     feedCache
 	reach     reachCache
 	wake      func()
-	// instanceID names this instance in calendar UIDs. It is the host of the first address the
-	// instance served from, kept in the database, so moving to a new address keeps every UID.
+	// instanceID names this instance in calendar UIDs (see notify.LoadInstance).
 	instanceID string
-	// linkKey signs the links in mail that work without signing in (one-click unsubscribe).
-	linkKey []byte
-	handler http.Handler
+	handler    http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
 	apiRoutes []string
@@ -111,45 +104,27 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	// A session that cannot be loaded or saved (the database stopped answering) is answered like
 	// any other failure: 503 with a page that says so, not a bare 500.
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.renderError(w, r, err) }
-	s.mails = mails{catalog: catalog, baseURL: base.String()}
-	s.jobLease = cfg.JobLease
-	if s.jobLease <= 0 {
-		s.jobLease = jobLease
-	}
+	s.mails = notify.Writer{Catalog: catalog, BaseURL: base.String()}
 	if cfg.MailFrom == "" {
 		cfg.MailFrom = "Convene <convene@" + base.Hostname() + ">"
 	}
-	if s.mailFrom, err = parseMailFrom(cfg.MailFrom); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s.jobs, err = notify.NewRunner(ctx, st, catalog, notify.Config{BaseURL: base.String(), Host: base.Host, MailFrom: cfg.MailFrom,
+		Clock: s.clock, Log: s.log, Lease: cfg.JobLease, Wake: s.wakeMail})
+	if err != nil {
 		return nil, err
 	}
-	if err := s.loadInstance(); err != nil {
-		return nil, err
-	}
+	s.instanceID = s.jobs.Instance
 	s.handler = s.routes()
 	return s, nil
 }
 
-// loadInstance reads (or, on the first start, records) the instance's permanent id and the key
-// that signs its mailed links.
-func (s *Server) loadInstance() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	id, err := s.store.InitSetting(ctx, "instance_id", s.baseURL.Host)
-	if err != nil {
-		return fmt.Errorf("reading the instance id: %w", err)
-	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	stored, err := s.store.InitSetting(ctx, "link_key", base64.RawURLEncoding.EncodeToString(key))
-	if err != nil {
-		return fmt.Errorf("reading the link key: %w", err)
-	}
-	if s.linkKey, err = base64.RawURLEncoding.DecodeString(stored); err != nil || len(s.linkKey) < 32 {
-		return errors.New("the stored link key is damaged: delete the link_key setting to make a new one")
-	}
-	s.instanceID = id
-	return nil
-}
+// RunJobs does background work until ctx ends (see notify.Runner).
+func (s *Server) RunJobs(ctx context.Context, interval time.Duration) { s.jobs.RunJobs(ctx, interval) }
+
+// RunJobsOnce does one batch of due background work and returns how many jobs it did.
+func (s *Server) RunJobsOnce(ctx context.Context) (int, error) { return s.jobs.RunJobsOnce(ctx) }
 
 // Catalog is the server's message catalog, for tests that check nothing went untranslated.
 func (s *Server) Catalog() *Catalog { return s.catalog }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/notify"
 	"github.com/opengovcall/convene/store"
 )
 
@@ -51,16 +52,16 @@ func (s *Server) checkLinkRequest(r *http.Request, email string) (string, error)
 // confirmation otherwise. Either way the page says the same, so addresses cannot be probed.
 func (s *Server) sendLink(r *http.Request, email string, p linkPayload) error {
 	ctx := r.Context()
-	ttl := linkTTLMinutes * time.Minute
+	ttl := notify.LinkTTLMinutes * time.Minute
 	if u, err := s.store.UserByEmail(ctx, email); err == nil {
 		return s.store.CreateAuthToken(ctx, store.TokenSignIn, email, p, ttl, func(tok string) convene.Mail {
-			return s.mails.signInLink(email, u.Name, u.Language(), tok)
+			return s.mails.SignInLink(email, u.Name, u.Language(), tok)
 		})
 	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
 		return err
 	}
 	return s.store.CreateAuthToken(ctx, store.TokenSignUp, email, p, ttl, func(tok string) convene.Mail {
-		return s.mails.signUpLink(email, p.Name, p.Lang, tok)
+		return s.mails.SignUpLink(email, p.Name, p.Lang, tok)
 	})
 }
 
@@ -186,7 +187,7 @@ func (s *Server) authLink(w http.ResponseWriter, r *http.Request) error {
 	if t, err = s.store.UseAuthToken(ctx, raw); err != nil {
 		return err
 	}
-	u, err := s.store.EnsureUser(ctx, t.Email, p.Name, mailLanguage(p.Lang))
+	u, err := s.store.EnsureUser(ctx, t.Email, p.Name, notify.Language(p.Lang))
 	if err != nil {
 		return err
 	}

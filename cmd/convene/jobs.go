@@ -7,15 +7,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/locale"
 	"github.com/opengovcall/convene/mail"
+	"github.com/opengovcall/convene/notify"
 	"github.com/opengovcall/convene/store"
-	"github.com/opengovcall/convene/web"
 )
 
 // mailConfig is the mail flags serve and jobs run share.
@@ -98,25 +101,34 @@ func jobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, MailFrom: *mailCfg.from})
+		// The jobs alone: no web server is built to run them.
+		base, err := url.Parse(strings.TrimRight(*baseURL, "/"))
+		if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+			return errors.New("base URL must be an absolute http(s) URL")
+		}
+		catalog, err := locale.New()
 		if err != nil {
 			return err
 		}
-		return runAll(ctx, srv, mail.NewWorker(st, sender, logger, convene.SystemClock{}), st, stdout)
+		runner, err := notify.NewRunner(ctx, st, catalog, notify.Config{BaseURL: base.String(), Host: base.Host, MailFrom: *mailCfg.from, Log: logger})
+		if err != nil {
+			return err
+		}
+		return runAll(ctx, runner, mail.NewWorker(st, sender, logger, convene.SystemClock{}), st, stdout)
 	}
 	return errors.New(`jobs: unknown action; use status, retry or run`)
 }
 
 // runAll does every due job, then sends every waiting mail, showing progress: a bar on a terminal,
 // plain lines otherwise.
-func runAll(ctx context.Context, srv *web.Server, worker *mail.Worker, st *store.Store, stdout io.Writer) error {
+func runAll(ctx context.Context, runner *notify.Runner, worker *mail.Worker, st *store.Store, stdout io.Writer) error {
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		return err
 	}
 	p := newProgress(stdout, "jobs", stats.Pending)
 	for {
-		n, err := srv.RunJobsOnce(ctx)
+		n, err := runner.RunJobsOnce(ctx)
 		if err != nil {
 			return err
 		}

@@ -1,37 +1,109 @@
-package web
+package notify
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
+	"strconv"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/feed"
+	"github.com/opengovcall/convene/locale"
 	"github.com/opengovcall/convene/store"
 )
 
 // Job scheduling limits.
 const (
-	jobBatch = 100
-	jobLease = 5 * time.Minute
+	jobBatch     = 100
+	DefaultLease = 5 * time.Minute
 	// reminderHorizon is how far ahead reminders are scheduled; each is a job due at its time.
 	reminderHorizon = 26 * time.Hour
 )
 
+// Runner does the background work: it claims due jobs and turns each into mail in the outbox.
+type Runner struct {
+	Store    *store.Store
+	Mails    Writer
+	Clock    convene.Clock
+	Log      *slog.Logger
+	From     *mail.Address // the sender, and the ORGANIZER of invitations
+	Instance string        // the instance's permanent id, the right-hand side of calendar UIDs
+	LinkKey  []byte        // signs the unsubscribe links in mail
+	Lease    time.Duration // how long a claimed job is a worker's before another may take it
+	Wake     func()        // tells the mail worker there is mail to send; may be nil
+}
+
+// Config is what a Runner needs to know of its instance.
+type Config struct {
+	BaseURL  string // the instance's address, for links (no slash at the end)
+	Host     string // the host it serves from, which names a new instance in UIDs
+	MailFrom string // "Name <address>"
+	Clock    convene.Clock
+	Log      *slog.Logger
+	Lease    time.Duration // 0 for DefaultLease
+	Wake     func()
+}
+
+// NewRunner builds a Runner for a store: the catalog, the sender and the instance's id and link key.
+func NewRunner(ctx context.Context, st *store.Store, catalog *locale.Catalog, cfg Config) (*Runner, error) {
+	from, err := ParseFrom(cfg.MailFrom)
+	if err != nil {
+		return nil, err
+	}
+	id, key, err := LoadInstance(ctx, st, cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = DefaultLease
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = convene.SystemClock{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Runner{Store: st, Mails: Writer{Catalog: catalog, BaseURL: cfg.BaseURL}, Clock: cfg.Clock, Log: cfg.Log, From: from,
+		Instance: id, LinkKey: key, Lease: cfg.Lease, Wake: cfg.Wake}, nil
+}
+
+func (n *Runner) wake() {
+	if n.Wake != nil {
+		n.Wake()
+	}
+}
+
+// abs is a page's absolute address.
+func (n *Runner) abs(path string) string { return n.Mails.BaseURL + path }
+
+// CallPath is a call's page.
+func CallPath(c *convene.Community, call *convene.Call) string {
+	return "/c/" + c.Slug + "/calls/" + strconv.FormatInt(call.ID, 10)
+}
+
+// FeedLabels are a feed's words in one language.
+func FeedLabels(l *locale.Localizer) feed.Labels {
+	return feed.Labels{Agenda: l.T("call.agenda"), Join: l.T("call.join"), MeetingID: l.T("field.meeting_id"),
+		Passcode: l.T("field.passcode"), OneTap: l.T("joinkit.one_tap"), DialIn: l.T("joinkit.dial_by_location"),
+		LocalNumbers: l.T("joinkit.find_local"), HiddenKit: l.T("feed.kit_hidden"), Page: l.T("feed.page"),
+		Cancelled: l.T("call.cancelled_notice"), Colon: l.T("punct.colon")}
+}
+
 // RunJobs does background work until ctx ends: invitations and their updates, reminders and
 // announcements. Any number of instances may run it on one database; each job is done once.
-func (s *Server) RunJobs(ctx context.Context, interval time.Duration) {
+func (n *Runner) RunJobs(ctx context.Context, interval time.Duration) {
 	for {
-		n, err := s.RunJobsOnce(ctx)
+		done, err := n.RunJobsOnce(ctx)
 		if err != nil && ctx.Err() == nil {
-			s.log.Error("background jobs", "err", err)
+			n.Log.Error("background jobs", "err", err)
 		}
-		if n > 0 {
+		if done > 0 {
 			continue // more may be due
 		}
 		select {
@@ -43,33 +115,33 @@ func (s *Server) RunJobs(ctx context.Context, interval time.Duration) {
 }
 
 // RunJobsOnce schedules due reminders and does one batch of due jobs, returning how many it did.
-func (s *Server) RunJobsOnce(ctx context.Context) (int, error) {
-	if err := s.scheduleReminders(ctx); err != nil {
+func (n *Runner) RunJobsOnce(ctx context.Context) (int, error) {
+	if err := n.scheduleReminders(ctx); err != nil {
 		return 0, err
 	}
-	jobs, err := s.store.ClaimJobs(ctx, jobBatch, s.jobLease)
+	jobs, err := n.Store.ClaimJobs(ctx, jobBatch, n.Lease)
 	if err != nil {
 		return 0, err
 	}
 	calls := map[int64]*callMailContext{} // a batch of invitations is often about one call
 	for _, j := range jobs {
-		res, err := s.runJob(ctx, j, calls)
+		res, err := n.runJob(ctx, j, calls)
 		if err == nil {
-			err = s.store.FinishJob(ctx, j.ID, res)
+			err = n.Store.FinishJob(ctx, j.ID, res)
 			if convene.ErrorCode(err) == convene.ENOTFOUND {
 				err = nil // another worker finished it after our lease ran out: its mail stands
 			}
 		}
 		if err != nil {
-			retry := s.clock.Now().Add(retryDelay(j.Attempts))
-			s.log.Warn("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
-			if ferr := s.store.FailJob(ctx, j, err.Error(), retry); ferr != nil {
+			retry := n.Clock.Now().Add(retryDelay(j.Attempts))
+			n.Log.Warn("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
+			if ferr := n.Store.FailJob(ctx, j, err.Error(), retry); ferr != nil {
 				return 0, ferr
 			}
 		}
 	}
 	if len(jobs) > 0 {
-		s.wakeMail()
+		n.wake()
 	}
 	return len(jobs), nil
 }
@@ -83,32 +155,32 @@ func retryDelay(attempts int) time.Duration {
 	return min(d, time.Hour)
 }
 
-func (s *Server) runJob(ctx context.Context, j store.Job, calls map[int64]*callMailContext) (store.JobResult, error) {
+func (n *Runner) runJob(ctx context.Context, j store.Job, calls map[int64]*callMailContext) (store.JobResult, error) {
 	switch j.Kind {
 	case store.JobInvite:
 		var p store.InvitePayload
 		if err := json.Unmarshal(j.Payload, &p); err != nil {
 			return store.JobResult{}, err
 		}
-		return s.inviteJob(ctx, p, calls)
+		return n.inviteJob(ctx, p, calls)
 	case store.JobCallChanged:
 		var p store.CallPayload
 		if err := json.Unmarshal(j.Payload, &p); err != nil {
 			return store.JobResult{}, err
 		}
-		return s.callChangedJob(ctx, p.CallID)
+		return n.callChangedJob(ctx, p.CallID)
 	case store.JobReminder:
 		var p store.ReminderPayload
 		if err := json.Unmarshal(j.Payload, &p); err != nil {
 			return store.JobResult{}, err
 		}
-		return s.reminderJob(ctx, p)
+		return n.reminderJob(ctx, p)
 	case store.JobAnnounce:
 		var p store.CallPayload
 		if err := json.Unmarshal(j.Payload, &p); err != nil {
 			return store.JobResult{}, err
 		}
-		return s.announceJob(ctx, p.CallID)
+		return n.announceJob(ctx, p.CallID)
 	}
 	return store.JobResult{}, fmt.Errorf("unknown job kind %q", j.Kind)
 }
@@ -132,24 +204,24 @@ type callMailContext struct {
 	subscribers map[int64]bool
 }
 
-func (s *Server) loadCallMail(ctx context.Context, callID int64) (*callMailContext, error) {
-	call, err := s.store.CallByID(ctx, callID)
+func (n *Runner) loadCallMail(ctx context.Context, callID int64) (*callMailContext, error) {
+	call, err := n.Store.CallByID(ctx, callID)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.store.CommunityByID(ctx, call.CommunityID)
+	c, err := n.Store.CommunityByID(ctx, call.CommunityID)
 	if err != nil {
 		return nil, err
 	}
-	agenda, err := s.store.Agenda(ctx, call.ID)
+	agenda, err := n.Store.Agenda(ctx, call.ID)
 	if err != nil {
 		return nil, err
 	}
-	kit, _, err := s.store.CallJoinKit(ctx, call)
+	kit, _, err := n.Store.CallJoinKit(ctx, call)
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return nil, err
 	}
-	subs, err := s.store.SeriesSubscribers(ctx, call.SeriesID)
+	subs, err := n.Store.SeriesSubscribers(ctx, call.SeriesID)
 	if err != nil {
 		return nil, err
 	}
@@ -162,10 +234,10 @@ func (s *Server) loadCallMail(ctx context.Context, callID int64) (*callMailConte
 
 // recipients lists the people registered for a call (or only one of them), with their standing
 // and the last sequence they were sent.
-func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64) ([]recipient, error) {
+func (n *Runner) recipients(ctx context.Context, cm *callMailContext, only int64) ([]recipient, error) {
 	var regs []*convene.Registration
 	if only != 0 {
-		r, err := s.store.RegistrationOf(ctx, cm.call.ID, only)
+		r, err := n.Store.RegistrationOf(ctx, cm.call.ID, only)
 		if convene.ErrorCode(err) == convene.ENOTFOUND {
 			return nil, nil
 		} else if err != nil {
@@ -174,7 +246,7 @@ func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64
 		regs = []*convene.Registration{r}
 	} else {
 		var err error
-		if regs, err = s.store.CallRegistrations(ctx, cm.call.ID); err != nil {
+		if regs, err = n.Store.CallRegistrations(ctx, cm.call.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -182,7 +254,7 @@ func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64
 	for i, r := range regs {
 		ids[i] = r.UserID
 	}
-	roles, err := s.store.RolesIn(ctx, cm.community.ID, ids) // one query per 500 people, not one each
+	roles, err := n.Store.RolesIn(ctx, cm.community.ID, ids) // one query per 500 people, not one each
 	if err != nil {
 		return nil, err
 	}
@@ -195,11 +267,11 @@ func (s *Server) recipients(ctx context.Context, cm *callMailContext, only int64
 
 // invitation writes one person's calendar mail about a call: a request (new or updated entry) or
 // a cancellation, in their language and zone, with the join kit only if their standing allows.
-func (s *Server) invitation(cm *callMailContext, r recipient, method string, promoted bool) (convene.Mail, store.SentSequence) {
+func (n *Runner) invitation(cm *callMailContext, r recipient, method string, promoted bool) (convene.Mail, store.SentSequence) {
 	u, call := r.user, cm.call
-	l := s.catalog.Localizer(u.Language())
-	e := feed.Entry{Call: call, URL: s.absURL(callPath(cm.community, call)), Agenda: cm.agenda}
-	now := s.clock.Now()
+	l := n.Mails.Catalog.Localizer(u.Language())
+	e := feed.Entry{Call: call, URL: n.abs(CallPath(cm.community, call)), Agenda: cm.agenda}
+	now := n.Clock.Now()
 	if cm.kit != nil {
 		if call.JoinAccessFor(r.standing, now).Visible {
 			e.Kit = cm.kit
@@ -208,12 +280,12 @@ func (s *Server) invitation(cm *callMailContext, r recipient, method string, pro
 		}
 	}
 	seq := max(call.Sequence, r.sequence+1)
-	f := &feed.Feed{Instance: s.instanceID, Labels: feedLabels(l)}
+	f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l)}
 	icsMethod := ics.MethodRequest
 	if method == "CANCEL" {
 		icsMethod = ics.MethodCancel
 	}
-	body := f.Invitation(e, icsMethod, seq, s.mailFrom.Address, s.mailFrom.Name, u.Email, u.Name, now)
+	body := f.Invitation(e, icsMethod, seq, n.From.Address, n.From.Name, u.Email, u.Name, now)
 	subject, text := "mail.invite.subject", "mail.invite.body"
 	switch {
 	case method == "CANCEL" && call.Status == convene.CallCancelled:
@@ -225,21 +297,21 @@ func (s *Server) invitation(cm *callMailContext, r recipient, method string, pro
 	case r.sequence >= 0:
 		subject, text = "mail.update.subject", "mail.update.body"
 	}
-	m := s.mails.compose(u.Email, u.Name, u.Language(), subject, text, "Call", call.DisplayTitle(),
-		"When", s.mails.when(u.Language(), call, u.TimeZone), "Link", e.URL, "Details", feedDetails(f, e))
+	m := n.Mails.Compose(u.Email, u.Name, u.Language(), subject, text, "Call", call.DisplayTitle(),
+		"When", n.Mails.When(u.Language(), call, u.TimeZone), "Link", e.URL, "Details", feedDetails(f, e))
 	m.Calendar, m.CalendarMethod = body, method
-	m = s.withCallUnsubscribe(m, cm, u)
+	m = n.withCallUnsubscribe(m, cm, u)
 	return m, store.SentSequence{CallID: call.ID, UserID: u.ID, Sequence: seq}
 }
 
 // feedDetails is the agenda and join information as plain text, the way the calendar entry has it.
 func feedDetails(f *feed.Feed, e feed.Entry) string { return f.Describe(e) }
 
-func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload, calls map[int64]*callMailContext) (store.JobResult, error) {
+func (n *Runner) inviteJob(ctx context.Context, p store.InvitePayload, calls map[int64]*callMailContext) (store.JobResult, error) {
 	cm, ok := calls[p.CallID]
 	var err error
 	if !ok {
-		if cm, err = s.loadCallMail(ctx, p.CallID); err == nil {
+		if cm, err = n.loadCallMail(ctx, p.CallID); err == nil {
 			calls[p.CallID] = cm
 		}
 	}
@@ -249,9 +321,9 @@ func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload, calls map
 		return store.JobResult{}, err
 	}
 	if p.Everyone {
-		return s.inviteNew(ctx, cm)
+		return n.inviteNew(ctx, cm)
 	}
-	rs, err := s.recipients(ctx, cm, p.UserID)
+	rs, err := n.recipients(ctx, cm, p.UserID)
 	if err != nil || len(rs) == 0 {
 		return store.JobResult{}, err
 	}
@@ -267,24 +339,24 @@ func (s *Server) inviteJob(ctx context.Context, p store.InvitePayload, calls map
 	case p.Method == "CANCEL" && r.sequence < 0:
 		return store.JobResult{}, nil
 	}
-	m, seq := s.invitation(cm, r, p.Method, p.Promoted)
+	m, seq := n.invitation(cm, r, p.Method, p.Promoted)
 	return store.JobResult{Mails: []convene.Mail{m}, Sequences: []store.SentSequence{seq}}, nil
 }
 
 // inviteNew invites everyone with a place at a call who was never sent it: the series'
 // subscribers, when a call is added to it.
-func (s *Server) inviteNew(ctx context.Context, cm *callMailContext) (store.JobResult, error) {
+func (n *Runner) inviteNew(ctx context.Context, cm *callMailContext) (store.JobResult, error) {
 	var res store.JobResult
-	if cm.call.Status == convene.CallCancelled || !cm.call.EndsAt().After(s.clock.Now()) {
+	if cm.call.Status == convene.CallCancelled || !cm.call.EndsAt().After(n.Clock.Now()) {
 		return res, nil
 	}
-	rs, err := s.recipients(ctx, cm, 0)
+	rs, err := n.recipients(ctx, cm, 0)
 	if err != nil {
 		return res, err
 	}
 	for _, r := range rs {
 		if r.status == convene.RegRegistered && r.sequence < 0 {
-			m, seq := s.invitation(cm, r, "REQUEST", false)
+			m, seq := n.invitation(cm, r, "REQUEST", false)
 			res.Mails = append(res.Mails, m)
 			res.Sequences = append(res.Sequences, seq)
 		}
@@ -293,17 +365,17 @@ func (s *Server) inviteNew(ctx context.Context, cm *callMailContext) (store.JobR
 }
 
 // callChangedJob sends everyone with a place the call as it is now: an update, or its cancellation.
-func (s *Server) callChangedJob(ctx context.Context, callID int64) (store.JobResult, error) {
-	cm, err := s.loadCallMail(ctx, callID)
+func (n *Runner) callChangedJob(ctx context.Context, callID int64) (store.JobResult, error) {
+	cm, err := n.loadCallMail(ctx, callID)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
 		return store.JobResult{}, nil
 	} else if err != nil {
 		return store.JobResult{}, err
 	}
-	if !cm.call.EndsAt().After(s.clock.Now()) {
+	if !cm.call.EndsAt().After(n.Clock.Now()) {
 		return store.JobResult{}, nil // history: calendars need no update
 	}
-	rs, err := s.recipients(ctx, cm, 0)
+	rs, err := n.recipients(ctx, cm, 0)
 	if err != nil {
 		return store.JobResult{}, err
 	}
@@ -318,7 +390,7 @@ func (s *Server) callChangedJob(ctx context.Context, callID int64) (store.JobRes
 		if r.status != convene.RegRegistered || (method == "CANCEL" && r.sequence < 0) {
 			continue
 		}
-		m, seq := s.invitation(cm, r, method, false)
+		m, seq := n.invitation(cm, r, method, false)
 		res.Mails = append(res.Mails, m)
 		res.Sequences = append(res.Sequences, seq)
 	}
@@ -327,9 +399,9 @@ func (s *Server) callChangedJob(ctx context.Context, callID int64) (store.JobRes
 
 // scheduleReminders adds a job for each reminder due in the coming hours; unique keys make
 // scheduling idempotent across instances, and a moved call's reminders follow its new start.
-func (s *Server) scheduleReminders(ctx context.Context) error {
-	now := s.clock.Now()
-	calls, err := s.store.Calls(ctx, convene.CallFilter{From: now, To: now.Add(reminderHorizon)})
+func (n *Runner) scheduleReminders(ctx context.Context) error {
+	now := n.Clock.Now()
+	calls, err := n.Store.Calls(ctx, convene.CallFilter{From: now, To: now.Add(reminderHorizon)})
 	if err != nil {
 		return err
 	}
@@ -344,7 +416,7 @@ func (s *Server) scheduleReminders(ctx context.Context) error {
 			}
 			key := fmt.Sprintf("reminder:%d:%d:%d", c.ID, minutes, c.StartsAt.Unix())
 			p := store.ReminderPayload{CallID: c.ID, Minutes: minutes, StartsAt: c.StartsAt}
-			if err := s.store.EnqueueJob(ctx, store.JobReminder, p, key, at); err != nil {
+			if err := n.Store.EnqueueJob(ctx, store.JobReminder, p, key, at); err != nil {
 				return err
 			}
 		}
@@ -353,17 +425,17 @@ func (s *Server) scheduleReminders(ctx context.Context) error {
 }
 
 // reminderJob reminds everyone with a place, unless the call was cancelled or moved since.
-func (s *Server) reminderJob(ctx context.Context, p store.ReminderPayload) (store.JobResult, error) {
-	cm, err := s.loadCallMail(ctx, p.CallID)
+func (n *Runner) reminderJob(ctx context.Context, p store.ReminderPayload) (store.JobResult, error) {
+	cm, err := n.loadCallMail(ctx, p.CallID)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
 		return store.JobResult{}, nil
 	} else if err != nil {
 		return store.JobResult{}, err
 	}
-	if cm.call.Status != convene.CallScheduled || !cm.call.StartsAt.Equal(p.StartsAt) || !cm.call.StartsAt.After(s.clock.Now()) {
+	if cm.call.Status != convene.CallScheduled || !cm.call.StartsAt.Equal(p.StartsAt) || !cm.call.StartsAt.After(n.Clock.Now()) {
 		return store.JobResult{}, nil
 	}
-	rs, err := s.recipients(ctx, cm, 0)
+	rs, err := n.recipients(ctx, cm, 0)
 	if err != nil {
 		return store.JobResult{}, err
 	}
@@ -372,27 +444,27 @@ func (s *Server) reminderJob(ctx context.Context, p store.ReminderPayload) (stor
 		if r.status != convene.RegRegistered || r.user.RemindersOff {
 			continue
 		}
-		l := s.catalog.Localizer(r.user.Language())
-		e := feed.Entry{Call: cm.call, URL: s.absURL(callPath(cm.community, cm.call)), Agenda: cm.agenda}
+		l := n.Mails.Catalog.Localizer(r.user.Language())
+		e := feed.Entry{Call: cm.call, URL: n.abs(CallPath(cm.community, cm.call)), Agenda: cm.agenda}
 		if cm.kit != nil {
-			if cm.call.JoinAccessFor(r.standing, s.clock.Now()).Visible {
+			if cm.call.JoinAccessFor(r.standing, n.Clock.Now()).Visible {
 				e.Kit = cm.kit
 			} else {
 				e.KitHidden = true
 			}
 		}
-		f := &feed.Feed{Instance: s.instanceID, Labels: feedLabels(l)}
-		m := s.mails.compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
-			"Call", cm.call.DisplayTitle(), "When", s.mails.when(r.user.Language(), cm.call, r.user.TimeZone),
+		f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l)}
+		m := n.Mails.Compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
+			"Call", cm.call.DisplayTitle(), "When", n.Mails.When(r.user.Language(), cm.call, r.user.TimeZone),
 			"In", l.Before(p.Minutes), "Details", f.Describe(e))
-		stop := unsubscribeTarget{UserID: r.user.ID, Kind: stopReminders}
-		res.Mails = append(res.Mails, s.withUnsubscribe(m, r.user.Language(), stop, l.T("unsubscribe.what.reminders")))
+		stop := Target{UserID: r.user.ID, Kind: StopReminders}
+		res.Mails = append(res.Mails, n.withUnsubscribe(m, r.user.Language(), stop, l.T("unsubscribe.what.reminders")))
 	}
 	return res, nil
 }
 
-// parseMailFrom reads the sender address used as the organizer of invitations.
-func parseMailFrom(from string) (*mail.Address, error) {
+// ParseFrom reads the sender address used as the organizer of invitations.
+func ParseFrom(from string) (*mail.Address, error) {
 	a, err := mail.ParseAddress(from)
 	if err != nil {
 		return nil, errors.New("mail-from must be an address such as Convene <convene@example.org>")
