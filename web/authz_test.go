@@ -404,15 +404,6 @@ func authzViewer(t *testing.T, a *app, who string) (*client, routeIDs) {
 	return c, ids
 }
 
-func mustUser(t *testing.T, a *app, email string) *convene.User {
-	t.Helper()
-	u, err := a.store.UserByEmail(context.Background(), email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 // send makes a same-origin request with an empty body: a form post for pages, {} for the API.
 func (c *client) send(method, path string) response {
 	body, ctype := "", "application/x-www-form-urlencoded"
