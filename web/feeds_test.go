@@ -54,6 +54,24 @@ type icsCalendar struct {
 // parseICS reads a calendar with ical.js, installed by the test command into .tools.
 func parseICS(t *testing.T, body string) icsCalendar {
 	t.Helper()
+	var cal icsCalendar
+	runICALJS(t, []string{body}, &cal)
+	return cal
+}
+
+// parseICSAll reads several calendars with one run of ical.js.
+func parseICSAll(t *testing.T, bodies []string) []icsCalendar {
+	t.Helper()
+	if len(bodies) == 1 {
+		return []icsCalendar{parseICS(t, bodies[0])}
+	}
+	var cals []icsCalendar
+	runICALJS(t, bodies, &cals)
+	return cals
+}
+
+func runICALJS(t *testing.T, bodies []string, out any) {
+	t.Helper()
 	dir, _ := filepath.Abs(filepath.Join("..", ".tools", "node_modules", "ical.js"))
 	if _, err := os.Stat(dir); err != nil || exec.Command("node", "--version").Run() != nil {
 		if os.Getenv("CI") == "true" {
@@ -61,21 +79,23 @@ func parseICS(t *testing.T, body string) icsCalendar {
 		}
 		t.Skip("SKIPPING independent iCalendar parsing: npm install --prefix .tools ical.js")
 	}
-	file := filepath.Join(t.TempDir(), "feed.ics")
-	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
+	args := []string{filepath.Join("..", "scripts", "icscheck", "check.mjs")}
+	for i, body := range bodies {
+		file := filepath.Join(t.TempDir(), fmt.Sprintf("feed%d.ics", i))
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, file)
 	}
-	cmd := exec.Command("node", filepath.Join("..", "scripts", "icscheck", "check.mjs"), file)
+	cmd := exec.Command("node", args...)
 	cmd.Env = append(os.Environ(), "ICALJS_DIR="+dir)
-	out, err := cmd.CombinedOutput()
+	b, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("ical.js could not read the feed: %v\n%s\n%s", err, out, body)
+		t.Fatalf("ical.js could not read the calendars: %v\n%s\n%s", err, b, bodies[0])
 	}
-	var cal icsCalendar
-	if err := json.Unmarshal(out, &cal); err != nil {
-		t.Fatalf("%v: %s", err, out)
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("%v: %s", err, b)
 	}
-	return cal
 }
 
 // wellFormed checks the octet-level rules clients trip on: CRLF line ends, folding at 75 octets.

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,8 +45,27 @@ func eachApp(t *testing.T, fn func(t *testing.T, a *app)) {
 // eachAppWith is eachApp with a change to the server's configuration.
 func eachAppWith(t *testing.T, configure func(*web.Config), fn func(t *testing.T, a *app)) {
 	t.Helper()
+	runBeside(t)
 	for _, engine := range testdb.Engines {
 		t.Run(engine, func(t *testing.T) { fn(t, newApp(t, engine, configure)) })
+	}
+}
+
+var (
+	parallelMu sync.Mutex
+	parallelTs = map[*testing.T]bool{}
+)
+
+// runBeside lets a test that works on apps of its own run beside the others: every app has its
+// own database copy, mail server and listener. Tests that measure the process (memory) or share
+// one browser stay serial by not calling it.
+func runBeside(t *testing.T) {
+	parallelMu.Lock()
+	first := !parallelTs[t]
+	parallelTs[t] = true
+	parallelMu.Unlock()
+	if first {
+		t.Parallel()
 	}
 }
 

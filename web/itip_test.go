@@ -38,6 +38,15 @@ func (a *app) allMail(t *testing.T, box *mailbox) []smtptest.Message {
 	}
 }
 
+// calendarsOf are the messages' calendars, in order.
+func calendarsOf(msgs []smtptest.Message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Calendar
+	}
+	return out
+}
+
 // mailsTo keeps the mails to one address, in the order they were sent.
 func mailsTo(msgs []smtptest.Message, to string) []smtptest.Message {
 	var out []smtptest.Message
@@ -183,9 +192,8 @@ func TestPauseAndResumeKeepIdentities(t *testing.T) {
 		wantStatus(t, member.post(seriesPath+"/subscribe", nil), http.StatusSeeOther)
 		msgs := a.allMail(t, box)
 		invited := map[string]int{} // UID → sequence
-		for _, m := range mailsTo(msgs, who) {
-			e := parseICS(t, m.Calendar).Events[0]
-			invited[e.UID] = e.Sequence
+		for _, cal := range parseICSAll(t, calendarsOf(mailsTo(msgs, who))) {
+			invited[cal.Events[0].UID] = cal.Events[0].Sequence
 		}
 		calls, _ := a.store.Calls(ctx, convene.CallFilter{SeasonID: reboot.ID})
 
@@ -195,8 +203,7 @@ func TestPauseAndResumeKeepIdentities(t *testing.T) {
 		before := len(msgs)
 		msgs = a.allMail(t, box)
 		cancelled := map[string]int{}
-		for _, m := range mailsTo(msgs[before:], who) {
-			cal := parseICS(t, m.Calendar)
+		for _, cal := range parseICSAll(t, calendarsOf(mailsTo(msgs[before:], who))) {
 			e := cal.Events[0]
 			if cal.Method != "CANCEL" || e.Status != "CANCELLED" || e.Sequence <= invited[e.UID] {
 				t.Fatalf("pause sent %s %s sequence %d (invited at %d)", cal.Method, e.Status, e.Sequence, invited[e.UID])
@@ -214,8 +221,7 @@ func TestPauseAndResumeKeepIdentities(t *testing.T) {
 		if len(back) != len(cancelled) {
 			t.Fatalf("%d requests on resuming, for %d cancelled calls", len(back), len(cancelled))
 		}
-		for _, m := range back {
-			cal := parseICS(t, m.Calendar)
+		for _, cal := range parseICSAll(t, calendarsOf(back)) {
 			e := cal.Events[0]
 			seq, ok := cancelled[e.UID]
 			if cal.Method != "REQUEST" || !ok || e.Status != "CONFIRMED" || e.Sequence <= seq {
