@@ -10,8 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
 
 	"github.com/opengovcall/convene"
 )
@@ -77,7 +81,10 @@ func runICALJS(t *testing.T, bodies []string, out any) {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("ical.js or node is missing (%v); the test command installs ical.js into .tools", err)
 		}
-		t.Skip("SKIPPING independent iCalendar parsing: npm install --prefix .tools ical.js")
+		// Only the independent reading is skipped: the test goes on with golang-ical's.
+		t.Log("SKIPPING the independent iCalendar reading (npm install --prefix .tools ical.js); reading with golang-ical")
+		readWithGolangICal(t, bodies, out)
+		return
 	}
 	args := []string{filepath.Join("..", "scripts", "icscheck", "check.mjs")}
 	for i, body := range bodies {
@@ -249,4 +256,79 @@ func TestPersonalFeed(t *testing.T) {
 		mustContain(t, gone.body, "This page does not exist.")
 		wantStatus(t, anyone.get("/feeds/forged/calendar.ics"), http.StatusNotFound)
 	})
+}
+
+// readWithGolangICal reads calendars as check.mjs reports them, with the library that wrote
+// them: the fallback when node is missing outside CI, so the rest of a test still runs.
+func readWithGolangICal(t *testing.T, bodies []string, out any) {
+	t.Helper()
+	unescape := strings.NewReplacer(`\n`, "\n", `\N`, "\n", `\,`, ",", `\;`, ";", `\\`, `\`)
+	iso := func(tm time.Time, err error) string {
+		if err != nil {
+			return ""
+		}
+		return tm.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	var cals []icsCalendar
+	for _, body := range bodies {
+		cal, err := ics.ParseCalendar(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("golang-ical could not read the calendar: %v\n%s", err, body)
+		}
+		c := icsCalendar{}
+		for _, p := range cal.CalendarProperties {
+			switch p.IANAToken {
+			case "METHOD":
+				c.Method = p.Value
+			case "DESCRIPTION":
+				c.Description = unescape.Replace(p.Value)
+			case "URL":
+				c.URL = p.Value
+			case "SOURCE":
+				c.Source = p.Value
+			case "LAST-MODIFIED":
+				tm, err := time.Parse("20060102T150405Z", p.Value)
+				c.LastModified = iso(tm, err)
+			case "X-WR-CALNAME":
+				c.Name = unescape.Replace(p.Value)
+			case "REFRESH-INTERVAL":
+				c.Refresh = p.Value
+			}
+		}
+		for _, ev := range cal.Events() {
+			prop := func(name ics.ComponentProperty) string {
+				if p := ev.GetProperty(name); p != nil {
+					return unescape.Replace(p.Value)
+				}
+				return ""
+			}
+			e := icsEvent{UID: prop(ics.ComponentPropertyUniqueId), Start: iso(ev.GetStartAt()), End: iso(ev.GetEndAt()),
+				Summary: prop(ics.ComponentPropertySummary), Description: prop(ics.ComponentPropertyDescription),
+				Location: prop(ics.ComponentPropertyLocation), Status: prop(ics.ComponentPropertyStatus), URL: prop(ics.ComponentPropertyUrl),
+				Alarms: len(ev.Alarms())}
+			e.Sequence, _ = strconv.Atoi(prop(ics.ComponentPropertySequence))
+			for _, a := range ev.GetProperties(ics.ComponentPropertyAttendee) {
+				e.Attendees = append(e.Attendees, struct {
+					Address  string `json:"address"`
+					PartStat string `json:"partstat"`
+					RSVP     string `json:"rsvp"`
+				}{a.Value, strings.Join(a.ICalParameters["PARTSTAT"], ","), strings.Join(a.ICalParameters["RSVP"], ",")})
+			}
+			for _, p := range ev.GetProperties("CONFERENCE") {
+				e.Conference = append(e.Conference, struct {
+					URI      string `json:"uri"`
+					Features any    `json:"features"`
+					Label    string `json:"label"`
+				}{p.Value, strings.Join(p.ICalParameters["FEATURE"], ","), strings.Join(p.ICalParameters["LABEL"], ",")})
+			}
+			c.Events = append(c.Events, e)
+		}
+		cals = append(cals, c)
+	}
+	switch out := out.(type) {
+	case *icsCalendar:
+		*out = cals[0]
+	case *[]icsCalendar:
+		*out = cals
+	}
 }

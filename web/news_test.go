@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -41,7 +42,9 @@ func parseAtom(t *testing.T, body string) atomFeed {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("feedparser or node is missing (%v); the test command installs feedparser into .tools", err)
 		}
-		t.Skip("SKIPPING independent Atom parsing: npm install --prefix .tools feedparser")
+		// Only the independent reading is skipped: the test goes on with encoding/xml's.
+		t.Log("SKIPPING the independent Atom reading (npm install --prefix .tools feedparser); reading with encoding/xml")
+		return readAtomWithXML(t, body)
 	}
 	file := filepath.Join(t.TempDir(), "news.atom")
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
@@ -164,4 +167,48 @@ func TestNewsFeedFollowsTheCommunity(t *testing.T) {
 				`<link rel="alternate" type="text/calendar" href="`+callURL+`/calendar.ics"`)
 		})
 	}
+}
+
+// readAtomWithXML reads a feed as atomcheck reports it: the fallback when node is missing outside CI.
+func readAtomWithXML(t *testing.T, body string) atomFeed {
+	t.Helper()
+	type link struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr"`
+	}
+	var x struct {
+		Lang    string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+		Title   string `xml:"title"`
+		Updated string `xml:"updated"`
+		Links   []link `xml:"link"`
+		Entries []struct {
+			ID        string `xml:"id"`
+			Title     string `xml:"title"`
+			Link      link   `xml:"link"`
+			Summary   string `xml:"summary"`
+			Published string `xml:"published"`
+			Updated   string `xml:"updated"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(body), &x); err != nil {
+		t.Fatalf("encoding/xml could not read the feed: %v\n%s", err, body)
+	}
+	iso := func(v string) string {
+		tm, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return ""
+		}
+		return tm.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	f := atomFeed{Title: x.Title, Language: x.Lang, Updated: iso(x.Updated)}
+	for _, l := range x.Links {
+		if l.Rel == "alternate" {
+			f.Link = l.Href
+		}
+	}
+	for _, e := range x.Entries {
+		f.Entries = append(f.Entries, atomEntry{ID: e.ID, Title: e.Title, Link: e.Link.Href, Summary: e.Summary,
+			Published: iso(e.Published), Updated: iso(e.Updated)})
+	}
+	return f
 }
