@@ -51,6 +51,18 @@ func (c *Call) StatusAt(now time.Time) string {
 	return CallScheduled
 }
 
+// TakesRegistrations says whether people may register for the call at now: not once it is
+// cancelled or over. The store enforces it; pages ask it to refuse before sending a link.
+func (c *Call) TakesRegistrations(now time.Time) error {
+	switch c.StatusAt(now) {
+	case CallCancelled:
+		return Invalid("registration.call_cancelled", nil)
+	case CallHeld:
+		return Invalid("registration.call_past", nil)
+	}
+	return nil
+}
+
 // Moved reports whether the call no longer starts when its rule said.
 func (c *Call) Moved() bool {
 	return c.OriginalStart != nil && !c.OriginalStart.Equal(c.StartsAt)

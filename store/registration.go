@@ -20,11 +20,8 @@ func lockedCall(ctx context.Context, tx conn, callID int64) (*convene.Call, erro
 // registerInTx gives a person a place at a call, or a place in line when it is full. Registering
 // again changes nothing.
 func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, answers map[string]string, now time.Time) (string, error) {
-	if c.Status == convene.CallCancelled {
-		return "", convene.Invalid("registration.call_cancelled", nil)
-	}
-	if !c.EndsAt().After(now) {
-		return "", convene.Invalid("registration.call_past", nil)
+	if err := c.TakesRegistrations(now); err != nil {
+		return "", err
 	}
 	var status string
 	err := tx.row(ctx, `SELECT status FROM registrations WHERE call_id = ? AND user_id = ?`, c.ID, userID).Scan(&status)

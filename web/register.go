@@ -61,11 +61,8 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	switch call.StatusAt(s.clock.Now()) {
-	case convene.CallCancelled:
-		return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, convene.Invalid("registration.call_cancelled", nil))
-	case convene.CallHeld:
-		return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, convene.Invalid("registration.call_past", nil))
+	if err := call.TakesRegistrations(s.clock.Now()); err != nil {
+		return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, err)
 	}
 	v := viewerOf(r)
 	answers, aerr := convene.CleanAnswers(qs, answersFrom(vals, qs))
