@@ -76,33 +76,44 @@ func parseICSAll(t *testing.T, bodies []string) []icsCalendar {
 
 func runICALJS(t *testing.T, bodies []string, out any) {
 	t.Helper()
-	dir, _ := filepath.Abs(filepath.Join("..", ".tools", "node_modules", "ical.js"))
+	if !nodeCheck(t, "ical.js", "ICALJS_DIR", "icscheck", ".ics", bodies, out) {
+		// Only the independent reading is skipped: the test goes on with golang-ical's.
+		readWithGolangICal(t, bodies, out)
+	}
+}
+
+// nodeCheck runs one of scripts/*/check.mjs on files holding bodies, with the npm module it wraps
+// (installed by the test command into .tools), and reads its JSON into out. When node or the
+// module is missing it fails the test in CI, and otherwise says so and reports false so the test
+// can go on with a reader of its own.
+func nodeCheck(t *testing.T, module, dirEnv, script, ext string, bodies []string, out any) bool {
+	t.Helper()
+	dir, _ := filepath.Abs(filepath.Join("..", ".tools", "node_modules", module))
 	if _, err := os.Stat(dir); err != nil || exec.Command("node", "--version").Run() != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("ical.js or node is missing (%v); the test command installs ical.js into .tools", err)
+			t.Fatalf("%s or node is missing (%v); the test command installs %s into .tools", module, err, module)
 		}
-		// Only the independent reading is skipped: the test goes on with golang-ical's.
-		t.Log("SKIPPING the independent iCalendar reading (npm install --prefix .tools ical.js); reading with golang-ical")
-		readWithGolangICal(t, bodies, out)
-		return
+		t.Logf("SKIPPING the independent reading by %s (npm install --prefix .tools %s)", module, module)
+		return false
 	}
-	args := []string{filepath.Join("..", "scripts", "icscheck", "check.mjs")}
+	args := []string{filepath.Join("..", "scripts", script, "check.mjs")}
 	for i, body := range bodies {
-		file := filepath.Join(t.TempDir(), fmt.Sprintf("feed%d.ics", i))
+		file := filepath.Join(t.TempDir(), fmt.Sprintf("input%d%s", i, ext))
 		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		args = append(args, file)
 	}
 	cmd := exec.Command("node", args...)
-	cmd.Env = append(os.Environ(), "ICALJS_DIR="+dir)
+	cmd.Env = append(os.Environ(), dirEnv+"="+dir)
 	b, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("ical.js could not read the calendars: %v\n%s\n%s", err, b, bodies[0])
+		t.Fatalf("%s could not read it: %v\n%s\n%s", module, err, b, bodies[0])
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatalf("%v: %s", err, b)
 	}
+	return true
 }
 
 // wellFormed checks the octet-level rules clients trip on: CRLF line ends, folding at 75 octets.

@@ -1,14 +1,10 @@
 package web_test
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,28 +33,10 @@ type atomFeed struct {
 // parseAtom reads a feed with node-feedparser (strict mode), installed by the test command into .tools.
 func parseAtom(t *testing.T, body string) atomFeed {
 	t.Helper()
-	dir, _ := filepath.Abs(filepath.Join("..", ".tools", "node_modules", "feedparser"))
-	if _, err := os.Stat(dir); err != nil || exec.Command("node", "--version").Run() != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("feedparser or node is missing (%v); the test command installs feedparser into .tools", err)
-		}
-		// Only the independent reading is skipped: the test goes on with encoding/xml's.
-		t.Log("SKIPPING the independent Atom reading (npm install --prefix .tools feedparser); reading with encoding/xml")
-		return readAtomWithXML(t, body)
-	}
-	file := filepath.Join(t.TempDir(), "news.atom")
-	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("node", filepath.Join("..", "scripts", "atomcheck", "check.mjs"), file)
-	cmd.Env = append(os.Environ(), "FEEDPARSER_DIR="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("feedparser could not read the feed: %v\n%s\n%s", err, out, body)
-	}
 	var f atomFeed
-	if err := json.Unmarshal(out, &f); err != nil {
-		t.Fatalf("%v: %s", err, out)
+	if !nodeCheck(t, "feedparser", "FEEDPARSER_DIR", "atomcheck", ".atom", []string{body}, &f) {
+		// Only the independent reading is skipped: the test goes on with encoding/xml's.
+		return readAtomWithXML(t, body)
 	}
 	return f
 }
