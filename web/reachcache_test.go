@@ -17,9 +17,13 @@ import (
 func TestReachCacheComputesOnce(t *testing.T) {
 	var rc reachCache
 	var computed atomic.Int32
-	release := make(chan struct{})
+	release, started := make(chan struct{}), make(chan struct{}, 1)
 	compute := func(context.Context) (*convene.ReachReport, error) {
 		computed.Add(1)
+		select {
+		case started <- struct{}{}:
+		default:
+		}
 		<-release
 		return &convene.ReachReport{}, nil
 	}
@@ -39,7 +43,9 @@ func TestReachCacheComputesOnce(t *testing.T) {
 			reports[i] = rep
 		}()
 	}
-	time.Sleep(50 * time.Millisecond) // let them all wait on the one computation
+	// Once the computation runs, every request either waits on it or, arriving after it, finds its
+	// result: none computes again, however the goroutines are scheduled.
+	<-started
 	close(release)
 	wg.Wait()
 	if n := computed.Load(); n != 1 {
