@@ -372,19 +372,12 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	qs, err := s.store.Questions(ctx, call.SeriesID)
-	if err != nil {
-		return err
-	}
-	answers, err := convene.CleanAnswers(qs, body.Answers)
-	if err != nil {
-		return err
-	}
+	// The store checks the answers against the series' questions, for every path alike.
 	if body.Series {
-		if err := s.store.Subscribe(ctx, call.SeriesID, u.ID, answers); err != nil {
+		if err := s.store.Subscribe(ctx, call.SeriesID, u.ID, body.Answers); err != nil {
 			return err
 		}
-	} else if _, err := s.store.Register(ctx, call.ID, u.ID, answers); err != nil {
+	} else if _, err := s.store.Register(ctx, call.ID, u.ID, body.Answers); err != nil {
 		return err
 	}
 	statuses, err := s.store.RegistrationStatuses(ctx, u.ID, []int64{call.ID})

@@ -295,7 +295,7 @@ func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cal := &feed.EventCalendar{Event: e, URL: s.absURL(eventPath(c, e)), Instance: s.instanceID, Online: viewerOf(r).L.T("event.online")}
+	cal := &feed.EventCalendar{Event: e, URL: s.absURL(eventPath(c, e)), Instance: s.jobs.Instance, Online: viewerOf(r).L.T("event.online")}
 	etag := feed.EventValidator(cal)
 	h := w.Header()
 	h.Set("ETag", etag)

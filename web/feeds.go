@@ -150,7 +150,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Co
 		return err
 	}
 	f := &feed.Feed{Name: about.name, Description: about.description, URL: s.absURL(about.page), Source: s.absURL(r.URL.Path),
-		TimeZone: c.TimeZone, Instance: s.instanceID, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
+		TimeZone: c.TimeZone, Instance: s.jobs.Instance, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
 	return s.serveFeed(w, r, f, file)
 }
 
@@ -168,7 +168,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.catalog.Localizer(u.Language())
 	// No SOURCE: the feed's address is a secret, and the file may be shared.
-	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), URL: s.absURL("/me"), TimeZone: u.TimeZone, Instance: s.instanceID,
+	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), URL: s.absURL("/me"), TimeZone: u.TimeZone, Instance: s.jobs.Instance,
 		Alarm: 30 * time.Minute, Labels: feedLabels(l)}
 	byCommunity := map[int64][]*convene.Call{}
 	var order []int64

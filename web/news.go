@@ -104,6 +104,22 @@ func (s *Server) callNews(r *http.Request, c *convene.Community, calls []*conven
 		first *convene.Call
 		calls []*convene.Call
 	}
+	entry := func(call *convene.Call) feed.AtomEntry {
+		path := callPath(c, call)
+		when := l.When(call.StartsAt.In(loc))
+		title, summary := l.T("news.call", "Call", call.DisplayTitle()), when
+		switch {
+		case call.Status == convene.CallCancelled:
+			title, summary = l.T("news.call_cancelled", "Call", call.DisplayTitle()), l.T("news.call_cancelled_summary", "When", when)
+		case call.UpdatedAt.After(call.CreatedAt):
+			title = l.T("news.call_changed", "Call", call.DisplayTitle())
+		}
+		if call.Theme != "" {
+			summary += "\n" + call.Theme
+		}
+		return feed.AtomEntry{ID: s.absURL(path), Title: title, Link: s.absURL(path), Summary: summary,
+			Published: call.CreatedAt, Updated: call.UpdatedAt}
+	}
 	var out []feed.AtomEntry
 	batches := map[string]*batch{}
 	var order []string
@@ -119,29 +135,13 @@ func (s *Server) callNews(r *http.Request, c *convene.Community, calls []*conven
 			b.calls = append(b.calls, call)
 			continue
 		}
-		path := callPath(c, call)
-		when := l.When(call.StartsAt.In(loc))
-		title, summary := l.T("news.call", "Call", call.DisplayTitle()), when
-		switch {
-		case call.Status == convene.CallCancelled:
-			title, summary = l.T("news.call_cancelled", "Call", call.DisplayTitle()), l.T("news.call_cancelled_summary", "When", when)
-		case call.UpdatedAt.After(call.CreatedAt):
-			title = l.T("news.call_changed", "Call", call.DisplayTitle())
-		}
-		if call.Theme != "" {
-			summary += "\n" + call.Theme
-		}
-		out = append(out, feed.AtomEntry{ID: s.absURL(path), Title: title, Link: s.absURL(path), Summary: summary,
-			Published: call.CreatedAt, Updated: call.UpdatedAt})
+		out = append(out, entry(call))
 	}
 	seasons := map[int64]*convene.Season{}
 	for _, key := range order {
 		b := batches[key]
 		if len(b.calls) == 1 {
-			call := b.first
-			path := callPath(c, call)
-			out = append(out, feed.AtomEntry{ID: s.absURL(path), Title: l.T("news.call", "Call", call.DisplayTitle()), Link: s.absURL(path),
-				Summary: l.When(call.StartsAt.In(loc)), Published: call.CreatedAt, Updated: call.UpdatedAt})
+			out = append(out, entry(b.first))
 			continue
 		}
 		se, ok := seasons[b.first.SeasonID]

@@ -58,9 +58,7 @@ type Server struct {
 	feeds     feedCache
 	reach     reachCache
 	wake      func()
-	// instanceID names this instance in calendar UIDs (see notify.LoadInstance).
-	instanceID string
-	handler    http.Handler
+	handler   http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
 	apiRoutes []string
@@ -115,7 +113,6 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.instanceID = s.jobs.Instance
 	s.handler = s.routes()
 	return s, nil
 }
