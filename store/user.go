@@ -126,16 +126,19 @@ func (s *Store) ReserveSignIn(ctx context.Context, email, ip string, since time.
 }
 
 // CountAttempt records one attempt of a kind at something (a survey, say) from a client and
-// returns how many the client made since a moment, this one included. Counting after storing
-// keeps parallel attempts from all passing one limit. Attempts are swept after a day.
+// returns its place among the client's attempts since a moment: this one and those recorded
+// before it. Each attempt is numbered by its row, so parallel attempts neither all pass one
+// limit nor all fail it (counting every row would refuse the first ones too, once the later
+// ones were stored). Attempts are swept after a day.
 func (s *Store) CountAttempt(ctx context.Context, kind, key, ip string, since time.Time) (int, error) {
-	if _, err := s.read().exec(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,
-		kind, key, ip, false, s.now()); err != nil {
+	id, err := s.read().insert(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,
+		kind, key, ip, false, s.now())
+	if err != nil {
 		return 0, err
 	}
 	var n int
-	err := s.read().row(ctx, `SELECT COUNT(*) FROM sign_in_attempts WHERE kind = ? AND email = ? AND ip = ? AND at >= ?`,
-		kind, key, ip, since.UTC()).Scan(&n)
+	err = s.read().row(ctx, `SELECT COUNT(*) FROM sign_in_attempts WHERE kind = ? AND email = ? AND ip = ? AND at >= ? AND id <= ?`,
+		kind, key, ip, since.UTC(), id).Scan(&n)
 	return n, err
 }
 

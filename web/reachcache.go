@@ -53,11 +53,19 @@ func reachKey(c *convene.Community, f convene.ReachFilter) string {
 func (rc *reachCache) report(ctx context.Context, c *convene.Community, f convene.ReachFilter, now time.Time,
 	compute func(context.Context) (*convene.ReachReport, error)) (*convene.ReachReport, error) {
 	key := reachKey(c, f)
-	e, ok := rc.lru().Get(key)
-	if ok && now.Sub(e.at) < reachTTL && !now.Before(e.at) {
-		return e.rep, nil
+	fresh := func() (*convene.ReachReport, bool) {
+		e, ok := rc.lru().Get(key)
+		return e.rep, ok && now.Sub(e.at) < reachTTL && !now.Before(e.at)
+	}
+	if rep, ok := fresh(); ok {
+		return rep, nil
 	}
 	v, err, _ := rc.group.Do(key, func() (any, error) {
+		// A request that missed the cache just before another's computation ended finds its
+		// report here rather than computing it again.
+		if rep, ok := fresh(); ok {
+			return rep, nil
+		}
 		// The computation outlives a visitor who leaves: others may be waiting for it.
 		rep, err := compute(context.WithoutCancel(ctx))
 		if err != nil {
