@@ -24,6 +24,7 @@ type Standing struct {
 // web layer works them out once per request and every page, API answer, feed and mail asks them,
 // so "member or organizer" is decided in one place.
 type Rights struct {
+	UserID   int64 // who they are; 0 for a stranger
 	SignedIn bool
 	Admin    bool   // an instance administrator: organizer rights everywhere
 	Role     string // RoleOwner, RoleOrganizer, RoleMember, or "" for none
@@ -34,7 +35,7 @@ func RightsOf(u *User, role string) Rights {
 	if u == nil {
 		return Rights{}
 	}
-	return Rights{SignedIn: true, Admin: u.IsAdmin, Role: role}
+	return Rights{UserID: u.ID, SignedIn: true, Admin: u.IsAdmin, Role: role}
 }
 
 // Member reports whether they belong to the community (organizers and admins do).
@@ -45,6 +46,12 @@ func (r Rights) Organizer() bool { return r.Admin || CanOrganize(r.Role) }
 
 // Owner reports whether they own the community (or administer the instance).
 func (r Rights) Owner() bool { return r.Admin || r.Role == RoleOwner }
+
+// Manages reports whether they edit an initiative of the community and post its updates and asks:
+// its leads and the community's organizers.
+func (r Rights) Manages(in *Initiative) bool {
+	return r.Organizer() || (r.SignedIn && in.IsLead(r.UserID))
+}
 
 // At is their standing at one call of the community, given their registration status there.
 func (r Rights) At(registration string) Standing {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 )
 
 // apiHandler adapts a JSON handler: errors become {"error": {"code", "message"}} with their status,
@@ -356,10 +357,9 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if r.Method == http.MethodDelete {
-		if err := s.store.CancelRegistration(ctx, call.ID, u.ID); err != nil {
+		if err := s.acts.CancelRegistration(ctx, action.Actor{User: u}, call.ID); err != nil {
 			return err
 		}
-		s.wakeMail()
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
@@ -373,11 +373,7 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	// The store checks the answers against the series' questions, for every path alike.
-	if body.Series {
-		if err := s.store.Subscribe(ctx, call.SeriesID, u.ID, body.Answers); err != nil {
-			return err
-		}
-	} else if _, err := s.store.Register(ctx, call.ID, u.ID, body.Answers); err != nil {
+	if _, err := s.acts.Register(ctx, action.Actor{User: u}, call, body.Series, body.Answers); err != nil {
 		return err
 	}
 	statuses, err := s.store.RegistrationStatuses(ctx, u.ID, []int64{call.ID})

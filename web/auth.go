@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 )
 
 // Sign-in limits: failures per address and per client within the window.
@@ -238,6 +239,12 @@ func (s *Server) rightsIn(r *http.Request, c *convene.Community) (convene.Rights
 	}
 	v.rights[c.ID] = rt
 	return rt, nil
+}
+
+// actor is the viewer as the write actions see them: their account and their rights in c.
+func (s *Server) actor(r *http.Request, c *convene.Community) (action.Actor, error) {
+	rt, err := s.rightsIn(r, c)
+	return action.Actor{User: viewerOf(r).User, Rights: rt}, err
 }
 
 // requireOrganizer stops a request from anyone who may not organize the community: strangers are

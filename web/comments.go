@@ -112,21 +112,11 @@ func (s *Server) showComments(w http.ResponseWriter, r *http.Request, status int
 // postComment adds the signed-in member's comment; too many comments lately are refused with the
 // time to wait.
 func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireSignedIn(r)
-	if err != nil {
-		return err
-	}
 	c, err := s.communityOf(r)
 	if err != nil {
 		return err
 	}
-	// Who may comment is checked before the request is read: a refusal says nothing of the input.
-	if member, err := s.seesMembers(r, c); err != nil {
-		return err
-	} else if !member {
-		return convene.Errorf(convene.EFORBIDDEN, "comment.members_only", nil)
-	}
-	t, err := convene.ParseCommentTarget(r.URL.Query().Get("on"))
+	who, err := s.actor(r, c)
 	if err != nil {
 		return err
 	}
@@ -134,10 +124,9 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cm := &convene.Comment{CommunityID: c.ID, Target: t, AuthorID: u.ID, Body: vals.Get("body")}
-	err = s.store.AddComment(r.Context(), cm)
+	cm, err := s.acts.Comment(r.Context(), who, c, r.URL.Query().Get("on"), vals.Get("body"))
 	if err == nil {
-		return s.redirect(w, r, commentsPath(c, t), "flash.comment_posted")
+		return s.redirect(w, r, commentsPath(c, cm.Target), "flash.comment_posted")
 	}
 	if _, ok := errorsOf(viewerOf(r).L, err); ok || convene.ErrorCode(err) == convene.ETOOMANY {
 		return s.showComments(w, r, statusOf(err), vals, err)
@@ -235,8 +224,7 @@ func (s *Server) apiComments(w http.ResponseWriter, r *http.Request) error {
 
 // apiPostComment adds the signed-in member's comment: {"community": slug, "on": "call:12", "body": "…"}.
 func (s *Server) apiPostComment(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireSignedIn(r)
-	if err != nil {
+	if _, err := requireSignedIn(r); err != nil {
 		return err
 	}
 	var body struct {
@@ -251,19 +239,13 @@ func (s *Server) apiPostComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := convene.ParseCommentTarget(body.On)
+	who, err := s.actor(r, c)
 	if err != nil {
 		return err
 	}
-	if member, err := s.seesMembers(r, c); err != nil {
-		return err
-	} else if !member {
-		return convene.Errorf(convene.EFORBIDDEN, "comment.members_only", nil)
-	}
-	cm := &convene.Comment{CommunityID: c.ID, Target: t, AuthorID: u.ID, Body: body.Body}
-	if err := s.store.AddComment(r.Context(), cm); err != nil {
+	cm, err := s.acts.Comment(r.Context(), who, c, body.On, body.Body)
+	if err != nil {
 		return err
 	}
-	cm.AuthorName = u.Name
 	return writeJSON(w, http.StatusCreated, toAPIComment(cm))
 }

@@ -100,14 +100,14 @@ func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *conven
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if !rt.Manage() {
+	if !rt.Manage {
 		return nil, nil, nil, errForbidden
 	}
 	return c, in, u, nil
 }
 
-func updateFrom(vals url.Values, in *convene.Initiative, u *convene.User) (*convene.InitiativeUpdate, error) {
-	up := &convene.InitiativeUpdate{InitiativeID: in.ID, AuthorID: u.ID, Body: vals.Get("body")}
+func updateFrom(vals url.Values) (*convene.InitiativeUpdate, error) {
+	up := &convene.InitiativeUpdate{Body: vals.Get("body")}
 	if v := strings.TrimSpace(vals.Get("call_id")); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -118,8 +118,14 @@ func updateFrom(vals url.Values, in *convene.Initiative, u *convene.User) (*conv
 	return up, nil
 }
 
+// postUpdate and postAsk check the viewer's rights before reading the form, so a refusal says
+// nothing of the input; the action checks them again, as it does for the API.
 func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) error {
-	c, in, u, err := s.managedInitiative(r)
+	c, in, _, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	who, err := s.actor(r, c)
 	if err != nil {
 		return err
 	}
@@ -127,9 +133,9 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	up, err := updateFrom(vals, in, u)
+	up, err := updateFrom(vals)
 	if err == nil {
-		err = s.store.AddUpdate(r.Context(), up)
+		err = s.acts.PostUpdate(r.Context(), who, in, up)
 	}
 	if err != nil {
 		return s.formFailed(w, r, c, in, "update", vals, err)
@@ -138,7 +144,11 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) error {
-	c, in, u, err := s.managedInitiative(r)
+	c, in, _, err := s.managedInitiative(r)
+	if err != nil {
+		return err
+	}
+	who, err := s.actor(r, c)
 	if err != nil {
 		return err
 	}
@@ -146,33 +156,11 @@ func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a := &convene.Ask{InitiativeID: in.ID, AuthorID: u.ID, Kind: vals.Get("kind"), Body: vals.Get("body")}
-	if err := s.store.AddAsk(r.Context(), a); err != nil {
+	a := &convene.Ask{Kind: vals.Get("kind"), Body: vals.Get("body")}
+	if err := s.acts.PostAsk(r.Context(), who, in, a); err != nil {
 		return s.formFailed(w, r, c, in, "ask", vals, err)
 	}
 	return s.redirect(w, r, initiativePath(c, in.ID), "ask.posted")
-}
-
-// offerHelp stores a member's offer and the mail that tells the asker, in their language.
-func (s *Server) offerHelp(r *http.Request, c *convene.Community, in *convene.Initiative, a *convene.Ask, u *convene.User, message string) (*convene.Offer, error) {
-	rt, err := s.rightsOn(r, c, in)
-	if err != nil {
-		return nil, err
-	}
-	if !rt.Member {
-		return nil, convene.Errorf(convene.EFORBIDDEN, "ask.offer.members_only", nil)
-	}
-	o := &convene.Offer{AskID: a.ID, UserID: u.ID, Message: message}
-	link := s.absURL(initiativePath(c, in.ID))
-	err = s.store.OfferHelp(r.Context(), o, func(asker *convene.User, a *convene.Ask) convene.Mail {
-		return s.mails.Compose(asker.Email, asker.Name, asker.Language(), "mail.offer.subject", "mail.offer.body",
-			"Initiative", in.Name, "Helper", u.Name, "Message", strings.TrimSpace(message), "Ask", a.Body, "Link", link)
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.wakeMail()
-	return o, nil
 }
 
 func (s *Server) postOffer(w http.ResponseWriter, r *http.Request) error {
@@ -180,7 +168,10 @@ func (s *Server) postOffer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := requireSignedIn(r)
+	if _, err := requireSignedIn(r); err != nil {
+		return err
+	}
+	who, err := s.actor(r, c)
 	if err != nil {
 		return err
 	}
@@ -196,7 +187,7 @@ func (s *Server) postOffer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.offerHelp(r, c, in, a, u, vals.Get("message")); err != nil {
+	if _, err := s.acts.OfferHelp(r.Context(), who, c, in, a, vals.Get("message")); err != nil {
 		return s.formFailed(w, r, c, in, "offer"+strconv.FormatInt(a.ID, 10), vals, err)
 	}
 	return s.redirect(w, r, initiativePath(c, in.ID), "ask.offered")
@@ -212,7 +203,7 @@ func (s *Server) askManaged(r *http.Request) (*convene.Community, *convene.Initi
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if !rt.Manage() && a.AuthorID != u.ID {
+	if !rt.Manage && a.AuthorID != u.ID {
 		return nil, nil, nil, errForbidden
 	}
 	return c, in, a, nil

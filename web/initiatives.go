@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 )
 
 // initiativeRoutes registers the pages and API of initiatives: their updates, asks and offers.
@@ -61,28 +62,16 @@ func (s *Server) askOf(r *http.Request, in *convene.Initiative) (*convene.Ask, e
 
 // initiativeRights is what the viewer may do with one initiative.
 type initiativeRights struct {
-	Member    bool // may offer help
-	Lead      bool // a lead of the initiative
-	Organizer bool // organizes its community
+	Member bool // may offer help
+	Manage bool // edits the initiative and posts its updates and asks (convene.Rights.Manages)
 }
 
-// Manage reports whether the viewer edits the initiative and posts its updates and asks.
-func (r initiativeRights) Manage() bool { return r.Lead || r.Organizer }
-
 func (s *Server) rightsOn(r *http.Request, c *convene.Community, in *convene.Initiative) (initiativeRights, error) {
-	u := viewerOf(r).User
-	if u == nil {
-		return initiativeRights{}, nil
-	}
 	rights, err := s.rightsIn(r, c)
 	if err != nil {
 		return initiativeRights{}, err
 	}
-	rt := initiativeRights{Member: rights.Member(), Organizer: rights.Organizer()}
-	if in != nil {
-		rt.Lead = in.IsLead(u.ID)
-	}
-	return rt, nil
+	return initiativeRights{Member: rights.Member(), Manage: in != nil && rights.Manages(in)}, nil
 }
 
 // requireSignedIn asks a stranger to sign in.
@@ -94,7 +83,7 @@ func requireSignedIn(r *http.Request) (*convene.User, error) {
 	return u, nil
 }
 
-var errForbidden = convene.Errorf(convene.EFORBIDDEN, "error.forbidden", nil)
+var errForbidden = action.ErrForbidden
 
 // initiativeFilter reads the list's filters; unknown values are field errors.
 func initiativeFilter(q url.Values, communityID int64) (convene.InitiativeFilter, error) {
@@ -222,7 +211,7 @@ func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if (in == nil && !rt.Member) || (in != nil && !rt.Manage()) {
+	if (in == nil && !rt.Member) || (in != nil && !rt.Manage) {
 		return errForbidden
 	}
 	b, err := s.communityBase(r, c, "")
@@ -359,7 +348,7 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 	base := initiativePath(c, in.ID)
 	for _, a := range asks {
 		v := askView{Ask: a, KindLabel: l.T("ask.kind." + a.Kind), Paragraphs: textParagraphs(a.Body),
-			Manage: rt.Organizer || rt.Lead || (me != nil && me.ID == a.AuthorID), Action: base + "/asks/" + strconv.FormatInt(a.ID, 10)}
+			Manage: rt.Manage || (me != nil && me.ID == a.AuthorID), Action: base + "/asks/" + strconv.FormatInt(a.ID, 10)}
 		for _, o := range a.Offers {
 			if me != nil && o.UserID == me.ID {
 				v.Offered = true
@@ -376,7 +365,7 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 		}
 		p.Asks = append(p.Asks, v)
 	}
-	if rt.Manage() {
+	if rt.Manage {
 		calls, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, To: s.clock.Now().Add(45 * 24 * time.Hour), Descending: true, Limit: 24})
 		if err != nil {
 			return err

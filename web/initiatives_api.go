@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 )
 
 // The API's initiatives: open data, so never an email address, and offers only as a count.
@@ -114,31 +115,27 @@ func (s *Server) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// apiManaged loads the initiative of an API write and the caller's rights on it.
-func (s *Server) apiManaged(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, initiativeRights, error) {
-	u, err := requireSignedIn(r)
-	if err != nil {
-		return nil, nil, nil, initiativeRights{}, err
+// apiWrite loads the initiative of an API write, its community, and the caller as an actor there.
+func (s *Server) apiWrite(r *http.Request) (*convene.Community, *convene.Initiative, action.Actor, error) {
+	if _, err := requireSignedIn(r); err != nil {
+		return nil, nil, action.Actor{}, err
 	}
 	in, err := s.initiativeOf(r, nil)
 	if err != nil {
-		return nil, nil, nil, initiativeRights{}, err
+		return nil, nil, action.Actor{}, err
 	}
 	c, err := s.store.CommunityByID(r.Context(), in.CommunityID)
 	if err != nil {
-		return nil, nil, nil, initiativeRights{}, err
+		return nil, nil, action.Actor{}, err
 	}
-	rt, err := s.rightsOn(r, c, in)
-	return c, in, u, rt, err
+	who, err := s.actor(r, c)
+	return c, in, who, err
 }
 
 func (s *Server) apiPostUpdate(w http.ResponseWriter, r *http.Request) error {
-	_, in, u, rt, err := s.apiManaged(r)
+	_, in, who, err := s.apiWrite(r)
 	if err != nil {
 		return err
-	}
-	if !rt.Manage() {
-		return errForbidden
 	}
 	var body struct {
 		Body   string `json:"body"`
@@ -147,20 +144,17 @@ func (s *Server) apiPostUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	up := &convene.InitiativeUpdate{InitiativeID: in.ID, AuthorID: u.ID, Body: body.Body, CallID: body.CallID}
-	if err := s.store.AddUpdate(r.Context(), up); err != nil {
+	up := &convene.InitiativeUpdate{Body: body.Body, CallID: body.CallID}
+	if err := s.acts.PostUpdate(r.Context(), who, in, up); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, apiUpdate{ID: up.ID, Body: up.Body, Author: u.Name, CallID: up.CallID, CreatedAt: up.CreatedAt})
+	return writeJSON(w, http.StatusCreated, apiUpdate{ID: up.ID, Body: up.Body, Author: who.User.Name, CallID: up.CallID, CreatedAt: up.CreatedAt})
 }
 
 func (s *Server) apiPostAsk(w http.ResponseWriter, r *http.Request) error {
-	_, in, u, rt, err := s.apiManaged(r)
+	_, in, who, err := s.apiWrite(r)
 	if err != nil {
 		return err
-	}
-	if !rt.Manage() {
-		return errForbidden
 	}
 	var body struct {
 		Kind string `json:"kind"`
@@ -169,15 +163,15 @@ func (s *Server) apiPostAsk(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	a := &convene.Ask{InitiativeID: in.ID, AuthorID: u.ID, Kind: body.Kind, Body: body.Body}
-	if err := s.store.AddAsk(r.Context(), a); err != nil {
+	a := &convene.Ask{Kind: body.Kind, Body: body.Body}
+	if err := s.acts.PostAsk(r.Context(), who, in, a); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, toAPIAsk(a))
 }
 
 func (s *Server) apiPostOffer(w http.ResponseWriter, r *http.Request) error {
-	c, in, u, _, err := s.apiManaged(r)
+	c, in, who, err := s.apiWrite(r)
 	if err != nil {
 		return err
 	}
@@ -191,7 +185,7 @@ func (s *Server) apiPostOffer(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	o, err := s.offerHelp(r, c, in, a, u, body.Message)
+	o, err := s.acts.OfferHelp(r.Context(), who, c, in, a, body.Message)
 	if err != nil {
 		return err
 	}

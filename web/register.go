@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 	"github.com/opengovcall/convene/notify"
 	"github.com/opengovcall/convene/store"
 )
@@ -24,16 +25,12 @@ func answersFrom(vals url.Values, qs []*convene.Question) map[string]string {
 // registerViewer registers u for the call, or subscribes them to its series, and returns the flash
 // that says what happened.
 func (s *Server) registerViewer(r *http.Request, call *convene.Call, u *convene.User, series bool, answers map[string]string) (string, error) {
-	ctx := r.Context()
-	if series {
-		if err := s.store.Subscribe(ctx, call.SeriesID, u.ID, answers); err != nil {
-			return "", err
-		}
-		return "flash.subscribed", nil
-	}
-	status, err := s.store.Register(ctx, call.ID, u.ID, answers)
+	status, err := s.acts.Register(r.Context(), action.Actor{User: u}, call, series, answers)
 	if err != nil {
 		return "", err
+	}
+	if series {
+		return "flash.subscribed", nil
 	}
 	if status == convene.RegWaitlisted {
 		return "flash.waitlisted", nil
@@ -127,10 +124,9 @@ func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) erro
 	if u == nil {
 		return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
 	}
-	if err := s.store.CancelRegistration(r.Context(), call.ID, u.ID); err != nil {
+	if err := s.acts.CancelRegistration(r.Context(), action.Actor{User: u}, call.ID); err != nil {
 		return err
 	}
-	s.wakeMail()
 	return s.redirect(w, r, callPath(c, call)+"#register", "flash.registration_cancelled")
 }
 
@@ -149,13 +145,12 @@ func (s *Server) subscription(w http.ResponseWriter, r *http.Request) error {
 		return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
 	}
 	if strings.HasSuffix(r.URL.Path, "/unsubscribe") {
-		if err := s.store.Unsubscribe(r.Context(), sr.ID, u.ID); err != nil {
+		if err := s.acts.Unsubscribe(r.Context(), action.Actor{User: u}, sr.ID); err != nil {
 			return err
 		}
-		s.wakeMail()
 		return s.redirect(w, r, seriesPath(c, sr), "flash.unsubscribed")
 	}
-	if err := s.store.Subscribe(r.Context(), sr.ID, u.ID, nil); err != nil {
+	if err := s.acts.Subscribe(r.Context(), action.Actor{User: u}, sr.ID, nil); err != nil {
 		if convene.ErrorCode(err) == convene.EINVALID {
 			// The series asks questions: its next call's registration form has them, set to
 			// the whole series, with what is missing marked.

@@ -14,6 +14,7 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 	"github.com/opengovcall/convene/notify"
 	"github.com/opengovcall/convene/store"
 )
@@ -52,6 +53,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	cache    *pageCache
 	mails    notify.Writer
+	acts     *action.Actions // the write actions the pages and the API share
 	jobs     *notify.Runner
 	// dbTimeout bounds each request's database work.
 	dbTimeout time.Duration
@@ -103,6 +105,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	// any other failure: 503 with a page that says so, not a bare 500.
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.renderError(w, r, err) }
 	s.mails = notify.Writer{Catalog: catalog, BaseURL: base.String()}
+	s.acts = action.New(st, s.mails, cfg.WakeMail)
 	if cfg.MailFrom == "" {
 		cfg.MailFrom = "Convene <convene@" + base.Hostname() + ">"
 	}

@@ -195,8 +195,8 @@ func (s *Server) showTopics(w http.ResponseWriter, r *http.Request, c *convene.C
 }
 
 // topicFrom reads a proposal from a form or an API body.
-func topicFrom(c *convene.Community, sr *convene.Series, u *convene.User, vals url.Values) (*convene.Topic, error) {
-	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, ProposerID: u.ID, Title: vals.Get("title"), Kind: vals.Get("kind"),
+func topicFrom(c *convene.Community, sr *convene.Series, vals url.Values) (*convene.Topic, error) {
+	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: vals.Get("title"), Kind: vals.Get("kind"),
 		PresenterName: vals.Get("presenter_name")}
 	var f []convene.FieldError
 	for _, n := range []struct {
@@ -225,7 +225,11 @@ func topicFrom(c *convene.Community, sr *convene.Series, u *convene.User, vals u
 }
 
 func (s *Server) postTopic(w http.ResponseWriter, r *http.Request) error {
-	c, sr, u, rt, err := s.topicSeries(r)
+	c, sr, _, rt, err := s.topicSeries(r)
+	if err != nil {
+		return err
+	}
+	who, err := s.actor(r, c)
 	if err != nil {
 		return err
 	}
@@ -233,9 +237,9 @@ func (s *Server) postTopic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := topicFrom(c, sr, u, vals)
+	t, err := topicFrom(c, sr, vals)
 	if err == nil {
-		err = s.store.ProposeTopic(r.Context(), t)
+		err = s.acts.ProposeTopic(r.Context(), who, t)
 	}
 	if err != nil {
 		errs, ok := errorsOf(viewerOf(r).L, err)
@@ -391,8 +395,7 @@ func (s *Server) apiTopics(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiPostTopic(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireSignedIn(r)
-	if err != nil {
+	if _, err := requireSignedIn(r); err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -418,11 +421,14 @@ func (s *Server) apiPostTopic(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, ProposerID: u.ID, Title: body.Title, Kind: body.Kind,
-		PresenterName: body.PresenterName, InitiativeID: body.InitiativeID, Minutes: body.Minutes, CallID: body.CallID}
-	if err := s.store.ProposeTopic(r.Context(), t); err != nil {
+	who, err := s.actor(r, c)
+	if err != nil {
 		return err
 	}
-	t.ProposerName = u.Name
+	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: body.Title, Kind: body.Kind,
+		PresenterName: body.PresenterName, InitiativeID: body.InitiativeID, Minutes: body.Minutes, CallID: body.CallID}
+	if err := s.acts.ProposeTopic(r.Context(), who, t); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusCreated, toAPITopic(t))
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 	"github.com/opengovcall/convene/notify"
 )
 
@@ -49,7 +50,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 		if active, err = s.store.Subscribed(ctx, sr.ID, u.ID); err != nil {
 			return err
 		}
-		stop = func() error { return s.store.Unsubscribe(ctx, sr.ID, u.ID) }
+		stop = func() error { return s.acts.Unsubscribe(ctx, action.Actor{User: u}, sr.ID) }
 	case notify.StopCall:
 		call, err := s.store.CallByID(ctx, t.ID)
 		if err != nil {
@@ -62,7 +63,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		active = reg != nil && reg.Status != convene.RegCancelled && call.EndsAt().After(s.clock.Now())
-		stop = func() error { return s.store.CancelRegistration(ctx, call.ID, u.ID) }
+		stop = func() error { return s.acts.CancelRegistration(ctx, action.Actor{User: u}, call.ID) }
 	default:
 		return convene.NotFound("unsubscribe.invalid")
 	}
@@ -72,7 +73,6 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		s.log.Info("unsubscribed", "kind", t.Kind, "user", u.ID, "subject", t.ID)
-		s.wakeMail()
 		p.Done, p.Nothing = true, false
 	}
 	return s.render(w, http.StatusOK, "unsubscribe", p)

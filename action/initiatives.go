@@ -1,0 +1,61 @@
+package action
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/opengovcall/convene"
+)
+
+// PostUpdate reports back on an initiative: its leads and the community's organizers only.
+func (a *Actions) PostUpdate(ctx context.Context, who Actor, in *convene.Initiative, up *convene.InitiativeUpdate) error {
+	u, err := managing(who, in)
+	if err != nil {
+		return err
+	}
+	up.InitiativeID, up.AuthorID = in.ID, u.ID
+	return a.store.AddUpdate(ctx, up)
+}
+
+// PostAsk asks the community for help with an initiative: its leads and organizers only.
+func (a *Actions) PostAsk(ctx context.Context, who Actor, in *convene.Initiative, ask *convene.Ask) error {
+	u, err := managing(who, in)
+	if err != nil {
+		return err
+	}
+	ask.InitiativeID, ask.AuthorID = in.ID, u.ID
+	return a.store.AddAsk(ctx, ask)
+}
+
+// OfferHelp stores a member's offer on an ask of an initiative of community c, and the mail that
+// tells the asker, in the asker's language.
+func (a *Actions) OfferHelp(ctx context.Context, who Actor, c *convene.Community, in *convene.Initiative, ask *convene.Ask, message string) (*convene.Offer, error) {
+	u, err := who.member("ask.offer.members_only")
+	if err != nil {
+		return nil, err
+	}
+	o := &convene.Offer{AskID: ask.ID, UserID: u.ID, Message: message}
+	link := a.mails.BaseURL + "/c/" + c.Slug + "/initiatives/" + strconv.FormatInt(in.ID, 10)
+	err = a.store.OfferHelp(ctx, o, func(asker *convene.User, ask *convene.Ask) convene.Mail {
+		return a.mails.Compose(asker.Email, asker.Name, asker.Language(), "mail.offer.subject", "mail.offer.body",
+			"Initiative", in.Name, "Helper", u.Name, "Message", strings.TrimSpace(message), "Ask", ask.Body, "Link", link)
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.wakeMail()
+	return o, nil
+}
+
+// managing returns the actor's account if they manage the initiative.
+func managing(who Actor, in *convene.Initiative) (*convene.User, error) {
+	u, err := who.signedIn()
+	if err != nil {
+		return nil, err
+	}
+	if !who.Rights.Manages(in) {
+		return nil, ErrForbidden
+	}
+	return u, nil
+}
