@@ -174,14 +174,23 @@ func TestTwoInstancesRemindOnce(t *testing.T) {
 	smtp := smtptest.Start(t)
 	startServe(t, bin, db, smtp.URL())
 	startServe(t, bin, db, smtp.URL())
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if people, _ := byRecipient(t, smtp.Messages(), "Reminder:"); people == 100 {
+	// Wait until every reminder arrived and the outbox is settled: nothing waits to be sent and
+	// every mail recorded as sent has arrived, so a reminder sent twice would be here by now.
+	st, err := store.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		people, _ := byRecipient(t, smtp.Messages(), "Reminder:")
+		stats, err := st.Stats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if people == 100 && stats.MailWaiting == 0 && len(smtp.Messages()) >= stats.MailSent {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(2 * time.Second) // anything sent twice would have arrived by now
 	people, repeats := byRecipient(t, smtp.Messages(), "Reminder:")
 	if people != 100 || repeats != 0 {
 		t.Fatalf("%d people reminded, %d reminders repeated", people, repeats)
