@@ -34,6 +34,12 @@ type Catalog struct {
 
 var supported = []language.Tag{language.English, language.French}
 
+// Languages are the interface's languages, the first the default.
+var Languages = []string{"en", "fr"}
+
+// Supported reports whether the interface speaks a language.
+func Supported(lang string) bool { return lang == "en" || lang == "fr" }
+
 // New loads the embedded message files; a broken file stops start-up.
 func New() (*Catalog, error) {
 	b := i18n.NewBundle(language.English)
@@ -233,7 +239,7 @@ func (l *Localizer) ZoneName(iana string) string {
 // Preferred picks a reader's language: the one they chose (a "lang" cookie's value), else the
 // best match of their browser's Accept-Language, else English.
 func Preferred(chosen, acceptLanguage string) string {
-	if chosen == "en" || chosen == "fr" {
+	if Supported(chosen) {
 		return chosen
 	}
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)

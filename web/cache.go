@@ -167,7 +167,9 @@ const echoedQueryLimit = 1024
 // pagePath is the path and query a page links back to: the query re-encoded from what was parsed,
 // and left out when it is long.
 func pagePath(r *http.Request) string {
-	q := r.URL.Query().Encode()
+	vals := r.URL.Query()
+	vals.Del("lang") // the language switch and sign-in say which language to come back in
+	q := vals.Encode()
 	if q == "" || len(q) > echoedQueryLimit {
 		return r.URL.EscapedPath()
 	}

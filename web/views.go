@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/locale"
 )
 
 //go:embed templates/*.html
@@ -199,6 +200,15 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		} else {
 			v.User = u
 		}
+		if lang := requestLanguage(r, v.User); lang != v.L.Lang {
+			v.L = s.catalog.Localizer(lang)
+		}
+		// A link in one language keeps its reader in it as they follow the page's links.
+		if q := r.URL.Query().Get("lang"); locale.Supported(q) && !isAPI(r) {
+			if c, err := r.Cookie("lang"); err != nil || c.Value != q {
+				http.SetCookie(w, s.preferenceCookie("lang", q))
+			}
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), viewerKey{}, v)))
 	})
 }
@@ -222,17 +232,21 @@ type base struct {
 	StructuredData template.JS
 	// Alternates are the page's feeds, announced in its head for feed readers and calendar apps.
 	Alternates []alternate
+	// Languages are the page's addresses in each language (hreflang).
+	Languages []alternate
 }
 
-// alternate is a feed a page announces with <link rel="alternate">.
+// alternate is a feed a page announces with <link rel="alternate">, or its version in another
+// language (Lang set).
 type alternate struct {
-	Href, Type, Title string
+	Href, Type, Title, Lang string
 }
 
 // newBase fills the layout's data for a page titled with a catalog key (or literal text).
 func (s *Server) newBase(r *http.Request, title string) base {
 	v := viewerOf(r)
 	b := base{L: v.L, User: v.User, Title: title, Path: pagePath(r), Zone: v.Zone, Zones: convene.ViewerZones, URL: s.absURL(r.URL.Path)}
+	b.Languages = languageLinks(b.URL, r)
 	if f := s.sessions.PopString(r.Context(), "flash"); f != "" {
 		b.Flash = v.L.T(f)
 	}
