@@ -26,6 +26,13 @@ type AgendaItem struct {
 	PresenterName string
 	PresenterOrg  string
 	Minutes       int // time allotted; 0 when open
+	Texts
+}
+
+// TextFields are the agenda item's translatable fields; the presenter's name is theirs alone.
+func (a *AgendaItem) TextFields() []TextField {
+	return []TextField{{"title", &a.Title, MaxTitle, false}, {"description", &a.Description, MaxDescription, true},
+		{"presenter_org", &a.PresenterOrg, MaxShortText, false}}
 }
 
 // Presenter is the presenter's name and organization as one line.

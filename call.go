@@ -29,10 +29,16 @@ type Call struct {
 	Capacity        int    // places for registration; 0 for no limit
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Texts
 
 	// Filled by the store for display.
 	Series      *Series
 	CommunityID int64
+}
+
+// TextFields are the call's translatable fields.
+func (c *Call) TextFields() []TextField {
+	return []TextField{{"title", &c.Title, MaxTitle, false}, {"theme", &c.Theme, MaxTitle, false}, {"note", &c.Note, MaxDescription, true}}
 }
 
 // EndsAt is when the call is planned to end.

@@ -2,6 +2,7 @@ package convene
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,6 +21,21 @@ type Community struct {
 	ApproveMembers bool
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	Texts
+}
+
+// TextFields are the community's translatable fields.
+func (c *Community) TextFields() []TextField {
+	return []TextField{{"name", &c.Name, MaxName, false}, {"description", &c.Description, MaxDescription, true}}
+}
+
+// Primary is the community's primary language: what its organizers write first, and what a
+// reader sees when their own language is missing.
+func (c *Community) Primary() string {
+	if len(c.Languages) == 0 {
+		return "en"
+	}
+	return c.Languages[0]
 }
 
 // Languages Convene speaks.
@@ -42,6 +58,20 @@ func (c *Community) Normalize() {
 	c.Name = Line(c.Name)
 	c.Description = Para(c.Description)
 	c.TimeZone = Line(c.TimeZone)
+	var langs []string
+	for _, l := range c.Languages {
+		if canon, err := CanonicalLanguage(l); err == nil {
+			l = canon
+		} else {
+			l = strings.TrimSpace(l)
+		}
+		if l != "" && !slices.Contains(langs, l) {
+			langs = append(langs, l)
+		}
+	}
+	c.Languages = langs
+	c.Lang = c.Primary()
+	NormalizeTexts(c)
 }
 
 // Validate checks the community before it is stored.
@@ -64,11 +94,12 @@ func (c *Community) Validate() error {
 		f.add("languages", "languages.required", nil)
 	}
 	for _, l := range c.Languages {
-		if !isLanguage(l) {
+		if _, err := CanonicalLanguage(l); err != nil {
 			f.add("languages", "languages.unknown", map[string]any{"Language": l})
 			break
 		}
 	}
+	checkTexts(&f, c, c.Languages)
 	return f.err()
 }
 

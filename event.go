@@ -31,6 +31,7 @@ type Event struct {
 	Description string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Texts
 
 	// Filled by the store: the calls linked to the event, in time order.
 	Links []EventLink
@@ -132,6 +133,7 @@ type Idea struct {
 	RaisedAt    time.Time // the event's start, or when it was proposed
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Texts
 
 	// InitiativeID is the initiative the idea became, 0 when none; such an idea is picked up.
 	InitiativeID int64
@@ -185,4 +187,15 @@ type TimelineItem struct {
 
 	Initiative *Initiative
 	Finished   bool // an initiative's end (done or stopped) rather than its start
+}
+
+// TextFields are the event's translatable fields; its address is the same in every language.
+func (e *Event) TextFields() []TextField {
+	return []TextField{{"name", &e.Name, MaxTitle, false}, {"place", &e.Place, MaxPlace, false},
+		{"description", &e.Description, MaxDescription, true}}
+}
+
+// TextFields are the idea's translatable fields.
+func (i *Idea) TextFields() []TextField {
+	return []TextField{{"title", &i.Title, MaxTitle, false}, {"description", &i.Description, MaxDescription, true}}
 }

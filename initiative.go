@@ -47,6 +47,12 @@ type Initiative struct {
 	CreatedAt    time.Time // when it started
 	UpdatedAt    time.Time
 	FinishedAt   *time.Time // when it was marked done or stopped; nil while it goes on
+	Texts
+}
+
+// TextFields are the initiative's translatable fields.
+func (in *Initiative) TextFields() []TextField {
+	return []TextField{{"name", &in.Name, MaxName, false}, {"description", &in.Description, MaxInitiative, true}}
 }
 
 // InitiativeFinished reports whether an initiative in status has come to an end, done or stopped.

@@ -25,6 +25,7 @@ type Series struct {
 	Reminders       string // minutes before each call that reminders go out, comma-separated, e.g. "1440,60"
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Texts
 }
 
 // MaxDuration is the longest call a series may schedule, in minutes.
@@ -198,6 +199,17 @@ type Season struct {
 	PausedAt  *time.Time // set while the season is paused: its future calls are removed
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	Texts
+}
+
+// TextFields are the series' translatable fields.
+func (sr *Series) TextFields() []TextField {
+	return []TextField{{"title", &sr.Title, MaxTitle, false}, {"description", &sr.Description, MaxDescription, true}}
+}
+
+// TextFields are the season's translatable fields.
+func (se *Season) TextFields() []TextField {
+	return []TextField{{"name", &se.Name, MaxName, false}, {"note", &se.Note, MaxDescription, true}}
 }
 
 // MaxSeasonDays is the longest span a season may cover.

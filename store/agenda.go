@@ -8,11 +8,11 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const agendaColumns = `id, call_id, position, kind, title, description, presenter_name, presenter_org, minutes`
+const agendaColumns = `id, call_id, position, kind, title, description, presenter_name, presenter_org, minutes, translations`
 
 func scanAgendaItem(row interface{ Scan(...any) error }) (*convene.AgendaItem, error) {
 	var a convene.AgendaItem
-	err := row.Scan(&a.ID, &a.CallID, &a.Position, &a.Kind, &a.Title, &a.Description, &a.PresenterName, &a.PresenterOrg, &a.Minutes)
+	err := row.Scan(&a.ID, &a.CallID, &a.Position, &a.Kind, &a.Title, &a.Description, &a.PresenterName, &a.PresenterOrg, &a.Minutes, texts(&a.Texts))
 	return &a, err
 }
 
@@ -42,11 +42,14 @@ func addAgendaItem(ctx context.Context, tx conn, communityID int64, a *convene.A
 	if err := callInCommunity(ctx, tx, communityID, a.CallID); err != nil {
 		return err
 	}
+	if err := checkTexts(ctx, tx, communityID, a); err != nil {
+		return err
+	}
 	if err := tx.row(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE call_id = ?`, a.CallID).Scan(&a.Position); err != nil {
 		return err
 	}
-	id, err := tx.insert(ctx, `INSERT INTO agenda_items (call_id, position, kind, title, description, presenter_name, presenter_org, minutes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.CallID, a.Position, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes)
+	id, err := tx.insert(ctx, `INSERT INTO agenda_items (call_id, position, kind, title, description, presenter_name, presenter_org, minutes, translations)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.CallID, a.Position, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes, textsJSON(a))
 	if err != nil {
 		return err
 	}
@@ -64,8 +67,11 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, communityID int64, a *conv
 		if err := callInCommunity(ctx, tx, communityID, a.CallID); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE agenda_items SET kind = ?, title = ?, description = ?, presenter_name = ?, presenter_org = ?, minutes = ?
-			WHERE id = ? AND call_id = ?`, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes, a.ID, a.CallID)
+		if err := checkTexts(ctx, tx, communityID, a); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `UPDATE agenda_items SET kind = ?, title = ?, description = ?, presenter_name = ?, presenter_org = ?, minutes = ?,
+			translations = ? WHERE id = ? AND call_id = ?`, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes, textsJSON(a), a.ID, a.CallID)
 		if err != nil {
 			return err
 		}

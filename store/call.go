@@ -13,7 +13,7 @@ import (
 const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
 	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at,
 	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes,
-	s.join_visibility, s.reveal_minutes, s.reminders, s.created_at, s.updated_at`
+	s.join_visibility, s.reveal_minutes, s.reminders, s.created_at, s.updated_at, c.translations, s.translations`
 
 const callFrom = ` FROM calls c JOIN series s ON s.id = c.series_id`
 
@@ -31,7 +31,7 @@ func scanCallWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	err := row.Scan(append(before, &c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
 		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt,
 		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
-		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.Reminders, &sr.CreatedAt, &sr.UpdatedAt)...)
+		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.Reminders, &sr.CreatedAt, &sr.UpdatedAt, texts(&c.Texts), texts(&sr.Texts))...)
 	if err != nil {
 		return nil, err
 	}
@@ -128,15 +128,18 @@ func (s *Store) CreateCall(ctx context.Context, c *convene.Call) error {
 			return notFound(err, "series.not_found")
 		}
 		c.CommunityID, c.Series = sr.CommunityID, sr
+		if err := checkTexts(ctx, tx, c.CommunityID, c); err != nil {
+			return err
+		}
 		var season any
 		if c.SeasonID != 0 {
 			season = c.SeasonID
 		}
 		id, err := tx.insert(ctx, `INSERT INTO calls (community_id, series_id, season_id, starts_at, duration_minutes, status, title, theme, note,
-			join_visibility, capacity, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			join_visibility, capacity, created_at, updated_at, translations)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.CommunityID, c.SeriesID, season, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note,
-			c.JoinVisibility, c.Capacity, now, now)
+			c.JoinVisibility, c.Capacity, now, now, textsJSON(c))
 		if err != nil {
 			return err
 		}
@@ -161,16 +164,20 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 		if err != nil {
 			return notFound(err, "call.not_found")
 		}
+		if err := checkTexts(ctx, tx, old.CommunityID, c); err != nil {
+			return err
+		}
 		seq := old.Sequence
 		if !old.StartsAt.Equal(c.StartsAt) || old.DurationMinutes != c.DurationMinutes || old.Status != c.Status ||
-			old.Title != c.Title || old.Theme != c.Theme || old.Note != c.Note || old.JoinVisibility != c.JoinVisibility {
+			old.Title != c.Title || old.Theme != c.Theme || old.Note != c.Note || old.JoinVisibility != c.JoinVisibility ||
+			textsJSON(old) != textsJSON(c) {
 			seq++
 		}
 		c.Sequence, c.UpdatedAt = seq, now
 		c.SeriesID, c.SeasonID, c.OriginalStart, c.Series, c.CreatedAt = old.SeriesID, old.SeasonID, old.OriginalStart, old.Series, old.CreatedAt
 		_, err = tx.exec(ctx, `UPDATE calls SET starts_at = ?, duration_minutes = ?, status = ?, title = ?, theme = ?, note = ?, sequence = ?,
-			join_visibility = ?, capacity = ?, updated_at = ?
-			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, c.JoinVisibility, c.Capacity, now, c.ID)
+			join_visibility = ?, capacity = ?, updated_at = ?, translations = ?
+			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, c.JoinVisibility, c.Capacity, now, textsJSON(c), c.ID)
 		if err != nil {
 			return err
 		}

@@ -14,15 +14,16 @@ func slugTaken() error {
 
 // CreateCommunity stores a new community and makes ownerID (when not 0) its owner, in one transaction.
 func (s *Store) CreateCommunity(ctx context.Context, c *convene.Community, ownerID int64) error {
+	convene.Unlocalize(c)
 	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return err
 	}
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	return s.inTx(ctx, func(tx conn) error {
-		id, err := tx.insert(ctx, `INSERT INTO communities (slug, name, description, time_zone, languages, created_at, updated_at, approve_members)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.CreatedAt, c.UpdatedAt, c.ApproveMembers)
+		id, err := tx.insert(ctx, `INSERT INTO communities (slug, name, description, time_zone, languages, created_at, updated_at, approve_members, translations)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.CreatedAt, c.UpdatedAt, c.ApproveMembers, textsJSON(c))
 		if isUniqueViolation(err) {
 			return slugTaken()
 		} else if err != nil {
@@ -39,14 +40,15 @@ func (s *Store) CreateCommunity(ctx context.Context, c *convene.Community, owner
 
 // UpdateCommunity saves a community's editable fields, slug included.
 func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error {
+	convene.Unlocalize(c)
 	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return err
 	}
 	c.UpdatedAt = s.now()
 	res, err := s.read().exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
-		public_reach = ?, approve_members = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt,
-		c.PublicReach, c.ApproveMembers, c.ID)
+		public_reach = ?, approve_members = ?, translations = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt,
+		c.PublicReach, c.ApproveMembers, textsJSON(c), c.ID)
 	if isUniqueViolation(err) {
 		return slugTaken()
 	} else if err != nil {
@@ -58,17 +60,18 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 	return nil
 }
 
-const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach, approve_members`
+const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach, approve_members, translations`
 
 func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, error) {
 	var c convene.Community
 	var langs string
-	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers); err != nil {
+	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers, texts(&c.Texts)); err != nil {
 		return nil, err
 	}
 	if langs != "" {
 		c.Languages = strings.Split(langs, ",")
 	}
+	c.Lang = c.Primary()
 	return &c, nil
 }
 

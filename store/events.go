@@ -9,12 +9,12 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const eventColumns = `id, community_id, name, starts_at, ends_at, time_zone, place, address, online, link, description, created_at, updated_at`
+const eventColumns = `id, community_id, name, starts_at, ends_at, time_zone, place, address, online, link, description, created_at, updated_at, translations`
 
 func scanEvent(row interface{ Scan(...any) error }) (*convene.Event, error) {
 	var e convene.Event
 	err := row.Scan(&e.ID, &e.CommunityID, &e.Name, &e.StartsAt, &e.EndsAt, &e.TimeZone, &e.Place, &e.Address, &e.Online, &e.Link,
-		&e.Description, &e.CreatedAt, &e.UpdatedAt)
+		&e.Description, &e.CreatedAt, &e.UpdatedAt, texts(&e.Texts))
 	if err != nil {
 		return nil, err
 	}
@@ -104,9 +104,12 @@ func (s *Store) CreateEvent(ctx context.Context, e *convene.Event) error {
 	now := s.now()
 	e.CreatedAt, e.UpdatedAt = now, now
 	return s.inTx(ctx, func(tx conn) error {
-		id, err := tx.insert(ctx, `INSERT INTO events (community_id, name, starts_at, ends_at, time_zone, place, address, online, link, description, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.CommunityID, e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Address, e.Online, e.Link, e.Description, now, now)
+		if err := checkTexts(ctx, tx, e.CommunityID, e); err != nil {
+			return err
+		}
+		id, err := tx.insert(ctx, `INSERT INTO events (community_id, name, starts_at, ends_at, time_zone, place, address, online, link, description,
+			created_at, updated_at, translations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.CommunityID, e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Address, e.Online, e.Link, e.Description, now, now, textsJSON(e))
 		if err != nil {
 			return err
 		}
@@ -128,9 +131,12 @@ func (s *Store) UpdateEvent(ctx context.Context, e *convene.Event) error {
 			return notFound(err, "event.not_found")
 		}
 		e.CreatedAt, e.UpdatedAt = old.CreatedAt, now
+		if err := checkTexts(ctx, tx, e.CommunityID, e); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE events SET name = ?, starts_at = ?, ends_at = ?, time_zone = ?, place = ?, address = ?, online = ?, link = ?,
-			description = ?, updated_at = ? WHERE id = ?`,
-			e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Address, e.Online, e.Link, e.Description, now, e.ID); err != nil {
+			description = ?, updated_at = ?, translations = ? WHERE id = ?`,
+			e.Name, e.StartsAt, e.EndsAt, e.TimeZone, e.Place, e.Address, e.Online, e.Link, e.Description, now, textsJSON(e), e.ID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM event_calls WHERE event_id = ?`, e.ID); err != nil {
@@ -158,7 +164,7 @@ func saveEventLinks(ctx context.Context, tx conn, e *convene.Event) error {
 }
 
 const ideaColumns = `i.id, i.community_id, i.event_id, i.title, i.description, i.status, i.proposed_by, i.raised_at, i.created_at, i.updated_at,
-	COALESCE(e.name, ''), COALESCE(i.initiative_id, 0), COALESCE(n.name, '')`
+	COALESCE(e.name, ''), COALESCE(i.initiative_id, 0), COALESCE(n.name, ''), i.translations`
 
 const ideaFrom = ` FROM ideas i LEFT JOIN events e ON e.id = i.event_id LEFT JOIN initiatives n ON n.id = i.initiative_id AND n.deleted_at IS NULL`
 
@@ -166,7 +172,7 @@ func scanIdea(row interface{ Scan(...any) error }) (*convene.Idea, error) {
 	var i convene.Idea
 	var event, by sql.NullInt64
 	err := row.Scan(&i.ID, &i.CommunityID, &event, &i.Title, &i.Description, &i.Status, &by, &i.RaisedAt, &i.CreatedAt, &i.UpdatedAt, &i.EventName,
-		&i.InitiativeID, &i.InitiativeName)
+		&i.InitiativeID, &i.InitiativeName, texts(&i.Texts))
 	if err != nil {
 		return nil, err
 	}
@@ -234,8 +240,11 @@ func (s *Store) CreateIdea(ctx context.Context, i *convene.Idea) error {
 		if i.ProposedBy != 0 {
 			by = i.ProposedBy
 		}
-		id, err := tx.insert(ctx, `INSERT INTO ideas (community_id, event_id, title, description, status, proposed_by, raised_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, i.CommunityID, event, i.Title, i.Description, i.Status, by, i.RaisedAt, now, now)
+		if err := checkTexts(ctx, tx, i.CommunityID, i); err != nil {
+			return err
+		}
+		id, err := tx.insert(ctx, `INSERT INTO ideas (community_id, event_id, title, description, status, proposed_by, raised_at, created_at, updated_at,
+			translations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, i.CommunityID, event, i.Title, i.Description, i.Status, by, i.RaisedAt, now, now, textsJSON(i))
 		i.ID = id
 		return err
 	})
@@ -263,17 +272,22 @@ func (s *Store) SetIdeaStatus(ctx context.Context, communityID, id int64, status
 func (s *Store) IdeaToInitiative(ctx context.Context, communityID, ideaID, leadID int64) (*convene.Initiative, error) {
 	var in *convene.Initiative
 	err := s.inTx(ctx, func(tx conn) error {
-		var title, description string
+		var idea convene.Idea
 		var linked sql.NullInt64
-		if err := tx.row(ctx, `SELECT title, description, initiative_id FROM ideas WHERE id = ? AND community_id = ?`,
-			ideaID, communityID).Scan(&title, &description, &linked); err != nil {
+		if err := tx.row(ctx, `SELECT title, description, initiative_id, translations FROM ideas WHERE id = ? AND community_id = ?`,
+			ideaID, communityID).Scan(&idea.Title, &idea.Description, &linked, texts(&idea.Texts)); err != nil {
 			return notFound(err, "idea.not_found")
 		}
 		if linked.Valid {
 			return convene.Errorf(convene.ECONFLICT, "idea.already_initiative", nil)
 		}
-		in = &convene.Initiative{CommunityID: communityID, Name: title, Description: description,
+		// The initiative takes the idea's title and text in every language it has them.
+		in = &convene.Initiative{CommunityID: communityID, Name: idea.Title, Description: idea.Description,
 			Status: convene.InitiativeForming, LeadIDs: []int64{leadID}}
+		for lang, fields := range idea.Translations {
+			in.Translations.Set(lang, "name", fields["title"])
+			in.Translations.Set(lang, "description", fields["description"])
+		}
 		if err := createInitiative(ctx, tx, in, s.now()); err != nil {
 			return err
 		}

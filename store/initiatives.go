@@ -10,14 +10,14 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const initiativeColumns = `id, community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at, finished_at`
+const initiativeColumns = `id, community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at, finished_at, translations`
 
 func scanInitiative(row interface{ Scan(...any) error }) (*convene.Initiative, error) {
 	var in convene.Initiative
 	var links string
 	var finished sql.NullTime
 	if err := row.Scan(&in.ID, &in.CommunityID, &in.Name, &in.Description, &in.Jurisdiction, &in.Sector, &in.Status, &links,
-		&in.CreatedAt, &in.UpdatedAt, &finished); err != nil {
+		&in.CreatedAt, &in.UpdatedAt, &finished, texts(&in.Texts)); err != nil {
 		return nil, err
 	}
 	in.CreatedAt, in.UpdatedAt, in.FinishedAt = in.CreatedAt.UTC(), in.UpdatedAt.UTC(), timePtr(finished)
@@ -45,9 +45,12 @@ func createInitiative(ctx context.Context, tx conn, in *convene.Initiative, now 
 		in.CreatedAt = now
 	}
 	in.CreatedAt, in.UpdatedAt, in.FinishedAt = in.CreatedAt.UTC(), now, finishedAt(in.Status, in.FinishedAt, now)
-	id, err := tx.insert(ctx, `INSERT INTO initiatives (community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at, finished_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.CommunityID, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
-		strings.Join(in.Links, "\n"), in.CreatedAt, now, nullTime(in.FinishedAt))
+	if err := checkTexts(ctx, tx, in.CommunityID, in); err != nil {
+		return err
+	}
+	id, err := tx.insert(ctx, `INSERT INTO initiatives (community_id, name, description, jurisdiction, sector, status, links, created_at, updated_at,
+		finished_at, translations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.CommunityID, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
+		strings.Join(in.Links, "\n"), in.CreatedAt, now, nullTime(in.FinishedAt), textsJSON(in))
 	if err != nil {
 		return err
 	}
@@ -79,13 +82,17 @@ func (s *Store) UpdateInitiative(ctx context.Context, in *convene.Initiative) er
 	now := s.now()
 	return s.inTx(ctx, func(tx conn) error {
 		var prev sql.NullTime
-		if err := tx.row(ctx, `SELECT finished_at FROM initiatives WHERE id = ? AND deleted_at IS NULL`+tx.d.forUpdateOf("initiatives"), in.ID).Scan(&prev); err != nil {
+		if err := tx.row(ctx, `SELECT finished_at, community_id FROM initiatives WHERE id = ? AND deleted_at IS NULL`+tx.d.forUpdateOf("initiatives"),
+			in.ID).Scan(&prev, &in.CommunityID); err != nil {
 			return notFound(err, "initiative.not_found")
 		}
 		in.FinishedAt = finishedAt(in.Status, timePtr(prev), now)
+		if err := checkTexts(ctx, tx, in.CommunityID, in); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE initiatives SET name = ?, description = ?, jurisdiction = ?, sector = ?, status = ?, links = ?,
-			updated_at = ?, finished_at = ? WHERE id = ?`, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
-			strings.Join(in.Links, "\n"), now, nullTime(in.FinishedAt), in.ID); err != nil {
+			updated_at = ?, finished_at = ?, translations = ? WHERE id = ?`, in.Name, in.Description, in.Jurisdiction, in.Sector, in.Status,
+			strings.Join(in.Links, "\n"), now, nullTime(in.FinishedAt), textsJSON(in), in.ID); err != nil {
 			return err
 		}
 		in.UpdatedAt = now

@@ -9,13 +9,13 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, join_visibility, reveal_minutes, reminders, created_at, updated_at`
+const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, join_visibility, reveal_minutes, reminders, created_at, updated_at, translations`
 
 func scanSeries(row interface{ Scan(...any) error }) (*convene.Series, error) {
 	var s convene.Series
 	var startsOn string
 	err := row.Scan(&s.ID, &s.CommunityID, &s.Title, &s.Description, &s.RRule, &startsOn, &s.StartTime,
-		&s.TimeZone, &s.DurationMinutes, &s.JoinVisibility, &s.RevealMinutes, &s.Reminders, &s.CreatedAt, &s.UpdatedAt)
+		&s.TimeZone, &s.DurationMinutes, &s.JoinVisibility, &s.RevealMinutes, &s.Reminders, &s.CreatedAt, &s.UpdatedAt, texts(&s.Texts))
 	s.StartsOn = parseDateText(startsOn)
 	return &s, err
 }
@@ -27,11 +27,14 @@ func (s *Store) CreateSeries(ctx context.Context, sr *convene.Series) error {
 		return err
 	}
 	sr.CreatedAt, sr.UpdatedAt = s.now(), s.now()
+	if err := checkTexts(ctx, s.read(), sr.CommunityID, sr); err != nil {
+		return err
+	}
 	id, err := s.read().insert(ctx, `INSERT INTO series (community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes,
-		join_visibility, reveal_minutes, reminders, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		join_visibility, reveal_minutes, reminders, created_at, updated_at, translations)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sr.CommunityID, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-		sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.CreatedAt, sr.UpdatedAt)
+		sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.CreatedAt, sr.UpdatedAt, textsJSON(sr))
 	if err != nil {
 		return err
 	}
@@ -73,10 +76,13 @@ func (s *Store) UpdateSeries(ctx context.Context, sr *convene.Series) error {
 			return notFound(err, "series.not_found")
 		}
 		sr.UpdatedAt = now
+		if err := checkTexts(ctx, tx, sr.CommunityID, sr); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE series SET title = ?, description = ?, rrule = ?, starts_on = ?, start_time = ?, time_zone = ?, duration_minutes = ?,
-			join_visibility = ?, reveal_minutes = ?, reminders = ?, updated_at = ?
+			join_visibility = ?, reveal_minutes = ?, reminders = ?, updated_at = ?, translations = ?
 			WHERE id = ?`, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-			sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.UpdatedAt, sr.ID); err != nil {
+			sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.UpdatedAt, textsJSON(sr), sr.ID); err != nil {
 			return err
 		}
 		if old.DurationMinutes != sr.DurationMinutes {
@@ -134,13 +140,13 @@ func (s *Store) SeriesOf(ctx context.Context, communityID int64) ([]*convene.Ser
 	return out, rows.Err()
 }
 
-const seasonColumns = `id, series_id, name, starts_on, ends_on, note, paused_at, created_at, updated_at`
+const seasonColumns = `id, series_id, name, starts_on, ends_on, note, paused_at, created_at, updated_at, translations`
 
 func scanSeason(row interface{ Scan(...any) error }) (*convene.Season, error) {
 	var se convene.Season
 	var startsOn, endsOn string
 	var paused sql.NullTime
-	err := row.Scan(&se.ID, &se.SeriesID, &se.Name, &startsOn, &endsOn, &se.Note, &paused, &se.CreatedAt, &se.UpdatedAt)
+	err := row.Scan(&se.ID, &se.SeriesID, &se.Name, &startsOn, &endsOn, &se.Note, &paused, &se.CreatedAt, &se.UpdatedAt, texts(&se.Texts))
 	se.StartsOn, se.EndsOn, se.PausedAt = parseDateText(startsOn), parseDateText(endsOn), timePtr(paused)
 	return &se, err
 }
@@ -204,8 +210,11 @@ func (s *Store) CreateSeason(ctx context.Context, se *convene.Season) error {
 		if err := checkOverlap(ctx, tx, se); err != nil {
 			return err
 		}
-		id, err := tx.insert(ctx, `INSERT INTO seasons (series_id, name, starts_on, ends_on, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			se.SeriesID, se.Name, dateText(se.StartsOn), dateText(se.EndsOn), se.Note, se.CreatedAt, se.UpdatedAt)
+		if err := checkTexts(ctx, tx, sr.CommunityID, se); err != nil {
+			return err
+		}
+		id, err := tx.insert(ctx, `INSERT INTO seasons (series_id, name, starts_on, ends_on, note, created_at, updated_at, translations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			se.SeriesID, se.Name, dateText(se.StartsOn), dateText(se.EndsOn), se.Note, se.CreatedAt, se.UpdatedAt, textsJSON(se))
 		if err != nil {
 			return err
 		}
@@ -236,8 +245,11 @@ func (s *Store) UpdateSeason(ctx context.Context, se *convene.Season) error {
 			return err
 		}
 		se.PausedAt, se.CreatedAt, se.UpdatedAt = old.PausedAt, old.CreatedAt, now
-		if _, err := tx.exec(ctx, `UPDATE seasons SET name = ?, starts_on = ?, ends_on = ?, note = ?, updated_at = ? WHERE id = ?`,
-			se.Name, dateText(se.StartsOn), dateText(se.EndsOn), se.Note, se.UpdatedAt, se.ID); err != nil {
+		if err := checkTexts(ctx, tx, sr.CommunityID, se); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE seasons SET name = ?, starts_on = ?, ends_on = ?, note = ?, updated_at = ?, translations = ? WHERE id = ?`,
+			se.Name, dateText(se.StartsOn), dateText(se.EndsOn), se.Note, se.UpdatedAt, textsJSON(se), se.ID); err != nil {
 			return err
 		}
 		loc, _ := convene.LoadZone(sr.TimeZone)
@@ -331,7 +343,7 @@ func syncSeason(ctx context.Context, tx conn, sr *convene.Series, se *convene.Se
 		occ = kept
 	}
 	rows, err := tx.query(ctx, `SELECT c.id, c.original_start, c.starts_at, c.status,
-		(c.title <> '' OR c.theme <> '' OR c.note <> ''
+		(c.title <> '' OR c.theme <> '' OR c.note <> '' OR c.translations <> '{}'
 		 OR EXISTS (SELECT 1 FROM agenda_items a WHERE a.call_id = c.id)
 		 OR EXISTS (SELECT 1 FROM join_kits k WHERE k.call_id = c.id)
 		 OR EXISTS (SELECT 1 FROM registrations r WHERE r.call_id = c.id AND r.status <> 'cancelled'))

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/opengovcall/convene"
+)
+
+// texts scans a translations column (JSON: language → field → text) into an item's Texts.
+func texts(t *convene.Texts) sql.Scanner { return textsScanner{t} }
+
+type textsScanner struct{ t *convene.Texts }
+
+func (s textsScanner) Scan(src any) error {
+	var raw []byte
+	switch v := src.(type) {
+	case nil:
+		s.t.Translations = nil
+		return nil
+	case string:
+		raw = []byte(v)
+	case []byte:
+		raw = v
+	default:
+		return fmt.Errorf("translations: cannot scan %T", src)
+	}
+	s.t.Translations = nil
+	if len(raw) == 0 || string(raw) == "{}" {
+		return nil
+	}
+	return json.Unmarshal(raw, &s.t.Translations)
+}
+
+// textsJSON is what an item's translations column holds.
+func textsJSON(it convene.Translatable) string {
+	t := it.Localized().Translations
+	if len(t) == 0 {
+		return "{}"
+	}
+	raw, _ := json.Marshal(t)
+	return string(raw)
+}
+
+// communityLanguages reads a community's languages, its primary first.
+func communityLanguages(ctx context.Context, tx conn, communityID int64) ([]string, error) {
+	var langs string
+	if err := tx.row(ctx, `SELECT languages FROM communities WHERE id = ?`, communityID).Scan(&langs); err != nil {
+		return nil, notFound(err, "community.not_found")
+	}
+	out := strings.Split(langs, ",")
+	if langs == "" {
+		out = []string{"en"}
+	}
+	return out, nil
+}
+
+// checkTexts readies an item of a community for writing: its fields back to their originals if
+// it was shown in another language, its versions trimmed and checked against the community's
+// languages.
+func checkTexts(ctx context.Context, tx conn, communityID int64, items ...convene.Translatable) error {
+	langs, err := communityLanguages(ctx, tx, communityID)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		convene.Unlocalize(it)
+		it.Localized().Lang = langs[0]
+		convene.NormalizeTexts(it)
+		if err := convene.ValidateTexts(it, langs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
