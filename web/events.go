@@ -126,6 +126,7 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localize(r, c, e)
 	b, err := s.communityBase(r, c, e.Name)
 	if err != nil {
 		return err

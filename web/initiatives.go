@@ -308,6 +308,7 @@ func (s *Server) initiativePage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *convene.Community, in *convene.Initiative, pf pageForm) error {
 	ctx := r.Context()
+	s.localize(r, c, in)
 	b, err := s.communityBase(r, c, in.Name)
 	if err != nil {
 		return err

@@ -75,6 +75,7 @@ func (s *Server) callOrSeriesOf(r *http.Request, c *convene.Community) (*convene
 func (s *Server) communityBase(r *http.Request, c *convene.Community, title string) (base, error) {
 	b := s.newBase(r, title)
 	b.Community = c
+	s.localize(r, c, c)
 	b.Description = summary(c.Description)
 	b.Alternates = []alternate{
 		{Href: s.absURL("/c/" + c.Slug + "/news.atom"), Type: "application/atom+xml", Title: b.L.T("news.title", "Community", c.Name)},
@@ -172,6 +173,7 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localize(r, c, c)
 	b, err := s.communityBase(r, c, c.Name)
 	if err != nil {
 		return err
@@ -241,6 +243,7 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localize(r, c, sr)
 	b, err := s.communityBase(r, c, sr.Title)
 	if err != nil {
 		return err
@@ -322,6 +325,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
 // showCall renders a call page; vals and formErr re-render its registration form after a mistake.
 func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Community, call *convene.Call, status int, vals url.Values, formErr error) error {
 	ctx := r.Context()
+	s.localize(r, c, call, call.Series)
 	b, err := s.communityBase(r, c, call.DisplayTitle())
 	if err != nil {
 		return err
@@ -336,6 +340,9 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	cv.Zones = convene.InCanadianZones(call.StartsAt)
 	if cv.Agenda, err = s.store.Agenda(ctx, call.ID); err != nil {
 		return err
+	}
+	for _, a := range cv.Agenda {
+		s.localize(r, c, a)
 	}
 	b.StructuredData = s.callEvent(c, call, cv.Agenda)
 	if cv.Minutes, err = s.loadMinutes(ctx, call, cv.Agenda, s.clock.Now()); err != nil {

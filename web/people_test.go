@@ -307,7 +307,7 @@ func TestMeProfile(t *testing.T) {
 			strings.Join(stored.Interests, ",") != "open contracting,open data" || stored.Visibility != "members" {
 			t.Fatalf("saved %+v", stored)
 		}
-		mustContain(t, c.get("/me").body, "Saved.")
+		mustContain(t, c.get("/me").body, "Enregistré.") // French first in her profile: she now reads French
 		prof := c.get(fmt.Sprintf("%s/%d", directoryPath, alice.ID))
 		wantStatus(t, prof, http.StatusOK)
 		mustContain(t, prof.body, "&lt;script&gt;alert(1)&lt;/script&gt;", "Municipal · Ottawa")

@@ -46,7 +46,7 @@ func TestTopicQueue(t *testing.T) {
 		}
 		r := proposer.post(queue, url.Values{"title": {"Too late"}, "kind": {"update"}, "call_id": {strconv.FormatInt(past[0].ID, 10)}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
-		mustContain(t, r.body, "That call has already taken place")
+		mustContain(t, r.body, "Cet appel a déjà eu lieu") // Paula reads in her profile's language
 
 		open, err := a.store.Topics(ctx, sr.ID, convene.TopicOpen, 0)
 		if err != nil || len(open) != 2 {

@@ -59,11 +59,15 @@ func loadViews() (*views, error) {
 			}
 			return t.UTC()
 		},
-		"tel":   func(number string) template.URL { return template.URL("tel:" + strings.ReplaceAll(number, "#", "%23")) },
-		"phone": convene.FormatPhone,
-		"query": url.QueryEscape,
-		"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"add":   func(a, b int) int { return a + b },
+		"tel":       func(number string) template.URL { return template.URL("tel:" + strings.ReplaceAll(number, "#", "%23")) },
+		"phone":     convene.FormatPhone,
+		"query":     url.QueryEscape,
+		"lines":     func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"add":       func(a, b int) int { return a + b },
+		"txt":       shownText,
+		"callTitle": callTitle,
+		"langAttr":  langAttr,
+		"langNote":  langNote,
 		// row and callCtx hand a partial template the few values it needs.
 		"row": func(l *Localizer, c *callView) any {
 			return struct {
@@ -262,6 +266,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
+	data = localizePage(data)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

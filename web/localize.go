@@ -1,0 +1,180 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/opengovcall/convene"
+)
+
+// Organizers write a community's texts in several languages (convene.Texts). A page shows each
+// item in the reader's language, the original where that version is missing; render does it for
+// everything a page's data holds, and handlers call localize first for what they turn into text
+// before rendering (titles, descriptions, structured data).
+
+// localize shows items of community c in the viewer's language.
+func (s *Server) localize(r *http.Request, c *convene.Community, items ...convene.Translatable) {
+	lang, own := viewerOf(r).L.Lang, primaryOf(c)
+	for _, it := range items {
+		if it != nil && !reflect.ValueOf(it).IsNil() {
+			convene.Localize(it, lang, own)
+		}
+	}
+}
+
+func primaryOf(c *convene.Community) string {
+	if c == nil {
+		return "en"
+	}
+	return c.Primary()
+}
+
+// translatable is the interface render looks for as it walks a page's data.
+var translatable = reflect.TypeFor[convene.Translatable]()
+
+// ownPackages are the packages whose types may hold translatable items; the walk skips the rest
+// (the catalog, templates, times).
+const ownPackages = "github.com/opengovcall/convene"
+
+func ours(t reflect.Type) bool {
+	return strings.HasPrefix(t.PkgPath(), ownPackages) && t.PkgPath() != ownPackages+"/locale"
+}
+
+// localizeAll shows every translatable item reachable from v in lang: through pointers, slices,
+// maps and the fields of Convene's own types, each pointer visited once. own is the language of
+// items that do not say theirs.
+func localizeAll(v reflect.Value, lang, own string, seen map[uintptr]bool) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || seen[v.Pointer()] || !ours(v.Type().Elem()) {
+			return
+		}
+		seen[v.Pointer()] = true
+		if v.Type().Implements(translatable) {
+			convene.Localize(v.Interface().(convene.Translatable), lang, own)
+		}
+		localizeAll(v.Elem(), lang, own, seen)
+	case reflect.Interface:
+		if !v.IsNil() {
+			localizeAll(v.Elem(), lang, own, seen)
+		}
+	case reflect.Slice, reflect.Array:
+		if k := v.Type().Elem().Kind(); k != reflect.Pointer && k != reflect.Struct && k != reflect.Interface {
+			return
+		}
+		for i := range v.Len() {
+			localizeAll(v.Index(i), lang, own, seen)
+		}
+	case reflect.Map:
+		if k := v.Type().Elem().Kind(); k != reflect.Pointer && k != reflect.Slice && k != reflect.Interface {
+			return
+		}
+		for it := v.MapRange(); it.Next(); {
+			localizeAll(it.Value(), lang, own, seen)
+		}
+	case reflect.Struct:
+		if !ours(v.Type()) {
+			return
+		}
+		if v.CanAddr() && reflect.PointerTo(v.Type()).Implements(translatable) {
+			convene.Localize(v.Addr().Interface().(convene.Translatable), lang, own)
+		}
+		for i := range v.NumField() {
+			if f := v.Type().Field(i); f.Type.Kind() != reflect.String && (f.IsExported() || f.Anonymous) {
+				localizeAll(v.Field(i), lang, own, seen)
+			}
+		}
+	}
+}
+
+// localizePage localizes a page's data before it is rendered and returns it; data held by value is
+// copied so its items can be changed.
+func localizePage(data any) any {
+	p, ok := data.(interface{ layout() base })
+	if !ok || p.layout().L == nil {
+		return data
+	}
+	b := p.layout()
+	v := reflect.ValueOf(data)
+	if v.Kind() != reflect.Pointer {
+		cp := reflect.New(v.Type()).Elem()
+		cp.Set(v)
+		v = cp
+	}
+	localizeAll(v, b.L.Lang, primaryOf(b.Community), map[uintptr]bool{})
+	return v.Interface()
+}
+
+// layout gives render the layout data of any page.
+func (b base) layout() base { return b }
+
+// shownText writes a localized field of an item for a page: the reader's version as it is, or
+// the original inside an element that names its language, so screen readers switch voice, with
+// a discreet note ("English only").
+func shownText(l *Localizer, it convene.Translatable, field string) template.HTML {
+	var text string
+	for _, f := range it.TextFields() {
+		if f.Name == field {
+			text = *f.Text
+		}
+	}
+	esc := template.HTMLEscapeString(text)
+	lang := it.Localized().ShownIn(field)
+	if lang == "" || text == "" {
+		return template.HTML(esc)
+	}
+	return template.HTML(`<span lang="` + template.HTMLEscapeString(lang) + `">` + esc + `</span> <span class="lang-note">` +
+		template.HTMLEscapeString(l.T("lang.only", "Language", languageName(l.Lang, lang))) + `</span>`)
+}
+
+// callTitle writes a call's title, or its series' when it has none, as shownText does.
+func callTitle(l *Localizer, c any) template.HTML {
+	var call *convene.Call
+	switch v := c.(type) {
+	case *convene.Call:
+		call = v
+	case *callView:
+		call = v.Call
+	case callView:
+		call = v.Call
+	default:
+		return ""
+	}
+	if call.Title == "" && call.Series != nil {
+		return shownText(l, call.Series, "title")
+	}
+	return shownText(l, call, "title")
+}
+
+// langAttr is a lang attribute for a block showing a field in another language than the page's.
+func langAttr(it convene.Translatable, field string) template.HTMLAttr {
+	if lang := it.Localized().ShownIn(field); lang != "" {
+		return template.HTMLAttr(` lang="` + template.HTMLEscapeString(lang) + `"`)
+	}
+	return ""
+}
+
+// langNote is the note after a block shown in another language ("English only"), or nothing.
+func langNote(l *Localizer, it convene.Translatable, field string) template.HTML {
+	if lang := it.Localized().ShownIn(field); lang != "" {
+		return template.HTML(` <p class="lang-note">` + template.HTMLEscapeString(l.T("lang.only", "Language", languageName(l.Lang, lang))) + `</p>`)
+	}
+	return ""
+}
+
+// languageName is a language's name as a reader of another writes it: "English", "anglais".
+func languageName(reader, lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return lang
+	}
+	if name := display.Tags(language.Make(reader)).Name(tag); name != "" {
+		return name
+	}
+	return lang
+}
