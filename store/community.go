@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/opengovcall/convene"
@@ -46,16 +47,55 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 		return err
 	}
 	c.UpdatedAt = s.now()
-	res, err := s.read().exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
-		public_reach = ?, approve_members = ?, translations = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt,
-		c.PublicReach, c.ApproveMembers, textsJSON(c), c.ID)
-	if isUniqueViolation(err) {
-		return slugTaken()
-	} else if err != nil {
+	return s.inTx(ctx, func(tx conn) error {
+		old, err := communityLanguages(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, lang := range old {
+			if !slices.Contains(c.Languages, lang) {
+				if err := languageUnused(ctx, tx, c.ID, lang); err != nil {
+					return err
+				}
+			}
+		}
+		res, err := tx.exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
+			public_reach = ?, approve_members = ?, translations = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt,
+			c.PublicReach, c.ApproveMembers, textsJSON(c), c.ID)
+		if isUniqueViolation(err) {
+			return slugTaken()
+		} else if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return convene.NotFound("community.not_found")
+		}
+		return nil
+	})
+}
+
+// languageUnused refuses to drop a language from a community while any of its texts has a version
+// in it (the community's own included), so removing a language never loses a translation.
+func languageUnused(ctx context.Context, tx conn, communityID int64, lang string) error {
+	pattern := `%"` + lang + `":{%`
+	var n int
+	err := tx.row(ctx, `SELECT
+		(SELECT COUNT(*) FROM communities WHERE id = ? AND translations LIKE ?) +
+		(SELECT COUNT(*) FROM series WHERE community_id = ? AND translations LIKE ?) +
+		(SELECT COUNT(*) FROM seasons se JOIN series sr ON sr.id = se.series_id WHERE sr.community_id = ? AND se.translations LIKE ?) +
+		(SELECT COUNT(*) FROM calls WHERE community_id = ? AND translations LIKE ?) +
+		(SELECT COUNT(*) FROM agenda_items a JOIN calls c ON c.id = a.call_id WHERE c.community_id = ? AND a.translations LIKE ?) +
+		(SELECT COUNT(*) FROM events WHERE community_id = ? AND translations LIKE ?) +
+		(SELECT COUNT(*) FROM ideas WHERE community_id = ? AND translations LIKE ?) +
+		(SELECT COUNT(*) FROM initiatives WHERE community_id = ? AND deleted_at IS NULL AND translations LIKE ?)`,
+		communityID, pattern, communityID, pattern, communityID, pattern, communityID, pattern, communityID, pattern,
+		communityID, pattern, communityID, pattern, communityID, pattern).Scan(&n)
+	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return convene.NotFound("community.not_found")
+	if n > 0 {
+		return convene.Invalid("form.invalid", nil, convene.FieldError{Field: "languages", Key: "languages.in_use",
+			Args: map[string]any{"Language": lang, "Count": n}})
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,11 +21,6 @@ func joinLevelOptions(l *Localizer, inherit bool) []Option {
 		out = append(out, Option{Value: lv, Label: l.T("join_level." + lv)})
 	}
 	return out
-}
-
-// languageOptions are the language sets a community may run in.
-func languageOptions(l *Localizer) []Option {
-	return []Option{{Value: "en,fr", Label: l.T("languages.both")}, {Value: "en", Label: l.T("languages.en")}, {Value: "fr", Label: l.T("languages.fr")}}
 }
 
 func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
@@ -57,8 +53,9 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		initial: url.Values{"time_zone": {"America/Toronto"}, "languages": {"en,fr"}}}
 	if c != nil {
 		ed.title, ed.submit, ed.back = l.T("community.edit"), l.T("action.save"), "/c/"+c.Slug
-		ed.initial = url.Values{"slug": {c.Slug}, "name": {c.Name}, "description": {c.Description},
-			"time_zone": {c.TimeZone}, "languages": {strings.Join(c.Languages, ",")}}
+		ed.initial = versionValues(url.Values{"slug": {c.Slug}, "name": {convene.Original(c, "name")}, "description": {convene.Original(c, "description")},
+			"time_zone": {c.TimeZone}, "languages": {strings.Join(c.Languages, ", ")}}, c)
+		ed.languages = c.Languages
 		if c.PublicReach {
 			ed.initial.Set("public_reach", "on")
 		}
@@ -67,11 +64,11 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ed.fields = []Field{
-		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
+		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName, Translate: true},
 		{Name: "slug", Label: l.T("field.slug"), Type: "text", Required: true, Max: convene.MaxSlug, Hint: l.T("hint.slug")},
-		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
-		{Name: "languages", Label: l.T("field.languages"), Type: "select", Options: languageOptions(l)},
+		{Name: "languages", Label: l.T("field.languages"), Type: "text", Required: true, Max: 100, Hint: l.T("hint.languages")},
 		{Name: "public_reach", Label: l.T("field.public_reach"), Type: "checkbox"},
 		{Name: "approve_members", Label: l.T("field.approve_members"), Type: "checkbox", Hint: l.T("hint.approve_members")},
 	}
@@ -79,6 +76,10 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		nc := &convene.Community{Slug: vals.Get("slug"), Name: vals.Get("name"), Description: vals.Get("description"),
 			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ","), PublicReach: vals.Get("public_reach") != "",
 			ApproveMembers: vals.Get("approve_members") != ""}
+		if c != nil {
+			nc.Translations = maps.Clone(c.Translations)
+			readVersions(vals, c.Languages, nc)
+		}
 		if c == nil {
 			if err := s.store.CreateCommunity(ctx, nc, v.User.ID); err != nil {
 				return "", "", err
@@ -125,14 +126,15 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 			"duration": {"60"}, "starts_on": {convene.DateOf(s.clock.Now()).String()}}}
 	if sr != nil {
 		ed.title, ed.submit, ed.back = l.T("series.edit"), l.T("action.save"), seriesPath(c, sr)
-		ed.initial = url.Values{"title": {sr.Title}, "description": {sr.Description}, "rrule": {sr.RRule},
+		ed.initial = versionValues(url.Values{"title": {sr.Title}, "description": {sr.Description}, "rrule": {sr.RRule},
 			"starts_on": {sr.StartsOn.String()}, "start_time": {sr.StartTime}, "time_zone": {sr.TimeZone},
 			"duration": {strconv.Itoa(sr.DurationMinutes)}, "join_visibility": {sr.JoinVisibility},
-			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}, "reminders": {sr.Reminders}}
+			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}, "reminders": {sr.Reminders}}, sr)
 	}
+	ed.languages = c.Languages
 	ed.fields = []Field{
-		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
-		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle, Translate: true},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 		{Name: "rrule", Label: l.T("field.rrule"), Type: "text", Required: true, Hint: l.T("hint.rrule"), Max: 500},
 		{Name: "starts_on", Label: l.T("field.series_starts_on"), Type: "date", Required: true, Hint: l.T("hint.series_starts_on")},
 		{Name: "start_time", Label: l.T("field.start_time"), Type: "time", Required: true},
@@ -148,6 +150,10 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 			StartsOn: dateField(vals, "starts_on", &parse), StartTime: vals.Get("start_time"), TimeZone: vals.Get("time_zone"),
 			DurationMinutes: intField(vals, "duration", &parse), JoinVisibility: vals.Get("join_visibility"),
 			RevealMinutes: intField(vals, "reveal_minutes", &parse), Reminders: vals.Get("reminders")}
+		if sr != nil {
+			ns.Translations = maps.Clone(sr.Translations)
+		}
+		readVersions(vals, c.Languages, ns)
 		ns.Normalize()
 		if err := mergeErrors(parse, ns.Validate()); err != nil {
 			return "", "", err
@@ -196,18 +202,23 @@ func (s *Server) seasonForm(w http.ResponseWriter, r *http.Request) error {
 		initial: url.Values{"starts_on": {today.String()}, "ends_on": {today.AddDays(180).String()}}}
 	if se != nil {
 		ed.title, ed.submit = l.T("season.edit", "Season", se.Name), l.T("action.save")
-		ed.initial = url.Values{"name": {se.Name}, "starts_on": {se.StartsOn.String()}, "ends_on": {se.EndsOn.String()}, "note": {se.Note}}
+		ed.initial = versionValues(url.Values{"name": {se.Name}, "starts_on": {se.StartsOn.String()}, "ends_on": {se.EndsOn.String()}, "note": {se.Note}}, se)
 	}
+	ed.languages = c.Languages
 	ed.fields = []Field{
-		{Name: "name", Label: l.T("field.season_name"), Type: "text", Required: true, Max: convene.MaxName, Hint: l.T("hint.season_name")},
+		{Name: "name", Label: l.T("field.season_name"), Type: "text", Required: true, Max: convene.MaxName, Hint: l.T("hint.season_name"), Translate: true},
 		{Name: "starts_on", Label: l.T("field.starts_on"), Type: "date", Required: true},
 		{Name: "ends_on", Label: l.T("field.ends_on"), Type: "date", Required: true, Hint: l.T("hint.ends_on")},
-		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		var parse []convene.FieldError
 		ns := &convene.Season{SeriesID: sr.ID, Name: vals.Get("name"), Note: vals.Get("note"),
 			StartsOn: dateField(vals, "starts_on", &parse), EndsOn: dateField(vals, "ends_on", &parse)}
+		if se != nil {
+			ns.Translations = maps.Clone(se.Translations)
+		}
+		readVersions(vals, c.Languages, ns)
 		ns.Normalize()
 		if err := mergeErrors(parse, ns.Validate()); err != nil {
 			return "", "", err
@@ -285,14 +296,16 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		ed.initial = url.Values{"date": {local.Format(time.DateOnly)}, "time": {local.Format("15:04")},
 			"duration": {strconv.Itoa(call.DurationMinutes)}, "status": {call.Status}, "title": {call.Title},
 			"theme": {call.Theme}, "note": {call.Note}, "capacity": {strconv.Itoa(call.Capacity)}, "join_visibility": {call.JoinVisibility}}
+		versionValues(ed.initial, call)
 	}
+	ed.languages = c.Languages
 	ed.fields = []Field{
 		{Name: "date", Label: l.T("field.date"), Type: "date", Required: true},
 		{Name: "time", Label: l.T("field.time_in_zone", "Zone", l.ZoneName(sr.TimeZone)), Type: "time", Required: true},
 		{Name: "duration", Label: l.T("field.duration"), Type: "number", Required: true},
-		{Name: "title", Label: l.T("field.call_title"), Type: "text", Max: convene.MaxTitle, Hint: l.T("hint.call_title", "Series", sr.Title)},
-		{Name: "theme", Label: l.T("field.theme"), Type: "text", Max: convene.MaxTitle},
-		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription, Hint: l.T("hint.call_note")},
+		{Name: "title", Label: l.T("field.call_title"), Type: "text", Max: convene.MaxTitle, Hint: l.T("hint.call_title", "Series", sr.Title), Translate: true},
+		{Name: "theme", Label: l.T("field.theme"), Type: "text", Max: convene.MaxTitle, Translate: true},
+		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription, Hint: l.T("hint.call_note"), Translate: true},
 		{Name: "capacity", Label: l.T("field.capacity"), Type: "number", Hint: l.T("hint.capacity")},
 		{Name: "join_visibility", Label: l.T("field.join_visibility"), Type: "select", Options: joinLevelOptions(l, true)},
 	}
@@ -308,7 +321,9 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 			Capacity: intField(vals, "capacity", &parse), JoinVisibility: vals.Get("join_visibility")}
 		if call != nil {
 			nc.ID, nc.Status = call.ID, vals.Get("status")
+			nc.Translations = maps.Clone(call.Translations)
 		}
+		readVersions(vals, c.Languages, nc)
 		hm, err := time.Parse("15:04", strings.TrimSpace(vals.Get("time")))
 		if err != nil {
 			parse = append(parse, convene.FieldError{Field: "time", Key: "time.invalid"})
@@ -366,23 +381,29 @@ func (s *Server) agendaForm(w http.ResponseWriter, r *http.Request) error {
 		ed.title, ed.submit = l.T("agenda.edit"), l.T("action.save")
 		ed.initial = url.Values{"kind": {item.Kind}, "title": {item.Title}, "description": {item.Description},
 			"presenter_name": {item.PresenterName}, "presenter_org": {item.PresenterOrg}, "minutes": {strconv.Itoa(item.Minutes)}}
+		versionValues(ed.initial, item)
 	}
+	ed.languages = c.Languages
 	var kinds []Option
 	for _, k := range convene.AgendaKinds {
 		kinds = append(kinds, Option{Value: k, Label: l.T("kind." + k)})
 	}
 	ed.fields = []Field{
 		{Name: "kind", Label: l.T("field.kind"), Type: "select", Options: kinds},
-		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
-		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle, Translate: true},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 		{Name: "presenter_name", Label: l.T("field.presenter_name"), Type: "text", Max: convene.MaxShortText},
-		{Name: "presenter_org", Label: l.T("field.presenter_org"), Type: "text", Max: convene.MaxShortText},
+		{Name: "presenter_org", Label: l.T("field.presenter_org"), Type: "text", Max: convene.MaxShortText, Translate: true},
 		{Name: "minutes", Label: l.T("field.minutes"), Type: "number", Hint: l.T("hint.minutes")},
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		var parse []convene.FieldError
 		a := &convene.AgendaItem{CallID: call.ID, Kind: vals.Get("kind"), Title: vals.Get("title"), Description: vals.Get("description"),
 			PresenterName: vals.Get("presenter_name"), PresenterOrg: vals.Get("presenter_org"), Minutes: intField(vals, "minutes", &parse)}
+		if item != nil {
+			a.Translations = maps.Clone(item.Translations)
+		}
+		readVersions(vals, c.Languages, a)
 		a.Normalize()
 		if err := mergeErrors(parse, a.Validate()); err != nil {
 			return "", "", err

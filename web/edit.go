@@ -16,6 +16,8 @@ type editor struct {
 	save func(vals url.Values) (to, flash string, err error)
 	// paste, when set, adds a second form above the fields (the join kit's "paste an invitation").
 	paste *Form
+	// languages are the community's, for the fields marked Translate; primary first.
+	languages []string
 }
 
 type formPage struct {
@@ -55,7 +57,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, b base, ed editor)
 }
 
 func (s *Server) showForm(w http.ResponseWriter, status int, b base, ed editor, vals url.Values, errs formErrors) error {
-	form := Form{Action: b.Path, Submit: ed.submit, Fields: ed.fields}
+	form := Form{Action: b.Path, Submit: ed.submit, Fields: ed.fields, Languages: ed.languages}
 	form.build(vals, errs, b.L)
 	b.Title = ed.title
 	return s.render(w, status, "form", formPage{base: b, Heading: ed.title, Back: ed.back, Form: form, Paste: ed.paste})

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,12 @@ type Field struct {
 	Max      int // maximum length, 0 for none
 	Options  []Option
 	Checked  bool
+	// Translate asks for one control per language of the form (Form.Languages), side by side:
+	// the first keeps Name, the others are named "name:lang" and optional.
+	Translate bool
+	Lang      string  // the language a version's control is written in
+	Versions  []Field // a translated field's controls, one per language
+	Missing   string  // on a version: the note that it is not translated yet
 }
 
 // Option is one choice of a select.
@@ -39,6 +46,9 @@ type Form struct {
 	Prefix string  // keeps ids apart when a page holds two forms with the same field names
 	Notice string  // a general error above the fields
 	Info   string  // a note that is not an error, e.g. "filled in from the invitation"
+	// Languages are the languages of a form's translated fields, primary first; with one, a
+	// translated field is a plain one.
+	Languages []string
 }
 
 // formErrors holds translated messages per field name.
@@ -65,20 +75,16 @@ func errorsOf(l *Localizer, err error) (formErrors, bool) {
 
 // build finishes a form: copies values and errors into its fields and lists the errors in order.
 func (f *Form) build(vals url.Values, errs formErrors, l *Localizer) {
+	f.expandVersions(l)
 	for i := range f.Fields {
 		fd := &f.Fields[i]
-		fd.ID = "f-" + f.Prefix + fd.Name
-		if fd.Type == "checkbox" {
-			fd.Checked = vals.Get(fd.Name) != ""
-		} else {
-			fd.Value = vals.Get(fd.Name)
-		}
-		for j := range fd.Options {
-			fd.Options[j].Selected = fd.Options[j].Value == fd.Value
-		}
-		if msg, ok := errs[fd.Name]; ok {
-			fd.Error = msg
-			f.Errors = append(f.Errors, *fd)
+		f.fill(fd, vals, errs)
+		for j := range fd.Versions {
+			v := &fd.Versions[j]
+			f.fill(v, vals, errs)
+			if j > 0 && v.Value == "" && fd.Versions[0].Value != "" {
+				v.Missing = l.T("translation.missing")
+			}
 		}
 	}
 	if msg, ok := errs[""]; ok {
@@ -92,13 +98,77 @@ func (f *Form) build(vals url.Values, errs formErrors, l *Localizer) {
 	}
 }
 
+// fill gives one control its value and its error.
+func (f *Form) fill(fd *Field, vals url.Values, errs formErrors) {
+	fd.ID = "f-" + f.Prefix + strings.ReplaceAll(fd.Name, ":", "-")
+	if fd.Type == "checkbox" {
+		fd.Checked = vals.Get(fd.Name) != ""
+	} else {
+		fd.Value = vals.Get(fd.Name)
+	}
+	for j := range fd.Options {
+		fd.Options[j].Selected = fd.Options[j].Value == fd.Value
+	}
+	if msg, ok := errs[fd.Name]; ok && fd.Type != "versions" {
+		fd.Error = msg
+		f.Errors = append(f.Errors, *fd)
+	}
+}
+
+// expandVersions turns each translated field into a group of controls, one per language.
+func (f *Form) expandVersions(l *Localizer) {
+	if len(f.Languages) < 2 {
+		return
+	}
+	primary := languageName(l.Lang, f.Languages[0])
+	for i, fd := range f.Fields {
+		if !fd.Translate {
+			continue
+		}
+		group := Field{Name: fd.Name, Label: fd.Label, Type: "versions"}
+		for j, lang := range f.Languages {
+			v := fd
+			v.Translate, v.Lang = false, lang
+			v.Label = l.T("translation.version", "Field", fd.Label, "Language", languageName(l.Lang, lang))
+			if j > 0 {
+				v.Name, v.Required = fd.Name+":"+lang, false
+				v.Hint = l.T("translation.optional", "Language", languageName(l.Lang, lang), "Primary", primary)
+			}
+			group.Versions = append(group.Versions, v)
+		}
+		f.Fields[i] = group
+	}
+}
+
 func (f *Form) has(name string) bool {
 	for _, fd := range f.Fields {
-		if fd.Name == name {
+		if fd.Name == name || slices.ContainsFunc(fd.Versions, func(v Field) bool { return v.Name == name }) {
 			return true
 		}
 	}
 	return false
+}
+
+// versionValues adds an item's versions to a form's values, as "name:lang".
+func versionValues(vals url.Values, it convene.Translatable) url.Values {
+	for lang, fields := range it.Localized().Translations {
+		for name, text := range fields {
+			vals.Set(name+":"+lang, text)
+		}
+	}
+	return vals
+}
+
+// readVersions sets an item's versions in each of the languages but the first from a posted
+// form; fields the form did not show keep theirs.
+func readVersions(vals url.Values, languages []string, it convene.Translatable) {
+	for _, lang := range languages[min(1, len(languages)):] {
+		for _, fd := range it.TextFields() {
+			if _, shown := vals[fd.Name+":"+lang]; shown {
+				it.Localized().Translations.Set(lang, fd.Name, vals.Get(fd.Name+":"+lang))
+			}
+		}
+	}
 }
 
 // parseForm reads a posted form, refusing bodies over 64 KiB.
