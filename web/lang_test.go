@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,68 @@ func TestProfileLanguageIsTheDefault(t *testing.T) {
 		mustContain(t, c.do(req).body, `lang="fr-CA"`)
 		wantStatus(t, c.get("/lang/en?next=/"), http.StatusSeeOther)
 		mustContain(t, c.do(req).body, `lang="en-CA"`)
+	})
+}
+
+// An organizer writes a call's texts in both languages side by side; each reader gets theirs,
+// and a missing version shows the original marked with its language. Bad versions are refused
+// with the field named and nothing written.
+func TestOrganizerTranslatesACall(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		org := a.client()
+		org.signIn()
+		path := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
+		call, err := a.store.CallByID(ctx, a.demo.RebootID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		local := call.StartsAt.In(call.Location())
+		form := url.Values{"date": {local.Format("2006-01-02")}, "time": {local.Format("15:04")}, "duration": {"60"},
+			"status": {"scheduled"}, "title": {"Community Call reboot"}, "title:fr": {"Relance de l’appel communautaire"},
+			"theme": {"Open data in every province"}, "theme:fr": {""}, "note": {"Bring your questions."}, "note:fr": {"Apportez vos questions."}}
+		wantStatus(t, org.post(path+"/edit", form), http.StatusSeeOther)
+
+		edit := org.get(path + "/edit").body
+		mustContain(t, edit, `name="title:fr"`, `lang="fr"`, `value="Relance de l’appel communautaire"`, "<legend>", "Not yet translated")
+
+		fr := a.client().get(path + "?lang=fr").body
+		mustContain(t, fr, "<h1>Relance de l’appel communautaire", `<span lang="en">Open data in every province</span>`,
+			"en anglais seulement", "Apportez vos questions.")
+		mustNotContain(t, fr, "Bring your questions.")
+		en := a.client().get(path + "?lang=en").body
+		mustContain(t, en, "<h1>Community Call reboot", "Bring your questions.")
+		mustNotContain(t, en, "Relance de l’appel", "English only", "French only")
+
+		// A version over the limit is a field error; nothing is written.
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("title", "Changed title")
+		bad.Set("theme:fr", strings.Repeat("é", 201))
+		r := org.post(path+"/edit", bad)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, `id="f-theme-fr"`, `aria-invalid="true"`)
+		if got, _ := a.store.CallByID(ctx, call.ID); got.Title != "Community Call reboot" {
+			t.Fatalf("a refused form wrote the title %q", got.Title)
+		}
+
+		// The community cannot drop a language its texts use, nor name one that is no tag.
+		c := a.demo.Community
+		community := url.Values{"slug": {c.Slug}, "name": {"Open Government Canada"}, "time_zone": {"America/Toronto"}, "languages": {"en"}}
+		r = org.post("/c/open-gov-canada/edit", community)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "still used by this community")
+		community.Set("languages", "en, fr, x!")
+		r = org.post("/c/open-gov-canada/edit", community)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		if got, _ := a.store.CommunityByID(ctx, c.ID); strings.Join(got.Languages, ",") != "en,fr" {
+			t.Fatalf("languages now %v", got.Languages)
+		}
+		// A third language: the form then asks for it too.
+		community.Set("languages", "en, fr, iu")
+		wantStatus(t, org.post("/c/open-gov-canada/edit", community), http.StatusSeeOther)
+		mustContain(t, org.get(path+"/edit").body, `name="title:iu"`)
 	})
 }
