@@ -66,7 +66,7 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 			"every jurisdiction and sector, connecting, sharing what we are working on, asking questions and aligning our work.\n" +
 			"Born from a session on building an open government movement at the 2018 Canadian Open Data Summit.",
 	}
-	if err := st.CreateCommunity(ctx, c, ownerID); err != nil {
+	if err := st.CreateCommunity(ctx, inFrench(c), ownerID); err != nil {
 		return nil, err
 	}
 	sr := &convene.Series{
@@ -79,7 +79,7 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 			"reflect on lessons learned, the call rebooted in the fall because the feedback survey said, loud and clear, " +
 			"that people want these calls to continue.",
 	}
-	if err := st.CreateSeries(ctx, sr); err != nil {
+	if err := st.CreateSeries(ctx, inFrench(sr)); err != nil {
 		return nil, err
 	}
 	kit, err := convene.ParseZoomInvitation(SeedInvitation)
@@ -94,23 +94,23 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	// The pilot was planned to end with the summit in May, then extended to June.
 	pilot := &convene.Season{SeriesID: sr.ID, Name: "Pilot", StartsOn: date(2019, 1, 1), EndsOn: date(2019, 5, 31),
 		Note: "Planned from January up to the OGP Global Summit in Ottawa in May."}
-	if err := st.CreateSeason(ctx, pilot); err != nil {
+	if err := st.CreateSeason(ctx, inFrench(pilot)); err != nil {
 		return nil, err
 	}
 	pilot.EndsOn = date(2019, 6, 30)
 	pilot.Note = "Planned from January up to the OGP Global Summit in Ottawa in May; extended to June to build on the summit's momentum. Then a summer break."
-	if err := st.UpdateSeason(ctx, pilot); err != nil {
+	if err := st.UpdateSeason(ctx, inFrench(pilot)); err != nil {
 		return nil, err
 	}
 	reboot := &convene.Season{SeriesID: sr.ID, Name: "Fall reboot", StartsOn: date(2019, 11, 1), EndsOn: date(2020, 6, 30),
 		Note: "Relaunched after the summer break: the feedback survey said people want these calls to continue."}
-	if err := st.CreateSeason(ctx, reboot); err != nil {
+	if err := st.CreateSeason(ctx, inFrench(reboot)); err != nil {
 		return nil, err
 	}
 	horizon := convene.DateOf(clock.Now().UTC().AddDate(1, 0, 0))
 	for y := 2020; !horizon.Before(date(y, 9, 1)); y++ {
 		se := &convene.Season{SeriesID: sr.ID, Name: fmt.Sprintf("%d–%d", y, y+1), StartsOn: date(y, 9, 1), EndsOn: date(y+1, 6, 30)}
-		if err := st.CreateSeason(ctx, se); err != nil {
+		if err := st.CreateSeason(ctx, inFrench(se)); err != nil {
 			return nil, err
 		}
 	}
@@ -171,7 +171,7 @@ func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *co
 			}
 			continue
 		}
-		if err := st.UpdateCall(ctx, call); err != nil {
+		if err := st.UpdateCall(ctx, inFrench(call)); err != nil {
 			return nil, err
 		}
 	}
@@ -190,7 +190,7 @@ func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *co
 		)
 	}
 	for i := range items {
-		if err := st.AddAgendaItem(ctx, c.ID, &items[i]); err != nil {
+		if err := st.AddAgendaItem(ctx, c.ID, inFrench(&items[i])); err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +61,66 @@ func TestDemoCarriesOnToAYearFromNow(t *testing.T) {
 		pilot, _ := s.Calls(ctx, convene.CallFilter{CommunityID: res.Community.ID, To: time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC)})
 		if len(pilot) != 6 {
 			t.Fatalf("pilot calls = %d, want January to June 2019", len(pilot))
+		}
+	})
+}
+
+// The demo tells its story in both languages: every text its organizers wrote has a French
+// version, written as French typography wants.
+func TestDemoIsBilingual(t *testing.T) {
+	now := time.Date(2019, 10, 30, 15, 0, 0, 0, time.UTC)
+	testdb.Each(t, convene.FixedClock(now), func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		res, err := demo.Load(ctx, s, convene.FixedClock(now), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []convene.Translatable
+		c, _ := s.CommunityByID(ctx, res.Community.ID)
+		sr, _ := s.SeriesByID(ctx, res.Series.ID)
+		items = append(items, c, sr)
+		seasons, _ := s.SeasonsOf(ctx, sr.ID)
+		calls, _ := s.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
+		var ids []int64
+		for _, se := range seasons {
+			items = append(items, se)
+		}
+		for _, call := range calls {
+			items = append(items, call)
+			ids = append(ids, call.ID)
+		}
+		agendas, _ := s.Agendas(ctx, ids)
+		for _, list := range agendas {
+			for _, a := range list {
+				items = append(items, a)
+			}
+		}
+		events, _ := s.Events(ctx, c.ID)
+		ideas, _ := s.Ideas(ctx, store.IdeaFilter{CommunityID: c.ID})
+		initiatives, _ := s.Initiatives(ctx, convene.InitiativeFilter{CommunityID: c.ID})
+		for _, e := range events {
+			items = append(items, e)
+		}
+		for _, i := range ideas {
+			items = append(items, i)
+		}
+		for _, in := range initiatives {
+			items = append(items, in)
+		}
+		if len(items) < 20 {
+			t.Fatalf("only %d texts in the demo", len(items))
+		}
+		for _, it := range items {
+			if missing := convene.Missing(it, c.Languages)["fr"]; len(missing) > 0 {
+				t.Errorf("%T %q has no French %v", it, convene.Original(it, it.TextFields()[0].Name), missing)
+			}
+			for _, text := range it.Localized().Translations["fr"] {
+				for _, bad := range []string{" :", " ;", " ?", " !", "« ", " »"} {
+					if strings.Contains(text, bad) {
+						t.Errorf("%q: a breaking space in %q", text, bad)
+					}
+				}
+			}
 		}
 	})
 }

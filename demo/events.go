@@ -23,7 +23,7 @@ func loadEvents(ctx context.Context, st *store.Store, c *convene.Community, res 
 		Description: "A session co-hosted with Jury Konga and Connie McCutcheon on how to better connect and build energy among " +
 			"those of us working for a more open society. A series of ideas came out of it, written up as “Taking Action Together”: " +
 			"some were unable to get off the ground, others have continued to have life."}
-	if err := st.CreateEvent(ctx, session); err != nil {
+	if err := st.CreateEvent(ctx, inFrench(session)); err != nil {
 		return err
 	}
 	ideas := []convene.Idea{
@@ -38,7 +38,7 @@ func loadEvents(ctx context.Context, st *store.Store, c *convene.Community, res 
 	}
 	for i := range ideas {
 		ideas[i].CommunityID, ideas[i].EventID = c.ID, session.ID
-		if err := st.CreateIdea(ctx, &ideas[i]); err != nil {
+		if err := st.CreateIdea(ctx, inFrench(&ideas[i])); err != nil {
 			return err
 		}
 	}
@@ -60,7 +60,7 @@ func loadEvents(ctx context.Context, st *store.Store, c *convene.Community, res 
 			summit.Links = append(summit.Links, convene.EventLink{CallID: call.ID, Relation: convene.EventFollowsUp})
 		}
 	}
-	return st.CreateEvent(ctx, summit)
+	return st.CreateEvent(ctx, inFrench(summit))
 }
 
 // linkIdeas records which demo ideas became initiatives; it runs once the initiatives are loaded.

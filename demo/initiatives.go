@@ -84,7 +84,7 @@ func loadInitiatives(ctx context.Context, st *store.Store, c *convene.Community,
 			}
 			in.LeadIDs = append(in.LeadIDs, u.ID)
 		}
-		if err := st.CreateInitiative(ctx, in); err != nil {
+		if err := st.CreateInitiative(ctx, inFrench(in)); err != nil {
 			return fmt.Errorf("demo initiative %s: %w", d.name, err)
 		}
 		author := int64(0)

@@ -43,11 +43,9 @@ func (s *Store) CreateCommunity(ctx context.Context, c *convene.Community, owner
 func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error {
 	convene.Unlocalize(c)
 	c.Normalize()
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	c.UpdatedAt = s.now()
 	return s.inTx(ctx, func(tx conn) error {
+		// Dropping a language its texts use is refused first, with that reason.
 		old, err := communityLanguages(ctx, tx, c.ID)
 		if err != nil {
 			return err
@@ -58,6 +56,9 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 					return err
 				}
 			}
+		}
+		if err := c.Validate(); err != nil {
+			return err
 		}
 		res, err := tx.exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
 			public_reach = ?, approve_members = ?, translations = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt,
