@@ -139,8 +139,8 @@ type Idea struct {
 	InitiativeID int64
 
 	// Filled by the store for display.
-	EventName      string
-	InitiativeName string
+	EventName      Name
+	InitiativeName Name
 }
 
 // Normalize trims the idea's text fields and defaults its status.

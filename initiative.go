@@ -140,12 +140,12 @@ type InitiativeFilter struct {
 type InitiativeUpdate struct {
 	ID             int64
 	InitiativeID   int64
-	InitiativeName string // filled in by the store
+	InitiativeName Name // filled in by the store
 	AuthorID       int64
 	AuthorName     string
 	Body           string
 	CallID         int64 // 0 when not tied to a call
-	CallTitle      string
+	CallTitle      Name
 	CallStartsAt   time.Time
 	CreatedAt      time.Time
 }
@@ -162,7 +162,7 @@ func (u *InitiativeUpdate) Validate() error {
 type Ask struct {
 	ID             int64
 	InitiativeID   int64
-	InitiativeName string // filled in by the store where lists mix initiatives
+	InitiativeName Name // filled in by the store where lists mix initiatives
 	AuthorID       int64
 	AuthorName     string
 	Kind           string

@@ -27,7 +27,7 @@ type Topic struct {
 	Kind           string // one of AgendaKinds
 	PresenterName  string
 	InitiativeID   int64 // 0 when not about an initiative
-	InitiativeName string
+	InitiativeName Name
 	Minutes        int
 	Status         string
 	DeclineReason  string
@@ -40,7 +40,7 @@ type Topic struct {
 
 	// Filled by the store for accepted topics.
 	AcceptedCallStartsAt time.Time
-	AcceptedCallTitle    string
+	AcceptedCallTitle    Name
 }
 
 // Normalize trims the topic's fields.

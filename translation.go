@@ -1,6 +1,7 @@
 package convene
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -260,3 +261,27 @@ func Missing(it Translatable, languages []string) map[string][]string {
 	}
 	return out
 }
+
+// Name is another item's name or title shown beside an item (the initiative an update is about,
+// the call it was presented at), with that item's versions, so pages show it in the reader's
+// language too. Field is the key of the text in those versions ("name", or "title" for calls).
+type Name struct {
+	Text  string
+	Field string
+	Texts
+}
+
+// TextFields is the name's one field.
+func (n *Name) TextFields() []TextField {
+	field := n.Field
+	if field == "" {
+		field = "name"
+	}
+	return []TextField{{field, &n.Text, MaxTitle, false}}
+}
+
+// String is the name as shown.
+func (n Name) String() string { return n.Text }
+
+// MarshalJSON writes the name as shown, a plain string.
+func (n Name) MarshalJSON() ([]byte, error) { return json.Marshal(n.Text) }

@@ -164,15 +164,18 @@ func saveEventLinks(ctx context.Context, tx conn, e *convene.Event) error {
 }
 
 const ideaColumns = `i.id, i.community_id, i.event_id, i.title, i.description, i.status, i.proposed_by, i.raised_at, i.created_at, i.updated_at,
-	COALESCE(e.name, ''), COALESCE(i.initiative_id, 0), COALESCE(n.name, ''), i.translations`
+	COALESCE(e.name, ''), COALESCE(e.translations, '{}'), COALESCE(i.initiative_id, 0), COALESCE(n.name, ''), COALESCE(n.translations, '{}'),
+	i.translations`
 
 const ideaFrom = ` FROM ideas i LEFT JOIN events e ON e.id = i.event_id LEFT JOIN initiatives n ON n.id = i.initiative_id AND n.deleted_at IS NULL`
 
 func scanIdea(row interface{ Scan(...any) error }) (*convene.Idea, error) {
 	var i convene.Idea
 	var event, by sql.NullInt64
-	err := row.Scan(&i.ID, &i.CommunityID, &event, &i.Title, &i.Description, &i.Status, &by, &i.RaisedAt, &i.CreatedAt, &i.UpdatedAt, &i.EventName,
-		&i.InitiativeID, &i.InitiativeName, texts(&i.Texts))
+	dst := append([]any{&i.ID, &i.CommunityID, &event, &i.Title, &i.Description, &i.Status, &by, &i.RaisedAt, &i.CreatedAt, &i.UpdatedAt},
+		nameCols(&i.EventName, "name")...)
+	dst = append(append(append(dst, &i.InitiativeID), nameCols(&i.InitiativeName, "name")...), texts(&i.Texts))
+	err := row.Scan(dst...)
 	if err != nil {
 		return nil, err
 	}
@@ -228,14 +231,15 @@ func (s *Store) CreateIdea(ctx context.Context, i *convene.Idea) error {
 		if i.EventID != 0 {
 			var community int64
 			var starts time.Time
-			var name string
-			if err := tx.row(ctx, `SELECT community_id, starts_at, name FROM events WHERE id = ?`, i.EventID).Scan(&community, &starts, &name); err != nil {
+			var eventName convene.Name
+			if err := tx.row(ctx, `SELECT community_id, starts_at, name, translations FROM events WHERE id = ?`, i.EventID).Scan(
+				append([]any{&community, &starts}, nameCols(&eventName, "name")...)...); err != nil {
 				return notFound(err, "event.not_found")
 			}
 			if community != i.CommunityID {
 				return convene.NotFound("event.not_found")
 			}
-			event, i.RaisedAt, i.EventName = i.EventID, starts.UTC(), name
+			event, i.RaisedAt, i.EventName = i.EventID, starts.UTC(), eventName
 		}
 		if i.ProposedBy != 0 {
 			by = i.ProposedBy

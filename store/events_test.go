@@ -112,7 +112,7 @@ func TestIdeasAndTimeline(t *testing.T) {
 		mustCode(t, s.CreateIdea(ctx, &convene.Idea{CommunityID: c.ID, EventID: e.ID + 50, Title: "x"}), convene.ENOTFOUND)
 		mustCode(t, s.CreateIdea(ctx, &convene.Idea{CommunityID: c.ID, Title: ""}), convene.EINVALID)
 		ideas, err := s.Ideas(ctx, store.IdeaFilter{CommunityID: c.ID, EventID: e.ID})
-		if err != nil || len(ideas) != 1 || ideas[0].Status != convene.IdeaPickedUp || ideas[0].EventName != "Data summit" {
+		if err != nil || len(ideas) != 1 || ideas[0].Status != convene.IdeaPickedUp || ideas[0].EventName.Text != "Data summit" {
 			t.Fatalf("ideas = %v, %v", ideas, err)
 		}
 
@@ -167,7 +167,7 @@ func TestIdeaToInitiative(t *testing.T) {
 			t.Fatalf("initiative = %+v, %v", got, err)
 		}
 		after, err := s.IdeaByID(ctx, idea.ID)
-		if err != nil || after.InitiativeID != in.ID || after.InitiativeName != idea.Title || after.Status != convene.IdeaPickedUp {
+		if err != nil || after.InitiativeID != in.ID || after.InitiativeName.Text != idea.Title || after.Status != convene.IdeaPickedUp {
 			t.Fatalf("idea = %+v, %v", after, err)
 		}
 		_, err = s.IdeaToInitiative(ctx, c.ID, idea.ID, lead.ID)

@@ -238,8 +238,8 @@ func (s *Store) RecentUpdates(ctx context.Context, communityID int64, limit int)
 // a community's updates through each of its initiatives and sorting them all: it walks the updates
 // newest first and stops at limit (conditions on up itself still use its indexes).
 func (s *Store) updates(ctx context.Context, where string, arg any, limit int) ([]*convene.InitiativeUpdate, error) {
-	q := `SELECT up.id, up.initiative_id, i.name, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
-		COALESCE(up.call_id, 0), COALESCE(NULLIF(c.title, ''), sr.title, ''), c.starts_at, up.created_at
+	q := `SELECT up.id, up.initiative_id, i.name, i.translations, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
+		COALESCE(up.call_id, 0), ` + callTitleColumns("c", "sr") + `, c.starts_at, up.created_at
 		FROM initiative_updates up JOIN initiatives i ON i.id = +up.initiative_id LEFT JOIN users u ON u.id = up.author_id
 		LEFT JOIN calls c ON c.id = up.call_id LEFT JOIN series sr ON sr.id = c.series_id
 		WHERE ` + where + ` ORDER BY up.created_at DESC, up.id DESC`
@@ -256,8 +256,9 @@ func (s *Store) updates(ctx context.Context, where string, arg any, limit int) (
 	for rows.Next() {
 		var up convene.InitiativeUpdate
 		var starts sql.NullTime
-		if err := rows.Scan(&up.ID, &up.InitiativeID, &up.InitiativeName, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID, &up.CallTitle,
-			&starts, &up.CreatedAt); err != nil {
+		dst := append([]any{&up.ID, &up.InitiativeID}, nameCols(&up.InitiativeName, "name")...)
+		dst = append(append(append(dst, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID), nameCols(&up.CallTitle, "title")...), &starts, &up.CreatedAt)
+		if err := rows.Scan(dst...); err != nil {
 			return nil, err
 		}
 		if starts.Valid {
@@ -320,7 +321,7 @@ func (s *Store) AskByID(ctx context.Context, id int64) (*convene.Ask, error) {
 // offers; each carries its initiative's name. As in RecentUpdates, the unary plus walks the asks
 // newest first.
 func (s *Store) RecentAsks(ctx context.Context, communityID int64, limit int) ([]*convene.Ask, error) {
-	rows, err := s.read().query(ctx, `SELECT `+askColumns+`, i.name FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id
+	rows, err := s.read().query(ctx, `SELECT `+askColumns+`, i.name, i.translations FROM initiative_asks a LEFT JOIN users u ON u.id = a.author_id
 		JOIN initiatives i ON i.id = +a.initiative_id WHERE i.community_id = ? AND i.deleted_at IS NULL
 		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`, communityID, limit)
 	if err != nil {
@@ -328,10 +329,10 @@ func (s *Store) RecentAsks(ctx context.Context, communityID int64, limit int) ([
 	}
 	var out []*convene.Ask
 	err = collect(rows, func(row interface{ Scan(...any) error }) (*convene.Ask, error) {
-		var name string
-		a, err := scanAsk(scanMore{row, []any{&name}})
+		var initiative convene.Name
+		a, err := scanAsk(scanMore{row, nameCols(&initiative, "name")})
 		if a != nil {
-			a.InitiativeName = name
+			a.InitiativeName = initiative
 		}
 		return a, err
 	}, func(a *convene.Ask) { out = append(out, a) })

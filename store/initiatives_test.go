@@ -84,7 +84,7 @@ func TestInitiativeUpdatesAsksOffers(t *testing.T) {
 		if err != nil || len(ups) != 3 || !ups[2].CreatedAt.Equal(utc("2019-03-13T17:00:00Z")) {
 			t.Fatalf("updates = %v, %v", ups, err)
 		}
-		if ups[0].Body != "Second." || ups[1].CallID != call.ID || ups[1].CallTitle == "" || ups[1].AuthorName != "Richard Lead" {
+		if ups[0].Body != "Second." || ups[1].CallID != call.ID || ups[1].CallTitle.Text == "" || ups[1].AuthorName != "Richard Lead" {
 			t.Fatalf("updates = %+v %+v", ups[0], ups[1])
 		}
 

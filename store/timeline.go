@@ -290,7 +290,7 @@ func (w timelineWindow) page(items []convene.TimelineItem) *TimelinePage {
 // community has few.
 func (s *Store) timelineSeasons(ctx context.Context, communityID int64, horizon time.Time, w timelineWindow) ([]convene.TimelineItem, error) {
 	rows, err := s.read().query(ctx, `SELECT se.id, se.series_id, se.name, se.starts_on, se.ends_on, se.note, se.paused_at, se.created_at, se.updated_at,
-		sr.time_zone FROM seasons se JOIN series sr ON sr.id = se.series_id WHERE sr.community_id = ? ORDER BY se.starts_on, se.id`, communityID)
+		sr.time_zone, se.translations FROM seasons se JOIN series sr ON sr.id = se.series_id WHERE sr.community_id = ? ORDER BY se.starts_on, se.id`, communityID)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func (s *Store) timelineSeasons(ctx context.Context, communityID int64, horizon 
 		var zone, startsOn, endsOn string
 		var se convene.Season
 		var paused sql.NullTime
-		if err := rows.Scan(&se.ID, &se.SeriesID, &se.Name, &startsOn, &endsOn, &se.Note, &paused, &se.CreatedAt, &se.UpdatedAt, &zone); err != nil {
+		if err := rows.Scan(&se.ID, &se.SeriesID, &se.Name, &startsOn, &endsOn, &se.Note, &paused, &se.CreatedAt, &se.UpdatedAt, &zone, texts(&se.Texts)); err != nil {
 			return nil, err
 		}
 		se.StartsOn, se.EndsOn, se.PausedAt = parseDateText(startsOn), parseDateText(endsOn), timePtr(paused)

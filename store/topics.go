@@ -9,12 +9,12 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const topicColumns = `t.id, t.community_id, t.series_id, COALESCE(t.call_id, 0), t.proposer_id, u.name, t.title, t.kind, t.presenter_name,
-	COALESCE(t.initiative_id, 0), COALESCE(i.name, ''), t.minutes, t.status, t.decline_reason, COALESCE(t.accepted_call_id, 0),
+var topicColumns = `t.id, t.community_id, t.series_id, COALESCE(t.call_id, 0), t.proposer_id, u.name, t.title, t.kind, t.presenter_name,
+	COALESCE(t.initiative_id, 0), COALESCE(i.name, ''), COALESCE(i.translations, '{}'), t.minutes, t.status, t.decline_reason, COALESCE(t.accepted_call_id, 0),
 	COALESCE(t.agenda_item_id, 0), t.created_at, t.decided_at,
-	(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id),
+	(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id) AS interest,
 	(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id AND v.user_id = ?),
-	c.starts_at, COALESCE(NULLIF(c.title, ''), s.title, '')`
+	c.starts_at, ` + callTitleColumns("c", "s")
 
 const topicFrom = ` FROM topics t JOIN users u ON u.id = t.proposer_id
 	LEFT JOIN initiatives i ON i.id = t.initiative_id
@@ -25,9 +25,11 @@ func scanTopic(row interface{ Scan(...any) error }) (*convene.Topic, error) {
 	var t convene.Topic
 	var decided, callStart sql.NullTime
 	var mine int
-	err := row.Scan(&t.ID, &t.CommunityID, &t.SeriesID, &t.CallID, &t.ProposerID, &t.ProposerName, &t.Title, &t.Kind, &t.PresenterName,
-		&t.InitiativeID, &t.InitiativeName, &t.Minutes, &t.Status, &t.DeclineReason, &t.AcceptedCallID, &t.AgendaItemID,
-		&t.CreatedAt, &decided, &t.Interest, &mine, &callStart, &t.AcceptedCallTitle)
+	dst := append([]any{&t.ID, &t.CommunityID, &t.SeriesID, &t.CallID, &t.ProposerID, &t.ProposerName, &t.Title, &t.Kind, &t.PresenterName,
+		&t.InitiativeID}, nameCols(&t.InitiativeName, "name")...)
+	dst = append(dst, &t.Minutes, &t.Status, &t.DeclineReason, &t.AcceptedCallID, &t.AgendaItemID, &t.CreatedAt, &decided, &t.Interest,
+		&mine, &callStart)
+	err := row.Scan(append(dst, nameCols(&t.AcceptedCallTitle, "title")...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +125,7 @@ func (s *Store) TopicByID(ctx context.Context, id, viewerID int64) (*convene.Top
 // Topics lists a series' topics with the given status: open ones by interest then age, accepted
 // ones by their call's start, declined ones newest first.
 func (s *Store) Topics(ctx context.Context, seriesID int64, status string, viewerID int64) ([]*convene.Topic, error) {
-	order := ` ORDER BY 19 DESC, t.created_at, t.id`
+	order := ` ORDER BY interest DESC, t.created_at, t.id`
 	switch status {
 	case convene.TopicAccepted:
 		order = ` ORDER BY c.starts_at, t.id`

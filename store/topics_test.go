@@ -64,7 +64,7 @@ func TestTopicQueue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(queue) != 2 || queue[0].ID != second.ID || queue[0].Interest != 2 || !queue[0].PlusOned || queue[0].InitiativeName != "Clearinghouse" || queue[1].Title != "First" {
+		if len(queue) != 2 || queue[0].ID != second.ID || queue[0].Interest != 2 || !queue[0].PlusOned || queue[0].InitiativeName.Text != "Clearinghouse" || queue[1].Title != "First" {
 			t.Fatalf("queue = %+v", queue)
 		}
 

@@ -76,3 +76,17 @@ func checkTexts(ctx context.Context, tx conn, communityID int64, items ...conven
 	}
 	return nil
 }
+
+// nameCols scans a related item's name and its translations column into n; field is the key of the
+// text in those versions ("name", or "title" for a call's or a series' title).
+func nameCols(n *convene.Name, field string) []any {
+	n.Field = field
+	return []any{&n.Text, texts(&n.Texts)}
+}
+
+// callTitleColumns select a call's title as pages show it (its own, or its series') with the
+// versions of whichever it is, for the calls table as c and the series as s.
+func callTitleColumns(c, s string) string {
+	return `COALESCE(NULLIF(` + c + `.title, ''), ` + s + `.title, ''),
+		COALESCE(CASE WHEN ` + c + `.title <> '' THEN ` + c + `.translations ELSE ` + s + `.translations END, '{}')`
+}

@@ -154,7 +154,7 @@ type apiIdea struct {
 
 func (s *Server) toAPIIdea(c *convene.Community, i *convene.Idea) apiIdea {
 	a := apiIdea{ID: i.ID, Title: i.Title, Description: i.Description, Status: i.Status, RaisedAt: i.RaisedAt,
-		EventID: i.EventID, EventName: i.EventName, URL: s.absURL("/c/" + c.Slug + "/ideas#idea-" + strconv.FormatInt(i.ID, 10))}
+		EventID: i.EventID, EventName: i.EventName.Text, URL: s.absURL("/c/" + c.Slug + "/ideas#idea-" + strconv.FormatInt(i.ID, 10))}
 	if i.InitiativeID != 0 {
 		a.InitiativeID, a.InitiativeURL = i.InitiativeID, s.absURL("/c/"+c.Slug+"/initiatives/"+strconv.FormatInt(i.InitiativeID, 10))
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,6 +92,17 @@ func (s *Server) timelineEntries(c *convene.Community, items []convene.TimelineI
 	now := s.clock.Now()
 	out := make([]timelineEntry, 0, len(items))
 	for _, it := range items {
+		for _, t := range []convene.Translatable{it.Season, it.Call, it.Event, it.Idea, it.Initiative} {
+			if !reflect.ValueOf(t).IsNil() {
+				convene.Localize(t, l.Lang, c.Primary())
+			}
+		}
+		if it.Call != nil && it.Call.Series != nil {
+			convene.Localize(it.Call.Series, l.Lang, c.Primary())
+		}
+		if it.Idea != nil {
+			convene.Localize(&it.Idea.InitiativeName, l.Lang, c.Primary())
+		}
 		e := timelineEntry{TimelineItem: it, Local: it.At.In(loc)}
 		switch it.Kind {
 		case convene.TimelineSeason:

@@ -356,7 +356,7 @@ type apiTopic struct {
 
 func toAPITopic(t *convene.Topic) apiTopic {
 	a := apiTopic{ID: t.ID, SeriesID: t.SeriesID, Title: t.Title, Kind: t.Kind, PresenterName: t.PresenterName, Proposer: t.ProposerName,
-		InitiativeID: t.InitiativeID, InitiativeName: t.InitiativeName, Minutes: t.Minutes, CallID: t.CallID, Status: t.Status,
+		InitiativeID: t.InitiativeID, InitiativeName: t.InitiativeName.Text, Minutes: t.Minutes, CallID: t.CallID, Status: t.Status,
 		Interest: t.Interest, AcceptedCallID: t.AcceptedCallID, CreatedAt: t.CreatedAt}
 	if t.AcceptedCallID != 0 {
 		at := t.AcceptedCallStartsAt
