@@ -63,20 +63,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 type apiCommunity struct {
-	Slug        string   `json:"slug"`
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	TimeZone    string   `json:"time_zone"`
-	Languages   []string `json:"languages"`
-	URL         string   `json:"url"`
-	CallsURL    string   `json:"calls_url"`
-	ICSURL      string   `json:"ics_url"`
+	Slug         string               `json:"slug"`
+	Name         string               `json:"name"`
+	Description  string               `json:"description"`
+	TimeZone     string               `json:"time_zone"`
+	Languages    []string             `json:"languages"`
+	URL          string               `json:"url"`
+	CallsURL     string               `json:"calls_url"`
+	ICSURL       string               `json:"ics_url"`
+	Translations convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
 
 func (s *Server) toAPICommunity(c *convene.Community) apiCommunity {
 	return apiCommunity{Slug: c.Slug, Name: c.Name, Description: c.Description, TimeZone: c.TimeZone, Languages: c.Languages,
 		URL: s.absURL("/c/" + c.Slug), CallsURL: s.absURL("/api/v1/communities/" + c.Slug + "/calls"),
-		ICSURL: s.absURL("/c/" + c.Slug + "/calendar.ics")}
+		ICSURL: s.absURL("/c/" + c.Slug + "/calendar.ics"), Translations: convene.Versions(c)}
 }
 
 func (s *Server) apiCommunities(w http.ResponseWriter, r *http.Request) error {
@@ -87,6 +88,7 @@ func (s *Server) apiCommunities(w http.ResponseWriter, r *http.Request) error {
 	out := struct {
 		Communities []apiCommunity `json:"communities"`
 	}{Communities: []apiCommunity{}}
+	s.localizeData(r, nil, cs)
 	for _, c := range cs {
 		out.Communities = append(out.Communities, s.toAPICommunity(c))
 	}
@@ -98,26 +100,29 @@ func (s *Server) apiCommunity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, c)
 	return writeJSON(w, http.StatusOK, s.toAPICommunity(c))
 }
 
 type apiSeries struct {
-	ID       int64  `json:"id"`
-	Title    string `json:"title"`
-	RRule    string `json:"rrule"`
-	TimeZone string `json:"time_zone"`
-	URL      string `json:"url"`
-	ICSURL   string `json:"ics_url"`
+	ID           int64                `json:"id"`
+	Title        string               `json:"title"`
+	RRule        string               `json:"rrule"`
+	TimeZone     string               `json:"time_zone"`
+	URL          string               `json:"url"`
+	ICSURL       string               `json:"ics_url"`
+	Translations convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
 
 type apiAgendaItem struct {
-	Position     int    `json:"position"`
-	Kind         string `json:"kind"`
-	Title        string `json:"title"`
-	Description  string `json:"description,omitempty"`
-	Presenter    string `json:"presenter"`
-	Organization string `json:"organization,omitempty"`
-	Minutes      int    `json:"minutes,omitempty"`
+	Position     int                  `json:"position"`
+	Kind         string               `json:"kind"`
+	Title        string               `json:"title"`
+	Description  string               `json:"description,omitempty"`
+	Presenter    string               `json:"presenter"`
+	Organization string               `json:"organization,omitempty"`
+	Minutes      int                  `json:"minutes,omitempty"`
+	Translations convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
 
 type apiDialIn struct {
@@ -157,11 +162,13 @@ type apiCall struct {
 	Series   apiSeries       `json:"series"`
 	Agenda   []apiAgendaItem `json:"agenda"`
 	// Join is null when there is no join kit, or when the caller may not see it (see join_access).
-	Join            *apiJoinKit   `json:"join"`
-	JoinAccess      apiJoinAccess `json:"join_access"`
-	RegisteredCount int           `json:"registered_count"`
-	Capacity        *int          `json:"capacity"`
-	Registration    string        `json:"registration,omitempty"` // the caller's: registered or waitlisted
+	Join            *apiJoinKit          `json:"join"`
+	JoinAccess      apiJoinAccess        `json:"join_access"`
+	RegisteredCount int                  `json:"registered_count"`
+	Capacity        *int                 `json:"capacity"`
+	Registration    string               `json:"registration,omitempty"` // the caller's: registered or waitlisted
+	Note            string               `json:"note,omitempty"`
+	Translations    convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
 
 // callContext is what shapes a call's JSON for one caller.
@@ -172,16 +179,18 @@ type callContext struct {
 }
 
 func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem, kit *convene.JoinKit, cc callContext) apiCall {
-	out := apiCall{ID: call.ID, Title: call.DisplayTitle(), Theme: call.Theme, Status: call.StatusAt(s.clock.Now()),
+	out := apiCall{ID: call.ID, Title: call.DisplayTitle(), Theme: call.Theme, Note: call.Note, Translations: convene.Versions(call),
+		Status:   call.StatusAt(s.clock.Now()),
 		StartsAt: call.StartsAt.UTC().Format(time.RFC3339), EndsAt: call.EndsAt().UTC().Format(time.RFC3339),
 		TimeZone: call.Series.TimeZone, Moved: call.Moved(), URL: s.absURL(callPath(c, call)),
 		ICSURL: s.absURL(callPath(c, call) + "/calendar.ics"),
 		Series: apiSeries{ID: call.Series.ID, Title: call.Series.Title, RRule: call.Series.RRule, TimeZone: call.Series.TimeZone,
-			URL: s.absURL(seriesPath(c, call.Series)), ICSURL: s.absURL(seriesPath(c, call.Series) + "/calendar.ics")},
+			Translations: convene.Versions(call.Series),
+			URL:          s.absURL(seriesPath(c, call.Series)), ICSURL: s.absURL(seriesPath(c, call.Series) + "/calendar.ics")},
 		Agenda: []apiAgendaItem{}}
 	for _, a := range agenda {
 		out.Agenda = append(out.Agenda, apiAgendaItem{Position: a.Position, Kind: a.Kind, Title: a.Title, Description: a.Description,
-			Presenter: a.PresenterName, Organization: a.PresenterOrg, Minutes: a.Minutes})
+			Presenter: a.PresenterName, Organization: a.PresenterOrg, Minutes: a.Minutes, Translations: convene.Versions(a)})
 	}
 	out.RegisteredCount, out.Registration = cc.registered, cc.registration
 	if call.Capacity > 0 {
@@ -270,6 +279,7 @@ func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, calls, agendas)
 	out := struct {
 		Calls []apiCall `json:"calls"`
 	}{Calls: make([]apiCall, 0, len(calls))}
@@ -305,6 +315,7 @@ func (s *Server) apiCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, call, agenda)
 	return writeJSON(w, http.StatusOK, s.toAPICall(c, call, agenda, kit, contexts[call.ID]))
 }
 

@@ -321,25 +321,26 @@ type apiEventCall struct {
 }
 
 type apiEvent struct {
-	ID          int64          `json:"id"`
-	Name        string         `json:"name"`
-	StartsAt    time.Time      `json:"starts_at"`
-	EndsAt      time.Time      `json:"ends_at"`
-	TimeZone    string         `json:"time_zone"`
-	Place       string         `json:"place"`
-	Address     string         `json:"address"`
-	Online      bool           `json:"online"`
-	Link        string         `json:"link"`
-	Description string         `json:"description"`
-	URL         string         `json:"url"`
-	ICSURL      string         `json:"ics_url"`
-	Calls       []apiEventCall `json:"calls,omitempty"`
+	ID           int64                `json:"id"`
+	Name         string               `json:"name"`
+	StartsAt     time.Time            `json:"starts_at"`
+	EndsAt       time.Time            `json:"ends_at"`
+	TimeZone     string               `json:"time_zone"`
+	Place        string               `json:"place"`
+	Address      string               `json:"address"`
+	Online       bool                 `json:"online"`
+	Link         string               `json:"link"`
+	Description  string               `json:"description"`
+	URL          string               `json:"url"`
+	ICSURL       string               `json:"ics_url"`
+	Calls        []apiEventCall       `json:"calls,omitempty"`
+	Translations convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
 
 func (s *Server) toAPIEvent(c *convene.Community, e *convene.Event) apiEvent {
 	out := apiEvent{ID: e.ID, Name: e.Name, StartsAt: e.StartsAt, EndsAt: e.EndsAt, TimeZone: e.TimeZone, Place: e.Place, Address: e.Address,
 		Online: e.Online, Link: e.Link, Description: e.Description, URL: s.absURL(eventPath(c, e)),
-		ICSURL: s.absURL(eventPath(c, e) + "/event.ics")}
+		ICSURL: s.absURL(eventPath(c, e) + "/event.ics"), Translations: convene.Versions(e)}
 	for _, l := range e.Links {
 		if l.Call != nil {
 			out.Calls = append(out.Calls, apiEventCall{ID: l.CallID, Relation: l.Relation, StartsAt: l.Call.StartsAt,
@@ -361,6 +362,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	out := struct {
 		Events []apiEvent `json:"events"`
 	}{Events: []apiEvent{}}
+	s.localizeData(r, c, events)
 	for _, e := range events {
 		out.Events = append(out.Events, s.toAPIEvent(c, e))
 	}

@@ -147,14 +147,15 @@ type apiIdea struct {
 	EventID     int64     `json:"event_id,omitempty"`
 	EventName   string    `json:"event_name,omitempty"`
 	// InitiativeID is the initiative the idea became, with its page.
-	InitiativeID  int64  `json:"initiative_id,omitempty"`
-	InitiativeURL string `json:"initiative_url,omitempty"`
-	URL           string `json:"url"`
+	InitiativeID  int64                `json:"initiative_id,omitempty"`
+	InitiativeURL string               `json:"initiative_url,omitempty"`
+	URL           string               `json:"url"`
+	Translations  convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
 
 func (s *Server) toAPIIdea(c *convene.Community, i *convene.Idea) apiIdea {
 	a := apiIdea{ID: i.ID, Title: i.Title, Description: i.Description, Status: i.Status, RaisedAt: i.RaisedAt,
-		EventID: i.EventID, EventName: i.EventName.Text, URL: s.absURL("/c/" + c.Slug + "/ideas#idea-" + strconv.FormatInt(i.ID, 10))}
+		EventID: i.EventID, EventName: i.EventName.Text, Translations: convene.Versions(i), URL: s.absURL("/c/" + c.Slug + "/ideas#idea-" + strconv.FormatInt(i.ID, 10))}
 	if i.InitiativeID != 0 {
 		a.InitiativeID, a.InitiativeURL = i.InitiativeID, s.absURL("/c/"+c.Slug+"/initiatives/"+strconv.FormatInt(i.InitiativeID, 10))
 	}
@@ -173,6 +174,7 @@ func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) error {
 	out := struct {
 		Ideas []apiIdea `json:"ideas"`
 	}{Ideas: []apiIdea{}}
+	s.localizeData(r, c, ideas)
 	for _, i := range ideas {
 		out.Ideas = append(out.Ideas, s.toAPIIdea(c, i))
 	}

@@ -12,19 +12,20 @@ import (
 // The API's initiatives: open data, so never an email address, and offers only as a count.
 
 type apiInitiative struct {
-	ID           int64       `json:"id"`
-	Name         string      `json:"name"`
-	Description  string      `json:"description"`
-	Jurisdiction string      `json:"jurisdiction,omitempty"`
-	Sector       string      `json:"sector,omitempty"`
-	Status       string      `json:"status"`
-	Links        []string    `json:"links"`
-	Leads        []string    `json:"leads,omitempty"`
-	URL          string      `json:"url"`
-	UpdatedAt    time.Time   `json:"updated_at"`
-	Updates      []apiUpdate `json:"updates,omitempty"`
-	OpenAsks     []apiAsk    `json:"open_asks,omitempty"`
-	Self         string      `json:"api_url"`
+	ID           int64                `json:"id"`
+	Name         string               `json:"name"`
+	Description  string               `json:"description"`
+	Jurisdiction string               `json:"jurisdiction,omitempty"`
+	Sector       string               `json:"sector,omitempty"`
+	Status       string               `json:"status"`
+	Links        []string             `json:"links"`
+	Leads        []string             `json:"leads,omitempty"`
+	URL          string               `json:"url"`
+	UpdatedAt    time.Time            `json:"updated_at"`
+	Updates      []apiUpdate          `json:"updates,omitempty"`
+	OpenAsks     []apiAsk             `json:"open_asks,omitempty"`
+	Self         string               `json:"api_url"`
+	Translations convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
 
 type apiUpdate struct {
@@ -51,7 +52,7 @@ func (s *Server) toAPIInitiative(c *convene.Community, in *convene.Initiative) a
 		links = []string{}
 	}
 	out := apiInitiative{ID: in.ID, Name: in.Name, Description: in.Description, Jurisdiction: in.Jurisdiction, Sector: in.Sector,
-		Status: in.Status, Links: links, URL: s.absURL(initiativePath(c, in.ID)), UpdatedAt: in.UpdatedAt,
+		Status: in.Status, Links: links, URL: s.absURL(initiativePath(c, in.ID)), UpdatedAt: in.UpdatedAt, Translations: convene.Versions(in),
 		Self: s.absURL("/api/v1/communities/" + c.Slug + "/initiatives/" + strconv.FormatInt(in.ID, 10))}
 	for _, u := range in.Leads {
 		out.Leads = append(out.Leads, u.Name)
@@ -77,6 +78,7 @@ func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := []apiInitiative{}
+	s.localizeData(r, c, list)
 	for _, in := range list {
 		out = append(out, s.toAPIInitiative(c, in))
 	}
@@ -93,6 +95,7 @@ func (s *Server) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, in)
 	out := s.toAPIInitiative(c, in)
 	ups, err := s.store.Updates(ctx, in.ID)
 	if err != nil {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -122,5 +123,43 @@ func TestOrganizerTranslatesACall(t *testing.T) {
 		community.Set("languages", "en, fr, iu")
 		wantStatus(t, org.post("/c/open-gov-canada/edit", community), http.StatusSeeOther)
 		mustContain(t, org.get(path+"/edit").body, `name="title:iu"`)
+	})
+}
+
+// The API answers in the requested language and carries every version of each text.
+func TestAPIInEachLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		path := fmt.Sprintf("/api/v1/calls/%d", a.demo.RebootID)
+		var call struct {
+			Title        string                       `json:"title"`
+			Theme        string                       `json:"theme"`
+			Translations map[string]map[string]string `json:"translations"`
+			Series       struct {
+				Title        string                       `json:"title"`
+				Translations map[string]map[string]string `json:"translations"`
+			} `json:"series"`
+			Agenda []struct {
+				Title        string                       `json:"title"`
+				Organization string                       `json:"organization"`
+				Translations map[string]map[string]string `json:"translations"`
+			} `json:"agenda"`
+		}
+		req, _ := http.NewRequest(http.MethodGet, a.http.URL+path, nil)
+		req.Header.Set("Accept-Language", "fr-CA")
+		r := a.client().do(req)
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.body), &call); err != nil {
+			t.Fatal(err)
+		}
+		if call.Theme != "La relance" || call.Title != "Appel communautaire sur le gouvernement ouvert" ||
+			call.Translations["en"]["theme"] != "The reboot" || call.Translations["fr"]["theme"] != "La relance" ||
+			call.Series.Translations["en"]["title"] != "Open Government Community Call" || len(call.Agenda) == 0 ||
+			call.Agenda[0].Organization != "Équipe du gouvernement ouvert de l’Ontario" {
+			t.Fatalf("French answer: %s", r.body)
+		}
+		en := a.client().get(path + "?lang=en").body
+		mustContain(t, en, `"theme":"The reboot"`, `"title":"Open Government Community Call"`, `"fr":{`)
+		mustContain(t, a.client().get("/api/v1/communities/open-gov-canada?lang=fr").body,
+			`"name":"Appel communautaire pour un gouvernement ouvert · Canada"`)
 	})
 }

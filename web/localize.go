@@ -178,3 +178,12 @@ func languageName(reader, lang string) string {
 	}
 	return lang
 }
+
+// localizeData shows every translatable item reachable from values (items, slices or maps of
+// them) in the viewer's language; the JSON API calls it on what it loaded before answering.
+func (s *Server) localizeData(r *http.Request, c *convene.Community, values ...any) {
+	lang, own, seen := viewerOf(r).L.Lang, primaryOf(c), map[uintptr]bool{}
+	for _, v := range values {
+		localizeAll(reflect.ValueOf(v), lang, own, seen)
+	}
+}

@@ -383,6 +383,7 @@ func (s *Server) apiTopics(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		s.localizeData(r, c, list)
 		for _, t := range list {
 			if status == convene.TopicOpen {
 				out.Open = append(out.Open, toAPITopic(t))
