@@ -41,6 +41,9 @@ type Feed struct {
 	Entries                  []Entry
 	Alarm                    time.Duration // when positive, each event reminds this long before (personal feeds)
 	Labels                   Labels
+	// Lang is the language the feed is written in; a summary shown in another (its translation
+	// missing) says which with a LANGUAGE parameter.
+	Lang string
 }
 
 // Labels are the few words a feed's descriptions need, in the reader's language.
@@ -115,7 +118,7 @@ func (f *Feed) Serialize() string { return serialize(f.Calendar()) }
 // last change, so equal validators mean equal feeds. Entries' agendas need not be loaded.
 func Validator(f *Feed) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s|%s|%d|%v|%s|%s|%s\n", f.Name, f.TimeZone, f.Instance, f.Alarm, f.Labels, f.Description, f.URL, f.Source)
+	fmt.Fprintf(h, "%s|%s|%s|%d|%v|%s|%s|%s|%s\n", f.Name, f.TimeZone, f.Instance, f.Alarm, f.Labels, f.Description, f.URL, f.Source, f.Lang)
 	for _, e := range f.Entries {
 		c := e.Call
 		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%t", c.ID, c.Sequence, c.UpdatedAt.UnixNano(), c.StartsAt.Unix(), e.URL, e.KitHidden)
@@ -144,7 +147,11 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 	if c.Theme != "" {
 		summary += f.Labels.colon() + c.Theme
 	}
-	ev.SetSummary(summary)
+	if lang := summaryLanguage(c, f.Lang); lang != "" {
+		ev.SetProperty(ics.ComponentPropertySummary, summary, &ics.KeyValues{Key: "LANGUAGE", Value: []string{lang}})
+	} else {
+		ev.SetSummary(summary)
+	}
 	if c.Status == convene.CallCancelled {
 		ev.SetStatus(ics.ObjectStatusCancelled)
 	} else {
@@ -166,6 +173,20 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 		a.SetTrigger(fmt.Sprintf("-PT%dM", int(f.Alarm.Minutes())))
 		a.SetProperty(ics.ComponentPropertyDescription, summary)
 	}
+}
+
+// summaryLanguage is the language of a call's summary (title and theme) when it is all in one
+// language other than the feed's, their translations missing; otherwise "".
+func summaryLanguage(c *convene.Call, feedLang string) string {
+	var title *convene.Texts = &c.Texts
+	if c.Title == "" && c.Series != nil {
+		title = &c.Series.Texts
+	}
+	lang := title.ShownIn("title")
+	if lang == "" || lang == feedLang || (c.Theme != "" && c.ShownIn("theme") != lang) {
+		return ""
+	}
+	return lang
 }
 
 // addConference gives an event RFC 7986 CONFERENCE properties for the ways to join that its

@@ -118,6 +118,7 @@ func (n *Runner) announceJob(ctx context.Context, callID int64) (store.JobResult
 			kit = nil
 		}
 		l := n.Mails.Catalog.Localizer(u.Language())
+		cm.in(l.Lang)
 		m := n.Mails.Compose(u.Email, u.Name, u.Language(), "mail.announce.subject", "mail.announce.body",
 			"Call", cm.call.DisplayTitle(), "Text", n.Announcement(l, cm.community, cm.call, cm.agenda, kit))
 		res.Mails = append(res.Mails, n.withCallUnsubscribe(m, cm, u))

@@ -204,6 +204,20 @@ type callMailContext struct {
 	subscribers map[int64]bool
 }
 
+// in shows the call, its series, community and agenda in a recipient's language: each text in
+// its version in lang, the original where that is missing.
+func (cm *callMailContext) in(lang string) {
+	own := cm.community.Primary()
+	convene.Localize(cm.community, lang, own)
+	convene.Localize(cm.call, lang, own)
+	if cm.call.Series != nil {
+		convene.Localize(cm.call.Series, lang, own)
+	}
+	for _, a := range cm.agenda {
+		convene.Localize(a, lang, own)
+	}
+}
+
 func (n *Runner) loadCallMail(ctx context.Context, callID int64) (*callMailContext, error) {
 	call, err := n.Store.CallByID(ctx, callID)
 	if err != nil {
@@ -270,6 +284,7 @@ func (n *Runner) recipients(ctx context.Context, cm *callMailContext, only int64
 func (n *Runner) invitation(cm *callMailContext, r recipient, method string, promoted bool) (convene.Mail, store.SentSequence) {
 	u, call := r.user, cm.call
 	l := n.Mails.Catalog.Localizer(u.Language())
+	cm.in(l.Lang)
 	e := feed.Entry{Call: call, URL: n.abs(CallPath(cm.community, call)), Agenda: cm.agenda}
 	now := n.Clock.Now()
 	if cm.kit != nil {
@@ -280,7 +295,7 @@ func (n *Runner) invitation(cm *callMailContext, r recipient, method string, pro
 		}
 	}
 	seq := max(call.Sequence, r.sequence+1)
-	f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l)}
+	f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l), Lang: l.Lang}
 	icsMethod := ics.MethodRequest
 	if method == "CANCEL" {
 		icsMethod = ics.MethodCancel
@@ -445,6 +460,7 @@ func (n *Runner) reminderJob(ctx context.Context, p store.ReminderPayload) (stor
 			continue
 		}
 		l := n.Mails.Catalog.Localizer(r.user.Language())
+		cm.in(l.Lang)
 		e := feed.Entry{Call: cm.call, URL: n.abs(CallPath(cm.community, cm.call)), Agenda: cm.agenda}
 		if cm.kit != nil {
 			if cm.call.JoinAccessFor(r.standing, n.Clock.Now()).Visible {
@@ -453,7 +469,7 @@ func (n *Runner) reminderJob(ctx context.Context, p store.ReminderPayload) (stor
 				e.KitHidden = true
 			}
 		}
-		f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l)}
+		f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l), Lang: l.Lang}
 		m := n.Mails.Compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
 			"Call", cm.call.DisplayTitle(), "When", n.Mails.When(r.user.Language(), cm.call, r.user.TimeZone),
 			"In", l.Before(p.Minutes), "Details", f.Describe(e))

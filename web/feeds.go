@@ -68,7 +68,11 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed,
 			return err
 		}
 		for i := range f.Entries {
-			f.Entries[i].Agenda = agendas[f.Entries[i].Call.ID]
+			e := &f.Entries[i]
+			e.Agenda = agendas[e.Call.ID]
+			for _, a := range e.Agenda { // in the feed's language, like the call (whose own is known by now)
+				convene.Localize(a, f.Lang, e.Call.Lang)
+			}
 		}
 		body = f.Serialize()
 		s.feeds.put(etag, body)
@@ -110,6 +114,7 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localize(r, c, c)
 	f := convene.CallFilter{CommunityID: c.ID}
 	name, file, about, page := c.Name, c.Slug+".ics", c.Description, "/c/"+c.Slug
 	switch {
@@ -118,6 +123,7 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		s.localize(r, c, call, call.Series)
 		return s.writeFeed(w, r, c, []*convene.Call{call}, feedAbout{name: call.DisplayTitle(), description: call.Note, page: callPath(c, call)},
 			"call-"+strconv.FormatInt(call.ID, 10)+".ics")
 	case strings.Contains(r.URL.Path, "/series/"):
@@ -125,6 +131,7 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		s.localize(r, c, sr)
 		f = convene.CallFilter{SeriesID: sr.ID}
 		name, file, about, page = sr.Title, c.Slug+"-series-"+strconv.FormatInt(sr.ID, 10)+".ics", sr.Description, seriesPath(c, sr)
 	}
@@ -149,8 +156,9 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Co
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, entries)
 	f := &feed.Feed{Name: about.name, Description: about.description, URL: s.absURL(about.page), Source: s.absURL(r.URL.Path),
-		TimeZone: c.TimeZone, Instance: s.jobs.Instance, Entries: entries, Labels: feedLabels(viewerOf(r).L)}
+		TimeZone: c.TimeZone, Instance: s.jobs.Instance, Entries: entries, Labels: feedLabels(viewerOf(r).L), Lang: viewerOf(r).L.Lang}
 	return s.serveFeed(w, r, f, file)
 }
 
@@ -169,7 +177,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 	l := s.catalog.Localizer(u.Language())
 	// No SOURCE: the feed's address is a secret, and the file may be shared.
 	f := &feed.Feed{Name: l.T("feed.personal_name", "Name", u.Name), URL: s.absURL("/me"), TimeZone: u.TimeZone, Instance: s.jobs.Instance,
-		Alarm: 30 * time.Minute, Labels: feedLabels(l)}
+		Alarm: 30 * time.Minute, Labels: feedLabels(l), Lang: l.Lang}
 	byCommunity := map[int64][]*convene.Call{}
 	var order []int64
 	for _, call := range calls {
@@ -194,6 +202,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		localizeIn(l.Lang, c, entries)
 		f.Entries = append(f.Entries, entries...)
 	}
 	if f.TimeZone == "" && len(order) > 0 {

@@ -27,6 +27,7 @@ type icsEvent struct {
 	Start       string `json:"start"`
 	End         string `json:"end"`
 	Summary     string `json:"summary"`
+	SummaryLang string `json:"summaryLanguage"` // the LANGUAGE parameter, when the summary is not in the calendar's
 	Description string `json:"description"`
 	Location    string `json:"location"`
 	Status      string `json:"status"`
@@ -317,6 +318,9 @@ func readWithGolangICal(t *testing.T, bodies []string, out any) {
 				Summary: prop(ics.ComponentPropertySummary), Description: prop(ics.ComponentPropertyDescription),
 				Location: prop(ics.ComponentPropertyLocation), Status: prop(ics.ComponentPropertyStatus), URL: prop(ics.ComponentPropertyUrl),
 				Alarms: len(ev.Alarms())}
+			if p := ev.GetProperty(ics.ComponentPropertySummary); p != nil && len(p.ICalParameters["LANGUAGE"]) > 0 {
+				e.SummaryLang = p.ICalParameters["LANGUAGE"][0]
+			}
 			e.Sequence, _ = strconv.Atoi(prop(ics.ComponentPropertySequence))
 			for _, a := range ev.GetProperties(ics.ComponentPropertyAttendee) {
 				e.Attendees = append(e.Attendees, struct {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every page has an address per language: ?lang= picks it whatever the browser says, the page
@@ -162,4 +163,71 @@ func TestAPIInEachLanguage(t *testing.T) {
 		mustContain(t, a.client().get("/api/v1/communities/open-gov-canada?lang=fr").body,
 			`"name":"Appel communautaire pour un gouvernement ouvert · Canada"`)
 	})
+}
+
+// Calendars speak their reader's language: a feed with ?lang=fr has the French titles, a title
+// with no French version says its language with LANGUAGE, and an invitation to a member who
+// reads French is French, agenda included; ical.js reads them all.
+func TestFeedsAndInvitationsInTheReadersLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		box := a.mailbox(t)
+		next, err := a.store.NextCall(ctx, a.demo.Community.ID, testNow.Add(60*24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		next.Title = "Open data office hours" // in English only
+		if err := a.store.UpdateCall(ctx, next); err != nil {
+			t.Fatal(err)
+		}
+		feedPath := fmt.Sprintf("/c/open-gov-canada/series/%d/calendar.ics", a.demo.Series.ID)
+		bodies := []string{a.client().get(feedPath + "?lang=fr").body, a.client().get(feedPath + "?lang=en").body}
+		cals := parseICSAll(t, bodies)
+		fr, en := cals[0], cals[1]
+		if fr.Name != "Appel communautaire sur le gouvernement ouvert" || en.Name != "Open Government Community Call" {
+			t.Fatalf("calendar names %q and %q", fr.Name, en.Name)
+		}
+		reboot := eventByUID(t, fr, eventByUIDPrefix(t, en, a.demo.RebootID))
+		if !strings.Contains(reboot.Summary, "La relance") || reboot.SummaryLang != "" || !strings.Contains(reboot.Description, "Lancement de Re:OpenGov") {
+			t.Fatalf("French reboot: %+v", reboot)
+		}
+		if e := eventByUID(t, en, reboot.UID); !strings.Contains(e.Summary, "The reboot") || e.SummaryLang != "" {
+			t.Fatalf("English reboot: %+v", e)
+		}
+		if e := eventByUID(t, fr, eventByUIDPrefix(t, en, next.ID)); e.Summary != "Open data office hours" || e.SummaryLang != "en" {
+			t.Fatalf("an English-only title in the French feed: %q (LANGUAGE %q)", e.Summary, e.SummaryLang)
+		}
+
+		// An invitation to a member who reads French.
+		member, u := a.signedIn(t, "francine.membre@example.net", "Francine Membre")
+		u.Languages = []string{"fr"}
+		if err := a.store.UpdateProfile(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, member.post(fmt.Sprintf("/c/open-gov-canada/calls/%d/register", a.demo.RebootID), url.Values{"scope": {"call"}}), http.StatusSeeOther)
+		msgs := mailsTo(a.allMail(t, box), u.Email)
+		if len(msgs) != 1 {
+			t.Fatalf("%d mails to the member", len(msgs))
+		}
+		inv := parseICS(t, msgs[0].Calendar)
+		if len(inv.Events) != 1 || !strings.Contains(inv.Events[0].Summary, "La relance") ||
+			!strings.Contains(inv.Events[0].Description, "Les nouvelles de l’Équipe du gouvernement ouvert de l’Ontario") {
+			t.Fatalf("French invitation: %+v", inv.Events)
+		}
+		mustContain(t, msgs[0].Text, "Appel communautaire sur le gouvernement ouvert")
+		mustNotContain(t, msgs[0].Text, "The reboot", "Launching Re:OpenGov")
+	})
+}
+
+// eventByUIDPrefix finds the UID of a call's event in a calendar by the call's id.
+func eventByUIDPrefix(t *testing.T, cal icsCalendar, callID int64) string {
+	t.Helper()
+	prefix := fmt.Sprintf("call-%d@", callID)
+	for _, e := range cal.Events {
+		if strings.HasPrefix(e.UID, prefix) {
+			return e.UID
+		}
+	}
+	t.Fatalf("no event for call %d", callID)
+	return ""
 }

@@ -182,7 +182,13 @@ func languageName(reader, lang string) string {
 // localizeData shows every translatable item reachable from values (items, slices or maps of
 // them) in the viewer's language; the JSON API calls it on what it loaded before answering.
 func (s *Server) localizeData(r *http.Request, c *convene.Community, values ...any) {
-	lang, own, seen := viewerOf(r).L.Lang, primaryOf(c), map[uintptr]bool{}
+	localizeIn(viewerOf(r).L.Lang, c, values...)
+}
+
+// localizeIn is localizeData for a reader of lang who is not the one asking (a personal feed's
+// owner).
+func localizeIn(lang string, c *convene.Community, values ...any) {
+	own, seen := primaryOf(c), map[uintptr]bool{}
 	for _, v := range values {
 		localizeAll(reflect.ValueOf(v), lang, own, seen)
 	}

@@ -18,6 +18,7 @@ function read(file) {
       start: e.startDate.toJSDate().toISOString(),
       end: e.endDate.toJSDate().toISOString(),
       summary: e.summary,
+      summaryLanguage: v.getFirstProperty("summary")?.getParameter("language") ?? null,
       description: e.description,
       location: e.location,
       status: v.getFirstPropertyValue("status"),
