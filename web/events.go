@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -185,6 +186,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
 		ed.initial = url.Values{"name": {e.Name}, "starts_at": {e.StartsAt.In(loc).Format(localInput)},
 			"ends_at": {e.EndsAt.In(loc).Format(localInput)}, "time_zone": {e.TimeZone}, "place": {e.Place}, "address": {e.Address},
 			"link": {e.Link}, "description": {e.Description}}
+		versionValues(ed.initial, e)
 		if e.Online {
 			ed.initial.Set("online", "on")
 		}
@@ -193,16 +195,17 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
 			ed.initial.Set("call_"+strconv.FormatInt(lk.CallID, 10), lk.Relation)
 		}
 	}
+	ed.languages = c.Languages
 	ed.fields = []Field{
-		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxTitle},
+		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxTitle, Translate: true},
 		{Name: "starts_at", Label: l.T("field.starts_at"), Type: "datetime-local", Required: true, Hint: l.T("event.hint.local_time")},
 		{Name: "ends_at", Label: l.T("event.field.ends_at"), Type: "datetime-local", Required: true},
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
-		{Name: "place", Label: l.T("event.field.place"), Type: "text", Max: convene.MaxPlace, Hint: l.T("event.hint.place")},
+		{Name: "place", Label: l.T("event.field.place"), Type: "text", Max: convene.MaxPlace, Hint: l.T("event.hint.place"), Translate: true},
 		{Name: "address", Label: l.T("event.field.address"), Type: "text", Max: convene.MaxPlace, Hint: l.T("event.hint.address")},
 		{Name: "online", Label: l.T("event.field.online"), Type: "checkbox"},
 		{Name: "link", Label: l.T("event.field.link"), Type: "url", Max: convene.MaxLink, Hint: l.T("event.hint.link")},
-		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 	}
 	// The calls of the year around the event (or around today, for a new one) may be linked to it.
 	calls, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, From: around.AddDate(-1, 0, 0), To: around.AddDate(1, 0, 0)})
@@ -214,6 +217,7 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
 			calls = append(calls, lk.Call)
 		}
 	}
+	s.localizeData(r, c, calls)
 	relations := []Option{{Value: "", Label: l.T("event.relation.none")}}
 	for _, rel := range convene.EventRelations {
 		relations = append(relations, Option{Value: rel, Label: l.T("event.relation." + rel)})
@@ -241,6 +245,10 @@ func (s *Server) eventForm(w http.ResponseWriter, r *http.Request) error {
 			return "", "", err
 		}
 		ne.Links = links
+		if e != nil {
+			ne.Translations = maps.Clone(e.Translations)
+		}
+		readVersions(vals, c.Languages, ne)
 		ne.Normalize()
 		if err := mergeErrors(parse, ne.Validate()); err != nil {
 			return "", "", err

@@ -52,6 +52,7 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request) error {
 		if b.Organizer && vals.Get("status") != "" {
 			idea.Status = vals.Get("status")
 		}
+		readVersions(vals, c.Languages, idea)
 		if ev := strings.TrimSpace(vals.Get("event")); ev != "" {
 			if idea.EventID, err = strconv.ParseInt(ev, 10, 64); err != nil {
 				return convene.NotFound("event.not_found")
@@ -80,13 +81,14 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		s.localizeData(r, c, events)
 		eventOptions := []Option{{Value: "", Label: l.T("idea.no_event")}}
 		for _, e := range events {
 			eventOptions = append(eventOptions, Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Name})
 		}
-		f := &Form{Action: "/c/" + c.Slug + "/ideas", Submit: l.T("idea.propose"), Prefix: "idea-", Fields: []Field{
-			{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle},
-			{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription},
+		f := &Form{Action: "/c/" + c.Slug + "/ideas", Submit: l.T("idea.propose"), Prefix: "idea-", Languages: c.Languages, Fields: []Field{
+			{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle, Translate: true},
+			{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 			{Name: "event", Label: l.T("idea.field.event"), Type: "select", Options: eventOptions},
 		}}
 		if b.Organizer {

@@ -219,9 +219,9 @@ func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := b.L
-	ed := editor{fields: []Field{
-		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
-		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxInitiative},
+	ed := editor{languages: c.Languages, fields: []Field{
+		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName, Translate: true},
+		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxInitiative, Translate: true},
 		{Name: "status", Label: l.T("field.status"), Type: "select", Options: statusOptions(l, "")},
 		{Name: "jurisdiction", Label: l.T("people.field.jurisdiction"), Type: "select", Options: jurisdictionOptions(l, "initiative.field.none")},
 		{Name: "sector", Label: l.T("people.field.sector"), Type: "select", Options: sectorOptions(l, "initiative.field.none")},
@@ -235,11 +235,13 @@ func (s *Server) initiativeForm(w http.ResponseWriter, r *http.Request) error {
 		ed.title, ed.submit, ed.back = l.T("initiative.edit.title", "Name", in.Name), l.T("action.save"), initiativePath(c, in.ID)
 		ed.initial = url.Values{"name": {in.Name}, "description": {in.Description}, "status": {in.Status},
 			"jurisdiction": {in.Jurisdiction}, "sector": {in.Sector}, "links": {strings.Join(in.Links, "\n")}}
+		versionValues(ed.initial, in)
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		in.Name, in.Description, in.Status = vals.Get("name"), vals.Get("description"), vals.Get("status")
 		in.Jurisdiction, in.Sector = vals.Get("jurisdiction"), vals.Get("sector")
 		in.Links = strings.Split(strings.ReplaceAll(vals.Get("links"), "\r", ""), "\n")
+		readVersions(vals, c.Languages, in)
 		if in.ID == 0 {
 			if err := s.store.CreateInitiative(ctx, in); err != nil {
 				return "", "", err
