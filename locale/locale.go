@@ -178,8 +178,11 @@ func (l *Localizer) ShortDate(t time.Time) string {
 
 // Clock formats a time of day: "12:00 p.m." in English, "12 h 00" in French (Canadian usage).
 func (l *Localizer) Clock(t time.Time) string {
-	if l.Lang == "fr" {
-		return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
+	if l.Lang == "fr" { // "12 h", "12 h 30", with no-break spaces
+		if t.Minute() == 0 {
+			return fmt.Sprintf("%d\u00a0h", t.Hour())
+		}
+		return fmt.Sprintf("%d\u00a0h\u00a0%02d", t.Hour(), t.Minute())
 	}
 	suffix := "a.m."
 	if t.Hour() >= 12 {

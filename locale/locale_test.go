@@ -87,7 +87,7 @@ func TestDatesInBothLanguages(t *testing.T) {
 	if got := c.Localizer("en").When(seed); got != "Wednesday, November 13, 2019 · 12:00 p.m. EST" {
 		t.Errorf("en: %q", got)
 	}
-	if got := c.Localizer("fr").When(seed); got != "mercredi 13 novembre 2019 · 12 h 00 HNE" {
+	if got := c.Localizer("fr").When(seed); got != "mercredi 13 novembre 2019 · 12\u00a0h HNE" {
 		t.Errorf("fr: %q", got)
 	}
 	if got := c.Localizer("en").Clock(seed.Add(-12 * time.Hour)); got != "12:00 a.m." {

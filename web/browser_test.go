@@ -149,7 +149,7 @@ func TestBrowserPersonPath(t *testing.T) {
 			chromedp.Click(css(`nav.lang-switch a`)),
 			chromedp.WaitVisible(css(`#next-heading`)))
 		read(`#next-heading`, "Prochain appel")
-		read(`section.next-call p.when`, "mercredi 13 novembre 2019 · 9 h 00 HNP")
+		read(`section.next-call p.when`, "mercredi 13 novembre 2019 · 9\u00a0h HNP")
 
 		run("sign in as organizer",
 			chromedp.Click(css(`header.site a[href^="/signin"]`)),
@@ -178,7 +178,7 @@ func TestBrowserPersonPath(t *testing.T) {
 			chromedp.Submit(css(`#f-name`)),
 			chromedp.WaitVisible(css(`section.season`)))
 		text := read(`main`, "Atlantic open data meetup")
-		for _, want := range []string{"Atlantic open data meetup", "Pilot", "4 appels", "7 nov. 2019 · 10 h 00 HNP", "5 déc. 2019"} {
+		for _, want := range []string{"Atlantic open data meetup", "Pilot", "4 appels", "7 nov. 2019 · 10\u00a0h HNP", "5 déc. 2019"} {
 			if !strings.Contains(text, want) {
 				t.Fatalf("series page lacks %q:\n%s", want, text)
 			}

@@ -131,8 +131,8 @@ func TestNewsFeedFollowsTheCommunity(t *testing.T) {
 			fr.Header.Set("Accept-Language", "fr-CA,fr;q=0.9")
 			r = a.client().do(fr)
 			ff := parseAtom(t, r.body)
-			if e := entryByID(t, ff, callURL); ff.Language != "fr-CA" || e.Title != "Annulé : Late-night special" ||
-				!strings.Contains(e.Summary, "vendredi 22 novembre 2019 · 23 h 14 HNE") {
+			if e := entryByID(t, ff, callURL); ff.Language != "fr-CA" || e.Title != "Annulé\u00a0: Late-night special" ||
+				!strings.Contains(e.Summary, "vendredi 22 novembre 2019 · 23\u00a0h\u00a014 HNE") {
 				t.Fatalf("French feed %q: %+v", ff.Language, e)
 			}
 

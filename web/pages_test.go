@@ -74,7 +74,7 @@ func TestViewerZoneAndLanguage(t *testing.T) {
 		r = c.get("/lang/fr?next=" + url.QueryEscape(path))
 		wantStatus(t, r, http.StatusSeeOther)
 		fr := c.get(path).body
-		mustContain(t, fr, `lang="fr-CA"`, "mercredi 13 novembre 2019 · 11 h 00 HNC", "Ordre du jour", "Comment se joindre",
+		mustContain(t, fr, `lang="fr-CA"`, "mercredi 13 novembre 2019 · 11\u00a0h HNC", "Ordre du jour", "Comment se joindre",
 			"Terre-Neuve (St. John’s)", "Présenté par Christine Hagyard")
 
 		// Accept-Language alone picks French for a new visitor.

@@ -135,7 +135,7 @@ func TestReachForOrganizers(t *testing.T) {
 		fr := a.client()
 		fr.signIn()
 		wantStatus(t, fr.get("/lang/fr"), http.StatusSeeOther)
-		mustContain(t, fr.get(base+"?"+fall).body, "Rayonnement de Reach sample", "83 %", "0,41", "Nouveaux venus revenus")
+		mustContain(t, fr.get(base+"?"+fall).body, "Rayonnement\u00a0: Reach sample", "83 %", "0,41", "Nouveaux venus revenus")
 	})
 }
 

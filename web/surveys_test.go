@@ -180,7 +180,7 @@ func TestSurveyBuildAnswerResults(t *testing.T) {
 		fr := a.client()
 		fr.c.Jar = org.c.Jar
 		wantStatus(t, fr.get("/lang/fr?next=/"), http.StatusSeeOther)
-		mustContain(t, fr.get(path+"/results").body, "Note moyenne : 3,0 sur 5", "67 %", "Invités")
+		mustContain(t, fr.get(path+"/results").body, "Note moyenne\u00a0: 3,0 sur 5", "67 %", "Invités")
 		wantStatus(t, org.get("/lang/en?next=/"), http.StatusSeeOther)
 
 		exp := org.get(path + "/results.csv")

@@ -83,7 +83,7 @@ func TestTopicQueue(t *testing.T) {
 		box := a.mailbox(t)
 		msg := lastTo(t, box.deliver(t, 1), "paula.proposer@example.org")
 		if !strings.Contains(msg.Subject, "Open data society launch") || !strings.Contains(msg.Subject, "ordre du jour") ||
-			!strings.Contains(msg.Text, "/c/"+demo.Slug+"/calls/"+call) || !strings.Contains(msg.Text, "13 novembre 2019") || !strings.Contains(msg.Text, "9 h 00 HNP") {
+			!strings.Contains(msg.Text, "/c/"+demo.Slug+"/calls/"+call) || !strings.Contains(msg.Text, "13 novembre 2019") || !strings.Contains(msg.Text, "9\u00a0h HNP") {
 			t.Fatalf("mail: %q\n%s", msg.Subject, msg.Text)
 		}
 

@@ -108,10 +108,10 @@ func TestUnsubscribeFromOneCallInFrench(t *testing.T) {
 		if len(mails) != 1 {
 			t.Fatalf("%d mails", len(mails))
 		}
-		if !strings.Contains(mails[0].Text, "ID de réunion : ") || !strings.Contains(mails[0].Text, "Code secret : ") {
+		if !strings.Contains(mails[0].Text, "ID de réunion\u00a0: ") || !strings.Contains(mails[0].Text, "Code secret\u00a0: ") {
 			t.Fatalf("French labels take a space before the colon:\n%s", mails[0].Text)
 		}
-		if !strings.Contains(mails[0].Text, "Pour ne plus recevoir de courriels sur « ") || !strings.Contains(mails[0].Text, "(vous libérez votre place), en un clic : http://") {
+		if !strings.Contains(mails[0].Text, "Pour ne plus recevoir de courriels sur «\u00a0") || !strings.Contains(mails[0].Text, "(vous libérez votre place), en un clic\u00a0: http://") {
 			t.Fatalf("French unsubscribe line:\n%s", mails[0].Text)
 		}
 		path := unsubscribeLink.FindStringSubmatch(mails[0].Header.Get("List-Unsubscribe"))[2]
