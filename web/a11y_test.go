@@ -117,5 +117,17 @@ func TestAccessibility(t *testing.T) {
 		check("timeline filtered", chromedp.Navigate(base+"/c/open-gov-canada/timeline?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("directory as organizer", chromedp.Navigate(base+"/c/open-gov-canada/people?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("French community page", chromedp.Navigate(base+"/lang/fr?next=/c/open-gov-canada"), chromedp.WaitVisible(css(`#next-heading`)))
+
+		// A French page showing a text that has no French version marks it with its language.
+		reboot, err := a.store.CallByID(context.Background(), a.demo.RebootID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reboot.Theme = "A theme written in English only"
+		reboot.Translations.Set("fr", "theme", "")
+		if err := a.store.UpdateCall(context.Background(), reboot); err != nil {
+			t.Fatal(err)
+		}
+		check("French call page with an English-only theme", chromedp.Navigate(base+call+"?lang=fr"), chromedp.WaitVisible(css(`h1 span[lang="en"]`)))
 	})
 }
