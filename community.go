@@ -19,8 +19,10 @@ type Community struct {
 	PublicReach bool     // everyone may see its reach analytics (aggregates, small counts suppressed)
 	// ApproveMembers makes joining a request an organizer approves; otherwise anyone signed in joins.
 	ApproveMembers bool
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// RequireTranslations holds a call's announcement until its texts exist in every language.
+	RequireTranslations bool
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 	Texts
 }
 

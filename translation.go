@@ -244,13 +244,18 @@ func Versions(it Translatable) Translations {
 	return out
 }
 
-// Missing lists, for each of the languages, the item's fields that have an original but no
-// version in it.
+// Missing lists, for each of the languages (its community's, primary first), the item's fields
+// that have an original but no version in it. An item that does not say its language is in the
+// primary one.
 func Missing(it Translatable, languages []string) map[string][]string {
 	tx := it.Localized()
+	own := tx.Lang
+	if own == "" && len(languages) > 0 {
+		own = languages[0]
+	}
 	out := map[string][]string{}
 	for _, lang := range languages {
-		if lang == tx.Lang {
+		if lang == own {
 			continue
 		}
 		for _, f := range it.TextFields() {

@@ -53,6 +53,35 @@ func (n *Runner) Announcement(l *locale.Localizer, c *convene.Community, call *c
 	return b.String()
 }
 
+// BilingualAnnouncement is the announcement in each of the community's languages Convene
+// speaks, in the community's order, in one text, as Canadian public bodies publish: the first
+// version says the others follow ("(Le français suit)"). With one language it is that version.
+func (n *Runner) BilingualAnnouncement(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem, kit *convene.JoinKit) string {
+	var langs []string
+	for _, lang := range c.Languages {
+		if locale.Supported(lang) {
+			langs = append(langs, lang)
+		}
+	}
+	if len(langs) == 0 {
+		langs = []string{"en"}
+	}
+	var head, versions []string
+	for i, lang := range langs {
+		l := n.Mails.Catalog.Localizer(lang)
+		if i > 0 {
+			head = append(head, l.T("announce.follows"))
+		}
+		(&callMailContext{call: call, community: c, agenda: agenda}).in(lang)
+		versions = append(versions, n.Announcement(l, c, call, agenda, kit))
+	}
+	text := strings.Join(versions, "\n\n* * *\n\n")
+	if len(head) > 0 {
+		text = strings.Join(head, " ") + "\n\n" + text
+	}
+	return text
+}
+
 // AnnounceRecipients are the series' subscribers and everyone with a place at the call, once each.
 func (n *Runner) AnnounceRecipients(ctx context.Context, call *convene.Call) ([]*convene.User, error) {
 	subs, err := n.Store.SeriesSubscribers(ctx, call.SeriesID)

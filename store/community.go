@@ -22,9 +22,10 @@ func (s *Store) CreateCommunity(ctx context.Context, c *convene.Community, owner
 	}
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	return s.inTx(ctx, func(tx conn) error {
-		id, err := tx.insert(ctx, `INSERT INTO communities (slug, name, description, time_zone, languages, created_at, updated_at, approve_members, translations)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.CreatedAt, c.UpdatedAt, c.ApproveMembers, textsJSON(c))
+		id, err := tx.insert(ctx, `INSERT INTO communities (slug, name, description, time_zone, languages, created_at, updated_at, approve_members, translations,
+			require_translations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.CreatedAt, c.UpdatedAt, c.ApproveMembers, textsJSON(c),
+			c.RequireTranslations)
 		if isUniqueViolation(err) {
 			return slugTaken()
 		} else if err != nil {
@@ -61,8 +62,8 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 			return err
 		}
 		res, err := tx.exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
-			public_reach = ?, approve_members = ?, translations = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt,
-			c.PublicReach, c.ApproveMembers, textsJSON(c), c.ID)
+			public_reach = ?, approve_members = ?, translations = ?, require_translations = ? WHERE id = ?`, c.Slug, c.Name, c.Description,
+			c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt, c.PublicReach, c.ApproveMembers, textsJSON(c), c.RequireTranslations, c.ID)
 		if isUniqueViolation(err) {
 			return slugTaken()
 		} else if err != nil {
@@ -101,12 +102,12 @@ func languageUnused(ctx context.Context, tx conn, communityID int64, lang string
 	return nil
 }
 
-const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach, approve_members, translations`
+const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach, approve_members, translations, require_translations`
 
 func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, error) {
 	var c convene.Community
 	var langs string
-	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers, texts(&c.Texts)); err != nil {
+	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers, texts(&c.Texts), &c.RequireTranslations); err != nil {
 		return nil, err
 	}
 	if langs != "" {

@@ -62,6 +62,9 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		if c.ApproveMembers {
 			ed.initial.Set("approve_members", "on")
 		}
+		if c.RequireTranslations {
+			ed.initial.Set("require_translations", "on")
+		}
 	}
 	ed.fields = []Field{
 		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName, Translate: true},
@@ -71,11 +74,12 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "languages", Label: l.T("field.languages"), Type: "text", Required: true, Max: 100, Hint: l.T("hint.languages")},
 		{Name: "public_reach", Label: l.T("field.public_reach"), Type: "checkbox"},
 		{Name: "approve_members", Label: l.T("field.approve_members"), Type: "checkbox", Hint: l.T("hint.approve_members")},
+		{Name: "require_translations", Label: l.T("field.require_translations"), Type: "checkbox", Hint: l.T("hint.require_translations")},
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		nc := &convene.Community{Slug: vals.Get("slug"), Name: vals.Get("name"), Description: vals.Get("description"),
 			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ","), PublicReach: vals.Get("public_reach") != "",
-			ApproveMembers: vals.Get("approve_members") != ""}
+			ApproveMembers: vals.Get("approve_members") != "", RequireTranslations: vals.Get("require_translations") != ""}
 		if c != nil {
 			nc.Translations = maps.Clone(c.Translations)
 			readVersions(vals, c.Languages, nc)

@@ -9,10 +9,30 @@ import (
 	"github.com/opengovcall/convene/store"
 )
 
+// untranslated counts the texts of a call (its own, its series', its agenda's) that are missing
+// in one of the community's languages.
+func untranslated(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem) int {
+	items := []convene.Translatable{call}
+	if call.Series != nil {
+		items = append(items, call.Series)
+	}
+	for _, a := range agenda {
+		items = append(items, a)
+	}
+	n := 0
+	for _, it := range items {
+		for _, fields := range convene.Missing(it, c.Languages) {
+			n += len(fields)
+		}
+	}
+	return n
+}
+
 type announcementPage struct {
 	base
 	Call       *callView
 	Text       string
+	Bilingual  string // every language in one text, when the community has several
 	Recipients int
 	Error      string
 }
@@ -30,9 +50,15 @@ func (s *Server) announce(w http.ResponseWriter, r *http.Request) error {
 	}
 	status := http.StatusOK
 	p := announcementPage{base: b, Call: s.viewCall(c, call, b.Zone)}
+	agenda, err := s.store.Agenda(ctx, call.ID)
+	if err != nil {
+		return err
+	}
 	if r.Method == http.MethodPost {
 		if call.StatusAt(s.clock.Now()) != convene.CallScheduled {
 			p.Error, status = b.L.T("announce.refused"), http.StatusUnprocessableEntity
+		} else if n := untranslated(c, call, agenda); c.RequireTranslations && n > 0 {
+			p.Error, status = b.L.N("announce.untranslated", n), http.StatusUnprocessableEntity
 		} else {
 			key := fmt.Sprintf("announce:%d:%d", call.ID, s.clock.Now().Unix()/60) // one per call per minute: a double click sends once
 			if err := s.store.EnqueueJob(ctx, store.JobAnnounce, store.CallPayload{CallID: call.ID}, key, time.Time{}); err != nil {
@@ -40,10 +66,6 @@ func (s *Server) announce(w http.ResponseWriter, r *http.Request) error {
 			}
 			return s.redirect(w, r, callPath(c, call)+"/announcement", "flash.announcement_queued")
 		}
-	}
-	agenda, err := s.store.Agenda(ctx, call.ID)
-	if err != nil {
-		return err
 	}
 	kit, _, err := s.store.CallJoinKit(ctx, call)
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
@@ -53,6 +75,10 @@ func (s *Server) announce(w http.ResponseWriter, r *http.Request) error {
 	if kit != nil && !call.JoinAccessFor(convene.Standing{}, s.clock.Now()).Visible {
 		kit = nil
 	}
+	if len(c.Languages) > 1 {
+		p.Bilingual = s.jobs.BilingualAnnouncement(c, call, agenda, kit)
+	}
+	s.localizeData(r, c, c, call, agenda)
 	p.Text = s.jobs.Announcement(b.L, c, call, agenda, kit)
 	rs, err := s.jobs.AnnounceRecipients(ctx, call)
 	if err != nil {

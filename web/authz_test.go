@@ -169,6 +169,7 @@ var routeAccess = map[string]access{
 	"GET /c/{slug}/calls/{id}/registrations.csv":                     organizer,
 	"GET /c/{slug}/comments":                                         public,
 	"GET /c/{slug}/edit":                                             organizer,
+	"GET /c/{slug}/translate":                                        organizer,
 	"GET /c/{slug}/events":                                           public,
 	"GET /c/{slug}/events/new":                                       organizer,
 	"GET /c/{slug}/events/{id}":                                      public,

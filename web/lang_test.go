@@ -231,3 +231,50 @@ func eventByUIDPrefix(t *testing.T, cal icsCalendar, callID int64) string {
 	t.Fatalf("no event for call %d", callID)
 	return ""
 }
+
+// Organizers see what is left to translate, can hold announcements until it is done, and get
+// the announcement in both languages in one text.
+func TestToTranslateAndBilingualAnnouncements(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		org := a.client()
+		org.signIn()
+		mustContain(t, org.get("/c/open-gov-canada/translate?lang=en").body, "Every public text exists in each of the community")
+
+		next, err := a.store.NextCall(ctx, a.demo.Community.ID, testNow.Add(20*24*time.Hour)) // the call after the reboot
+		if err != nil {
+			t.Fatal(err)
+		}
+		next.Theme = "Accessibility in open data"
+		if err := a.store.UpdateCall(ctx, next); err != nil {
+			t.Fatal(err)
+		}
+		page := org.get("/c/open-gov-canada/translate?lang=en").body
+		mustContain(t, page, "1 version to write.", "French: theme", fmt.Sprintf(`href="/c/open-gov-canada/calls/%d/edit"`, next.ID))
+		mustContain(t, org.get("/c/open-gov-canada").body, `href="/c/open-gov-canada/translate"`, "1 text")
+		mustNotContain(t, a.client().get("/c/open-gov-canada").body, "/translate")
+
+		c, _ := a.store.CommunityByID(ctx, a.demo.Community.ID)
+		c.RequireTranslations = true
+		if err := a.store.UpdateCommunity(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		announce := fmt.Sprintf("/c/open-gov-canada/calls/%d/announcement", next.ID)
+		r := org.post(announce+"?lang=en", nil)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "1 text of this call is not translated yet")
+		next, _ = a.store.CallByID(ctx, next.ID)
+		next.Translations.Set("fr", "theme", "L’accessibilité des données ouvertes")
+		if err := a.store.UpdateCall(ctx, next); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, org.post(announce, nil), http.StatusSeeOther)
+
+		text := org.get(fmt.Sprintf("/c/open-gov-canada/calls/%d/announcement?lang=en", a.demo.RebootID)).body
+		mustContain(t, text, `id="announcement-bilingual"`, "(Le français suit)", "The reboot", "La relance",
+			"Launching Re:OpenGov", "Lancement de Re:OpenGov")
+		if strings.Index(text, "Launching Re:OpenGov") > strings.Index(text, "Lancement de Re:OpenGov") {
+			t.Fatal("the bilingual announcement does not follow the community's order, English first")
+		}
+	})
+}

@@ -165,6 +165,8 @@ type communityPage struct {
 	Upcoming []*callView
 	Past     []*callView
 	Series   []*convene.Series
+	// ToTranslate counts, for organizers, the public texts still missing one of the languages.
+	ToTranslate int
 }
 
 func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
@@ -185,6 +187,13 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.Series, err = s.store.SeriesOf(ctx, c.ID); err != nil {
 		return err
+	}
+	if b.Organizer {
+		texts, err := s.untranslatedTexts(ctx, b.L, c)
+		if err != nil {
+			return err
+		}
+		p.ToTranslate = len(texts)
 	}
 	next, err := s.store.NextCall(ctx, c.ID, now)
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {

@@ -158,6 +158,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /communities/new", s.communityForm)
 	handle("GET /c/{slug}", s.cached(s.communityPage))
 	handle("GET /c/{slug}/edit", s.communityForm)
+	handle("GET /c/{slug}/translate", s.translatePage)
 	handle("POST /c/{slug}/edit", s.communityForm)
 
 	handle("GET /c/{slug}/series/new", s.seriesForm)
