@@ -68,6 +68,7 @@ type Comment struct {
 	Hidden      bool
 	Reports     int // read only: how many members reported it
 	CreatedAt   time.Time
+	Lang        string // the language its author wrote it in (BCP 47); "" for texts written before it was recorded
 }
 
 // Normalize trims the comment's text.
@@ -77,5 +78,6 @@ func (c *Comment) Normalize() { c.Body = Para(c.Body) }
 func (c *Comment) Validate() error {
 	var f fieldErrors
 	checkText(&f, "body", c.Body, MaxComment, true)
+	checkAuthorLanguage(&f, &c.Lang)
 	return f.err()
 }

@@ -148,6 +148,7 @@ type InitiativeUpdate struct {
 	CallTitle      Name
 	CallStartsAt   time.Time
 	CreatedAt      time.Time
+	Lang           string // the language its author wrote it in; "" when not recorded
 }
 
 // Validate checks an update before it is stored.
@@ -155,6 +156,7 @@ func (u *InitiativeUpdate) Validate() error {
 	u.Body = Para(u.Body)
 	var f fieldErrors
 	checkText(&f, "body", u.Body, MaxUpdate, true)
+	checkAuthorLanguage(&f, &u.Lang)
 	return f.err()
 }
 
@@ -167,6 +169,7 @@ type Ask struct {
 	AuthorName     string
 	Kind           string
 	Body           string
+	Lang           string // the language its author wrote it in; "" when not recorded
 	Open           bool
 	CreatedAt      time.Time
 	ClosedAt       *time.Time
@@ -181,6 +184,7 @@ func (a *Ask) Validate() error {
 	if !oneOf(a.Kind, AskKinds) {
 		f.add("kind", "ask.kind.invalid", nil)
 	}
+	checkAuthorLanguage(&f, &a.Lang)
 	checkText(&f, "body", a.Body, MaxAskBody, true)
 	return f.err()
 }

@@ -24,6 +24,7 @@ type Topic struct {
 	ProposerID     int64
 	ProposerName   string
 	Title          string
+	Lang           string // the language its proposer wrote it in; "" when not recorded
 	Kind           string // one of AgendaKinds
 	PresenterName  string
 	InitiativeID   int64 // 0 when not about an initiative
@@ -61,6 +62,7 @@ func (t *Topic) Validate() error {
 	}
 	checkText(&f, "title", t.Title, MaxTitle, true)
 	checkText(&f, "presenter_name", t.PresenterName, MaxShortText, false)
+	checkAuthorLanguage(&f, &t.Lang)
 	if t.Minutes < 0 || t.Minutes > MaxDuration {
 		f.add("minutes", "agenda.minutes.range", map[string]any{"Max": MaxDuration})
 	}

@@ -290,3 +290,17 @@ func (n Name) String() string { return n.Text }
 
 // MarshalJSON writes the name as shown, a plain string.
 func (n Name) MarshalJSON() ([]byte, error) { return json.Marshal(n.Text) }
+
+// checkAuthorLanguage readies the language a member says they wrote in: "" stays unknown, a
+// well-formed tag takes its canonical form, anything else is a field error on "lang".
+func checkAuthorLanguage(f *fieldErrors, lang *string) {
+	if *lang == "" {
+		return
+	}
+	canon, err := CanonicalLanguage(*lang)
+	if err != nil {
+		f.add("lang", "language.invalid", map[string]any{"Language": *lang})
+		return
+	}
+	*lang = canon
+}

@@ -114,16 +114,25 @@ func TestActionsCheckWhoActs(t *testing.T) {
 		w := build(t, s)
 		acts, _ := newActions(t, s)
 
-		_, err := acts.Comment(ctx, w.as(nil), w.c, "call:1", "Hello")
+		_, err := acts.Comment(ctx, w.as(nil), w.c, "call:1", "Hello", "")
 		code(t, err, convene.EUNAUTHORIZED, "signin.required")
 		// An outsider's comment on something that does not exist is refused for who they are.
-		_, err = acts.Comment(ctx, w.as(w.outsider), w.c, "nonsense", "")
+		_, err = acts.Comment(ctx, w.as(w.outsider), w.c, "nonsense", "", "")
 		code(t, err, convene.EFORBIDDEN, "comment.members_only")
-		cm, err := acts.Comment(ctx, w.as(w.member), w.c, "call:"+itoa(w.call.ID), " Looking forward to it ")
+		cm, err := acts.Comment(ctx, w.as(w.member), w.c, "call:"+itoa(w.call.ID), " Looking forward to it ", "")
 		if err != nil || cm.AuthorID != w.member.ID || cm.AuthorName != "Member" || cm.Body != "Looking forward to it" {
 			t.Fatalf("comment %+v, %v", cm, err)
 		}
-		_, err = acts.Comment(ctx, w.as(w.member), w.c, "nonsense", "x")
+		// What a member writes is taken to be in their language unless they name another.
+		francophone := w.as(w.member)
+		francophone.Lang = "fr"
+		if cm, err := acts.Comment(ctx, francophone, w.c, "call:"+itoa(w.call.ID), "À bientôt", ""); err != nil || cm.Lang != "fr" {
+			t.Fatalf("comment in %q (%v)", cm.Lang, err)
+		}
+		if cm, err := acts.Comment(ctx, francophone, w.c, "call:"+itoa(w.call.ID), "See you", "EN"); err != nil || cm.Lang != "en" {
+			t.Fatalf("comment in %q (%v)", cm.Lang, err)
+		}
+		_, err = acts.Comment(ctx, w.as(w.member), w.c, "nonsense", "x", "")
 		code(t, err, convene.EINVALID, "")
 
 		topic := func() *convene.Topic {

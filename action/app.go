@@ -29,6 +29,17 @@ func New(st *store.Store, mails notify.Writer, wake func()) *Actions {
 type Actor struct {
 	User   *convene.User
 	Rights convene.Rights
+	// Lang is the language they use Convene in: what they write is taken to be in it unless
+	// they say otherwise.
+	Lang string
+}
+
+// writtenIn is the language of a text the actor wrote: the one they named, or theirs.
+func (a Actor) writtenIn(lang string) string {
+	if lang != "" {
+		return lang
+	}
+	return a.Lang
 }
 
 // signedIn returns the actor's account, or asks a stranger to sign in.

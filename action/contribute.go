@@ -6,9 +6,10 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-// Comment posts the actor's comment on something of community c named by on ("call:12"):
-// members only, checked before anything of the input is looked at, so a refusal says nothing of it.
-func (a *Actions) Comment(ctx context.Context, who Actor, c *convene.Community, on, body string) (*convene.Comment, error) {
+// Comment posts the actor's comment on something of community c named by on ("call:12"), written
+// in lang ("" for the actor's language): members only, checked before anything of the input is
+// looked at, so a refusal says nothing of it.
+func (a *Actions) Comment(ctx context.Context, who Actor, c *convene.Community, on, body, lang string) (*convene.Comment, error) {
 	u, err := who.member("comment.members_only")
 	if err != nil {
 		return nil, err
@@ -17,7 +18,7 @@ func (a *Actions) Comment(ctx context.Context, who Actor, c *convene.Community, 
 	if err != nil {
 		return nil, err
 	}
-	cm := &convene.Comment{CommunityID: c.ID, Target: t, AuthorID: u.ID, Body: body}
+	cm := &convene.Comment{CommunityID: c.ID, Target: t, AuthorID: u.ID, Body: body, Lang: who.writtenIn(lang)}
 	if err := a.store.AddComment(ctx, cm); err != nil {
 		return nil, err
 	}
@@ -31,7 +32,7 @@ func (a *Actions) ProposeTopic(ctx context.Context, who Actor, t *convene.Topic)
 	if err != nil {
 		return err
 	}
-	t.ProposerID = u.ID
+	t.ProposerID, t.Lang = u.ID, who.writtenIn(t.Lang)
 	if err := a.store.ProposeTopic(ctx, t); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func (a *Actions) PostUpdate(ctx context.Context, who Actor, in *convene.Initiat
 	if err != nil {
 		return err
 	}
-	up.InitiativeID, up.AuthorID = in.ID, u.ID
+	up.InitiativeID, up.AuthorID, up.Lang = in.ID, u.ID, who.writtenIn(up.Lang)
 	return a.store.AddUpdate(ctx, up)
 }
 
@@ -24,7 +24,7 @@ func (a *Actions) PostAsk(ctx context.Context, who Actor, in *convene.Initiative
 	if err != nil {
 		return err
 	}
-	ask.InitiativeID, ask.AuthorID = in.ID, u.ID
+	ask.InitiativeID, ask.AuthorID, ask.Lang = in.ID, u.ID, who.writtenIn(ask.Lang)
 	return a.store.AddAsk(ctx, ask)
 }
 

@@ -87,8 +87,8 @@ func (s *Store) AddComment(ctx context.Context, c *convene.Comment) error {
 			minutes := int((wait + time.Minute - 1) / time.Minute)
 			return convene.Errorf(convene.ETOOMANY, "comment.too_many", map[string]any{"Minutes": minutes})
 		}
-		id, err := tx.insert(ctx, `INSERT INTO comments (community_id, target_kind, target_id, author_id, body, hidden, created_at)
-			VALUES (?, ?, ?, ?, ?, FALSE, ?)`, c.CommunityID, c.Target.Kind, c.Target.ID, c.AuthorID, c.Body, now)
+		id, err := tx.insert(ctx, `INSERT INTO comments (community_id, target_kind, target_id, author_id, body, hidden, created_at, lang)
+			VALUES (?, ?, ?, ?, ?, FALSE, ?, ?)`, c.CommunityID, c.Target.Kind, c.Target.ID, c.AuthorID, c.Body, now, c.Lang)
 		if err != nil {
 			return err
 		}
@@ -98,11 +98,11 @@ func (s *Store) AddComment(ctx context.Context, c *convene.Comment) error {
 }
 
 const commentColumns = `c.id, c.community_id, c.target_kind, c.target_id, c.author_id, COALESCE(u.name, ''), c.body, c.hidden, c.created_at,
-	(SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id)`
+	(SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id), c.lang`
 
 func scanComment(row interface{ Scan(...any) error }) (*convene.Comment, error) {
 	var c convene.Comment
-	if err := row.Scan(&c.ID, &c.CommunityID, &c.Target.Kind, &c.Target.ID, &c.AuthorID, &c.AuthorName, &c.Body, &c.Hidden, &c.CreatedAt, &c.Reports); err != nil {
+	if err := row.Scan(&c.ID, &c.CommunityID, &c.Target.Kind, &c.Target.ID, &c.AuthorID, &c.AuthorName, &c.Body, &c.Hidden, &c.CreatedAt, &c.Reports, &c.Lang); err != nil {
 		return nil, err
 	}
 	c.CreatedAt = c.CreatedAt.UTC()

@@ -204,8 +204,8 @@ func (s *Store) AddUpdate(ctx context.Context, up *convene.InitiativeUpdate) err
 		if !up.CreatedAt.IsZero() {
 			at = up.CreatedAt.UTC().Truncate(time.Second)
 		}
-		id, err := tx.insert(ctx, `INSERT INTO initiative_updates (initiative_id, author_id, body, call_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-			up.InitiativeID, nullID(up.AuthorID), up.Body, callID, at)
+		id, err := tx.insert(ctx, `INSERT INTO initiative_updates (initiative_id, author_id, body, call_id, created_at, lang) VALUES (?, ?, ?, ?, ?, ?)`,
+			up.InitiativeID, nullID(up.AuthorID), up.Body, callID, at, up.Lang)
 		if err != nil {
 			return err
 		}
@@ -239,7 +239,7 @@ func (s *Store) RecentUpdates(ctx context.Context, communityID int64, limit int)
 // newest first and stops at limit (conditions on up itself still use its indexes).
 func (s *Store) updates(ctx context.Context, where string, arg any, limit int) ([]*convene.InitiativeUpdate, error) {
 	q := `SELECT up.id, up.initiative_id, i.name, i.translations, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
-		COALESCE(up.call_id, 0), ` + callTitleColumns("c", "sr") + `, c.starts_at, up.created_at
+		COALESCE(up.call_id, 0), ` + callTitleColumns("c", "sr") + `, c.starts_at, up.created_at, up.lang
 		FROM initiative_updates up JOIN initiatives i ON i.id = +up.initiative_id LEFT JOIN users u ON u.id = up.author_id
 		LEFT JOIN calls c ON c.id = up.call_id LEFT JOIN series sr ON sr.id = c.series_id
 		WHERE ` + where + ` ORDER BY up.created_at DESC, up.id DESC`
@@ -257,7 +257,7 @@ func (s *Store) updates(ctx context.Context, where string, arg any, limit int) (
 		var up convene.InitiativeUpdate
 		var starts sql.NullTime
 		dst := append([]any{&up.ID, &up.InitiativeID}, nameCols(&up.InitiativeName, "name")...)
-		dst = append(append(append(dst, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID), nameCols(&up.CallTitle, "title")...), &starts, &up.CreatedAt)
+		dst = append(append(append(dst, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID), nameCols(&up.CallTitle, "title")...), &starts, &up.CreatedAt, &up.Lang)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, err
 		}
@@ -286,8 +286,8 @@ func (s *Store) AddAsk(ctx context.Context, a *convene.Ask) error {
 		if !a.CreatedAt.IsZero() {
 			at = a.CreatedAt.UTC().Truncate(time.Second)
 		}
-		id, err := tx.insert(ctx, `INSERT INTO initiative_asks (initiative_id, author_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)`,
-			a.InitiativeID, nullID(a.AuthorID), a.Kind, a.Body, at)
+		id, err := tx.insert(ctx, `INSERT INTO initiative_asks (initiative_id, author_id, kind, body, created_at, lang) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.InitiativeID, nullID(a.AuthorID), a.Kind, a.Body, at, a.Lang)
 		if err != nil {
 			return err
 		}
@@ -297,12 +297,12 @@ func (s *Store) AddAsk(ctx context.Context, a *convene.Ask) error {
 	})
 }
 
-const askColumns = `a.id, a.initiative_id, COALESCE(a.author_id, 0), COALESCE(u.name, ''), a.kind, a.body, a.created_at, a.closed_at`
+const askColumns = `a.id, a.initiative_id, COALESCE(a.author_id, 0), COALESCE(u.name, ''), a.kind, a.body, a.created_at, a.closed_at, a.lang`
 
 func scanAsk(row interface{ Scan(...any) error }) (*convene.Ask, error) {
 	var a convene.Ask
 	var closed sql.NullTime
-	if err := row.Scan(&a.ID, &a.InitiativeID, &a.AuthorID, &a.AuthorName, &a.Kind, &a.Body, &a.CreatedAt, &closed); err != nil {
+	if err := row.Scan(&a.ID, &a.InitiativeID, &a.AuthorID, &a.AuthorName, &a.Kind, &a.Body, &a.CreatedAt, &closed, &a.Lang); err != nil {
 		return nil, err
 	}
 	a.ClosedAt = timePtr(closed)

@@ -14,7 +14,7 @@ var topicColumns = `t.id, t.community_id, t.series_id, COALESCE(t.call_id, 0), t
 	COALESCE(t.agenda_item_id, 0), t.created_at, t.decided_at,
 	(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id) AS interest,
 	(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id AND v.user_id = ?),
-	c.starts_at, ` + callTitleColumns("c", "s")
+	c.starts_at, t.lang, ` + callTitleColumns("c", "s")
 
 const topicFrom = ` FROM topics t JOIN users u ON u.id = t.proposer_id
 	LEFT JOIN initiatives i ON i.id = t.initiative_id
@@ -28,7 +28,7 @@ func scanTopic(row interface{ Scan(...any) error }) (*convene.Topic, error) {
 	dst := append([]any{&t.ID, &t.CommunityID, &t.SeriesID, &t.CallID, &t.ProposerID, &t.ProposerName, &t.Title, &t.Kind, &t.PresenterName,
 		&t.InitiativeID}, nameCols(&t.InitiativeName, "name")...)
 	dst = append(dst, &t.Minutes, &t.Status, &t.DeclineReason, &t.AcceptedCallID, &t.AgendaItemID, &t.CreatedAt, &decided, &t.Interest,
-		&mine, &callStart)
+		&mine, &callStart, &t.Lang)
 	err := row.Scan(append(dst, nameCols(&t.AcceptedCallTitle, "title")...)...)
 	if err != nil {
 		return nil, err
@@ -106,8 +106,8 @@ func (s *Store) ProposeTopic(ctx context.Context, t *convene.Topic) error {
 			call = t.CallID
 		}
 		id, err := tx.insert(ctx, `INSERT INTO topics (community_id, series_id, call_id, proposer_id, title, kind, presenter_name, initiative_id,
-			minutes, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.CommunityID, t.SeriesID, call, t.ProposerID,
-			t.Title, t.Kind, t.PresenterName, initiative, t.Minutes, t.Status, now)
+			minutes, status, created_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.CommunityID, t.SeriesID, call, t.ProposerID,
+			t.Title, t.Kind, t.PresenterName, initiative, t.Minutes, t.Status, now, t.Lang)
 		if err != nil {
 			return err
 		}

@@ -244,7 +244,8 @@ func (s *Server) rightsIn(r *http.Request, c *convene.Community) (convene.Rights
 // actor is the viewer as the write actions see them: their account and their rights in c.
 func (s *Server) actor(r *http.Request, c *convene.Community) (action.Actor, error) {
 	rt, err := s.rightsIn(r, c)
-	return action.Actor{User: viewerOf(r).User, Rights: rt}, err
+	v := viewerOf(r)
+	return action.Actor{User: v.User, Rights: rt, Lang: v.L.Lang}, err
 }
 
 // requireOrganizer stops a request from anyone who may not organize the community: strangers are

@@ -27,6 +27,7 @@ type commentView struct {
 	HTML      template.HTML
 	CreatedAt time.Time
 	Reports   int
+	Lang      string // the language its author wrote it in, when known
 }
 
 type commentsPageData struct {
@@ -82,7 +83,7 @@ func (s *Server) showComments(w http.ResponseWriter, r *http.Request, status int
 	}
 	p := commentsPageData{base: b, On: t.String(), Back: commentBack(c, t)}
 	for _, cm := range list {
-		p.Comments = append(p.Comments, commentView{ID: cm.ID, Author: cm.AuthorName, HTML: renderMarkdown(cm.Body), CreatedAt: cm.CreatedAt, Reports: cm.Reports})
+		p.Comments = append(p.Comments, commentView{ID: cm.ID, Author: cm.AuthorName, HTML: renderMarkdown(cm.Body), CreatedAt: cm.CreatedAt, Reports: cm.Reports, Lang: cm.Lang})
 	}
 	member, err := s.seesMembers(r, c)
 	if err != nil {
@@ -91,6 +92,7 @@ func (s *Server) showComments(w http.ResponseWriter, r *http.Request, status int
 	if member {
 		p.Form = &Form{Action: commentsPath(c, t), Submit: l.T("comment.post"), Prefix: "cm-", Fields: []Field{
 			{Name: "body", Label: l.T("comment.field.body"), Type: "textarea", Required: true, Max: convene.MaxComment, Hint: l.T("minutes.hint.markdown")}}}
+		p.Form.Fields = append(p.Form.Fields, writtenInField(l, c)...)
 		errs := formErrors{}
 		if ferr != nil {
 			if fe, ok := errorsOf(l, ferr); ok {
@@ -124,7 +126,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cm, err := s.acts.Comment(r.Context(), who, c, r.URL.Query().Get("on"), vals.Get("body"))
+	cm, err := s.acts.Comment(r.Context(), who, c, r.URL.Query().Get("on"), vals.Get("body"), vals.Get("lang"))
 	if err == nil {
 		return s.redirect(w, r, commentsPath(c, cm.Target), "flash.comment_posted")
 	}
@@ -231,6 +233,7 @@ func (s *Server) apiPostComment(w http.ResponseWriter, r *http.Request) error {
 		Community string `json:"community"`
 		On        string `json:"on"`
 		Body      string `json:"body"`
+		Lang      string `json:"lang"`
 	}
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
@@ -243,7 +246,7 @@ func (s *Server) apiPostComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cm, err := s.acts.Comment(r.Context(), who, c, body.On, body.Body)
+	cm, err := s.acts.Comment(r.Context(), who, c, body.On, body.Body, body.Lang)
 	if err != nil {
 		return err
 	}

@@ -149,6 +149,23 @@ func (f *Form) has(name string) bool {
 	return false
 }
 
+// writtenInField asks a member which of the community's languages they write in, theirs first
+// (and so chosen unless they change it); with one language there is nothing to ask.
+func writtenInField(l *Localizer, c *convene.Community) []Field {
+	if len(c.Languages) < 2 {
+		return nil
+	}
+	langs := append([]string{l.Lang}, slices.DeleteFunc(slices.Clone(c.Languages), func(x string) bool { return x == l.Lang })...)
+	if !slices.Contains(c.Languages, l.Lang) {
+		langs = c.Languages
+	}
+	f := Field{Name: "lang", Label: l.T("field.written_in"), Type: "select"}
+	for _, lang := range langs {
+		f.Options = append(f.Options, Option{Value: lang, Label: languageName(l.Lang, lang)})
+	}
+	return []Field{f}
+}
+
 // versionValues adds an item's versions to a form's values, as "name:lang".
 func versionValues(vals url.Values, it convene.Translatable) url.Values {
 	for lang, fields := range it.Localized().Translations {

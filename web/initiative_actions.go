@@ -107,7 +107,7 @@ func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *conven
 }
 
 func updateFrom(vals url.Values) (*convene.InitiativeUpdate, error) {
-	up := &convene.InitiativeUpdate{Body: vals.Get("body")}
+	up := &convene.InitiativeUpdate{Body: vals.Get("body"), Lang: vals.Get("lang")}
 	if v := strings.TrimSpace(vals.Get("call_id")); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -156,7 +156,7 @@ func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a := &convene.Ask{Kind: vals.Get("kind"), Body: vals.Get("body")}
+	a := &convene.Ask{Kind: vals.Get("kind"), Body: vals.Get("body"), Lang: vals.Get("lang")}
 	if err := s.acts.PostAsk(r.Context(), who, in, a); err != nil {
 		return s.formFailed(w, r, c, in, "ask", vals, err)
 	}

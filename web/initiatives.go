@@ -381,6 +381,7 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 			{Name: "body", Label: l.T("update.field.body"), Type: "textarea", Required: true, Max: convene.MaxUpdate},
 			{Name: "call_id", Label: l.T("update.field.call"), Type: "select", Options: opts},
 		}}
+		p.UpdateForm.Fields = append(p.UpdateForm.Fields, writtenInField(l, c)...)
 		vals, errs := formFor("update")
 		p.UpdateForm.build(vals, errs, l)
 		kinds := []Option{}
@@ -391,6 +392,7 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 			{Name: "kind", Label: l.T("field.kind"), Type: "select", Options: kinds},
 			{Name: "body", Label: l.T("ask.field.body"), Type: "textarea", Required: true, Max: convene.MaxAskBody},
 		}}
+		p.AskForm.Fields = append(p.AskForm.Fields, writtenInField(l, c)...)
 		vals, errs = formFor("ask")
 		p.AskForm.build(vals, errs, l)
 		if p.LeadForm, err = s.leadForm(r, l, c, in, pf); err != nil {

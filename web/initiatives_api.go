@@ -143,11 +143,12 @@ func (s *Server) apiPostUpdate(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Body   string `json:"body"`
 		CallID int64  `json:"call_id"`
+		Lang   string `json:"lang"`
 	}
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	up := &convene.InitiativeUpdate{Body: body.Body, CallID: body.CallID}
+	up := &convene.InitiativeUpdate{Body: body.Body, CallID: body.CallID, Lang: body.Lang}
 	if err := s.acts.PostUpdate(r.Context(), who, in, up); err != nil {
 		return err
 	}
@@ -162,11 +163,12 @@ func (s *Server) apiPostAsk(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Kind string `json:"kind"`
 		Body string `json:"body"`
+		Lang string `json:"lang"`
 	}
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	a := &convene.Ask{Kind: body.Kind, Body: body.Body}
+	a := &convene.Ask{Kind: body.Kind, Body: body.Body, Lang: body.Lang}
 	if err := s.acts.PostAsk(r.Context(), who, in, a); err != nil {
 		return err
 	}

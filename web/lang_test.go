@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/opengovcall/convene"
 )
 
 // Every page has an address per language: ?lang= picks it whatever the browser says, the page
@@ -275,6 +277,29 @@ func TestToTranslateAndBilingualAnnouncements(t *testing.T) {
 			"Launching Re:OpenGov", "Lancement de Re:OpenGov")
 		if strings.Index(text, "Launching Re:OpenGov") > strings.Index(text, "Lancement de Re:OpenGov") {
 			t.Fatal("the bilingual announcement does not follow the community's order, English first")
+		}
+	})
+}
+
+// What members write keeps the language they wrote it in: theirs by default, another if they
+// say so; pages mark it with lang so screen readers switch voice.
+func TestMemberTextsKeepTheirLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		member, _ := a.signedIn(t, "bilingue@example.net", "Bilingue")
+		on := fmt.Sprintf("call:%d", a.demo.RebootID)
+		comments := "/c/open-gov-canada/comments?on=" + on
+		mustContain(t, member.get(comments+"&lang=en").body, `<select id="f-cm-lang" name="lang"`, `<option value="en">English</option><option value="fr">French</option>`)
+		wantStatus(t, member.post(comments+"&lang=en", url.Values{"body": {"Looking forward to it"}}), http.StatusSeeOther)
+		wantStatus(t, member.post(comments+"&lang=en", url.Values{"body": {"Bonne idée, j’y serai"}, "lang": {"fr"}}), http.StatusSeeOther)
+		r := member.post(comments+"&lang=en", url.Values{"body": {"?"}, "lang": {"not a language"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		page := member.get(comments + "&lang=en").body
+		mustContain(t, page, `<div class="comment" lang="en"><p>Looking forward to it</p>`, `<div class="comment" lang="fr"><p>Bonne idée, j’y serai</p>`)
+		target, _ := convene.ParseCommentTarget(on)
+		list, err := a.store.Comments(ctx, a.demo.Community.ID, target)
+		if err != nil || len(list) != 2 || list[0].Lang != "en" || list[1].Lang != "fr" {
+			t.Fatalf("stored comments %+v (%v)", list, err)
 		}
 	})
 }

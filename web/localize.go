@@ -167,6 +167,14 @@ func langNote(l *Localizer, it convene.Translatable, field string) template.HTML
 	return ""
 }
 
+// writtenIn is the lang attribute of what a member wrote, when its language is known.
+func writtenIn(lang string) template.HTMLAttr {
+	if lang == "" {
+		return ""
+	}
+	return template.HTMLAttr(` lang="` + template.HTMLEscapeString(lang) + `"`)
+}
+
 // languageName is a language's name as a reader of another writes it: "English", "anglais".
 func languageName(reader, lang string) string {
 	tag, err := language.Parse(lang)

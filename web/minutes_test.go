@@ -58,7 +58,7 @@ func TestMinutesAndActionItemFollowUps(t *testing.T) {
 		reboot := a.client().get(rebootURL).body
 		mustContain(t, reboot, "Follow-ups", "Share the clearinghouse list", "Ann Member")
 		// The initiative updates presented at the reboot are part of its record.
-		mustContain(t, reboot, "Initiative updates presented", "Re:OpenGov</a>: Re:OpenGov is launching: the first episodes are recorded.")
+		mustContain(t, reboot, "Initiative updates presented", `Re:OpenGov</a>: <span lang="en">Re:OpenGov is launching: the first episodes are recorded.`)
 		api := a.client().get("/api/v1/communities/" + slug + "/action-items?status=open")
 		wantStatus(t, api, http.StatusOK)
 		mustContain(t, api.body, "Share the clearinghouse list", `"owner":"Ann Member"`, `"due":"2019-11-01"`)

@@ -161,6 +161,7 @@ func (s *Server) showTopics(w http.ResponseWriter, r *http.Request, c *convene.C
 		{Name: "minutes", Label: l.T("topic.field.minutes"), Type: "number"},
 		{Name: "call_id", Label: l.T("topic.field.call"), Type: "select", Options: callOpts},
 	}}
+	p.Form.Fields = append(p.Form.Fields, writtenInField(l, c)...)
 	vals, errs := url.Values{}, formErrors{}
 	if pf.name == "topic" {
 		vals, errs = pf.vals, pf.errs
@@ -196,7 +197,7 @@ func (s *Server) showTopics(w http.ResponseWriter, r *http.Request, c *convene.C
 
 // topicFrom reads a proposal from a form or an API body.
 func topicFrom(c *convene.Community, sr *convene.Series, vals url.Values) (*convene.Topic, error) {
-	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: vals.Get("title"), Kind: vals.Get("kind"),
+	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: vals.Get("title"), Kind: vals.Get("kind"), Lang: vals.Get("lang"),
 		PresenterName: vals.Get("presenter_name")}
 	var f []convene.FieldError
 	for _, n := range []struct {
@@ -418,6 +419,7 @@ func (s *Server) apiPostTopic(w http.ResponseWriter, r *http.Request) error {
 		InitiativeID  int64  `json:"initiative_id"`
 		Minutes       int    `json:"minutes"`
 		CallID        int64  `json:"call_id"`
+		Lang          string `json:"lang"`
 	}
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
@@ -426,7 +428,7 @@ func (s *Server) apiPostTopic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: body.Title, Kind: body.Kind,
+	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: body.Title, Kind: body.Kind, Lang: body.Lang,
 		PresenterName: body.PresenterName, InitiativeID: body.InitiativeID, Minutes: body.Minutes, CallID: body.CallID}
 	if err := s.acts.ProposeTopic(r.Context(), who, t); err != nil {
 		return err

@@ -68,6 +68,7 @@ func loadViews() (*views, error) {
 		"callTitle": callTitle,
 		"langAttr":  langAttr,
 		"langNote":  langNote,
+		"writtenIn": writtenIn,
 		// row and callCtx hand a partial template the few values it needs.
 		"row": func(l *Localizer, c *callView) any {
 			return struct {
