@@ -28,7 +28,10 @@ type AtomEntry struct {
 	Title     string
 	Link      string // the page it is about
 	Summary   string // plain text
-	Published time.Time
+	// SummaryLang is the summary's language when it is not the feed's (what a member wrote
+	// keeps theirs), written as xml:lang on the summary.
+	SummaryLang string
+	Published   time.Time
 	Updated   time.Time
 }
 
@@ -41,6 +44,7 @@ type atomLink struct {
 
 type atomText struct {
 	Type string `xml:"type,attr,omitempty"`
+	Lang string `xml:"xml:lang,attr,omitempty"`
 	Body string `xml:",chardata"`
 }
 
@@ -86,7 +90,7 @@ func (a *Atom) Marshal() ([]byte, error) {
 		f.Entries = append(f.Entries, atomEntryXML{Title: atomText{Type: "text", Body: atomClean(e.Title)}, ID: e.ID,
 			Published: atomTime(e.Published), Updated: atomTime(e.Updated),
 			Link:    atomLink{Href: e.Link, Rel: "alternate", Type: "text/html"},
-			Summary: atomText{Type: "text", Body: atomClean(e.Summary)}})
+			Summary: atomText{Type: "text", Lang: e.SummaryLang, Body: atomClean(e.Summary)}})
 	}
 	out, err := xml.MarshalIndent(f, "", " ")
 	if err != nil {
@@ -100,7 +104,7 @@ func (a *Atom) ETag() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|%s|%s|%s|%s|%d\n", a.Title, a.ID, a.Self, a.Alternate, a.Lang, a.Author, a.Updated.UnixNano())
 	for _, e := range a.Entries {
-		fmt.Fprintf(h, "%s|%s|%s|%s|%d|%d\n", e.ID, e.Title, e.Link, e.Summary, e.Published.UnixNano(), e.Updated.UnixNano())
+		fmt.Fprintf(h, "%s|%s|%s|%s|%s|%d|%d\n", e.ID, e.Title, e.Link, e.Summary, e.SummaryLang, e.Published.UnixNano(), e.Updated.UnixNano())
 	}
 	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
 }

@@ -303,3 +303,17 @@ func TestMemberTextsKeepTheirLanguage(t *testing.T) {
 		}
 	})
 }
+
+// The news feed speaks its reader's language; what members wrote keeps theirs, said with
+// xml:lang on the entry's summary. feedparser still reads it.
+func TestNewsFeedInEachLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		body := a.client().get("/c/open-gov-canada/news.atom?lang=fr").body
+		mustContain(t, body, `xml:lang="fr-CA"`, "Nouvelles\u00a0: Centre d’échange ouvert",
+			`<summary type="text" xml:lang="en">We added a French interface`)
+		mustNotContain(t, body, "Nouvelles\u00a0: Open Clearinghouse")
+		parseAtom(t, body)
+		en := a.client().get("/c/open-gov-canada/news.atom?lang=en").body
+		mustContain(t, en, "Open Clearinghouse", `<summary type="text">We added a French interface`)
+	})
+}

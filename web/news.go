@@ -26,20 +26,25 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := viewerOf(r).L
+	s.localize(r, c, c)
 	loc, err := convene.LoadZone(c.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}
 	var entries []feed.AtomEntry
-	add := func(id, title, path, summary string, published, updated time.Time) {
+	add := func(id, title, path, summary, lang string, published, updated time.Time) {
+		if lang == l.Lang {
+			lang = ""
+		}
 		entries = append(entries, feed.AtomEntry{ID: s.absURL(id), Title: title, Link: s.absURL(path), Summary: summary,
-			Published: published, Updated: updated})
+			SummaryLang: lang, Published: published, Updated: updated})
 	}
 	// The latest of each kind is enough: one query per kind, however long the community's story.
 	calls, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, ByChange: true, Limit: maxNews * 4})
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, calls)
 	batches, err := s.callNews(r, c, calls, loc)
 	if err != nil {
 		return err
@@ -49,25 +54,28 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, minutes)
 	for _, m := range minutes {
 		path := callPath(c, m.Call)
-		add(path+"/minutes", l.T("news.minutes", "Call", m.Call.DisplayTitle()), path, m.Summary, m.At, m.At)
+		add(path+"/minutes", l.T("news.minutes", "Call", m.Call.DisplayTitle()), path, m.Summary, "", m.At, m.At)
 	}
 	updates, err := s.store.RecentUpdates(ctx, c.ID, maxNews)
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, updates)
 	for _, up := range updates {
 		path := initiativePath(c, up.InitiativeID)
-		add(path+"#update-"+strconv.FormatInt(up.ID, 10), l.T("news.update", "Initiative", up.InitiativeName), path, up.Body, up.CreatedAt, up.CreatedAt)
+		add(path+"#update-"+strconv.FormatInt(up.ID, 10), l.T("news.update", "Initiative", up.InitiativeName), path, up.Body, up.Lang, up.CreatedAt, up.CreatedAt)
 	}
 	asks, err := s.store.RecentAsks(ctx, c.ID, maxNews)
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, asks)
 	for _, a := range asks {
 		path := initiativePath(c, a.InitiativeID)
-		add(path+"#ask-"+strconv.FormatInt(a.ID, 10), l.T("news.ask", "Initiative", a.InitiativeName), path, a.Body, a.CreatedAt, a.CreatedAt)
+		add(path+"#ask-"+strconv.FormatInt(a.ID, 10), l.T("news.ask", "Initiative", a.InitiativeName), path, a.Body, a.Lang, a.CreatedAt, a.CreatedAt)
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Updated.After(entries[j].Updated) })
 	if len(entries) > maxNews {
