@@ -24,15 +24,15 @@ type Atom struct {
 
 // AtomEntry is one item of news.
 type AtomEntry struct {
-	ID        string
-	Title     string
-	Link      string // the page it is about
-	Summary   string // plain text
+	ID      string
+	Title   string
+	Link    string // the page it is about
+	Summary string // plain text
 	// SummaryLang is the summary's language when it is not the feed's (what a member wrote
 	// keeps theirs), written as xml:lang on the summary.
 	SummaryLang string
 	Published   time.Time
-	Updated   time.Time
+	Updated     time.Time
 }
 
 type atomLink struct {
