@@ -174,11 +174,13 @@ func Localize(it Translatable, lang, own string) {
 	if tx.Lang == "" {
 		tx.Lang = own
 	}
-	Unlocalize(it)
+	if tx.original != nil || tx.shown != nil {
+		Unlocalize(it)
+	}
+	if lang == tx.Lang { // the reader's language is the original's: nothing to swap or mark
+		return
+	}
 	for _, f := range it.TextFields() {
-		if lang == tx.Lang {
-			continue
-		}
 		if v := tx.Translations.Get(lang, f.Name); v != "" {
 			if tx.original == nil {
 				tx.original, tx.swapped = map[string]string{}, map[string]string{}
@@ -230,18 +232,32 @@ func Original(it Translatable, field string) string {
 // text, for the API and for forms.
 func Versions(it Translatable) Translations {
 	tx := it.Localized()
-	out := Translations{}
-	for _, f := range it.TextFields() {
-		if tx.Lang != "" {
-			out.Set(tx.Lang, f.Name, Original(it, f.Name))
+	out := make(Translations, len(tx.Translations)+1)
+	if tx.Lang != "" {
+		own := map[string]string{}
+		for _, f := range it.TextFields() {
+			if text := tx.originalOf(f); text != "" {
+				own[f.Name] = text
+			}
+		}
+		if len(own) > 0 {
+			out[tx.Lang] = own
 		}
 	}
 	for lang, fields := range tx.Translations {
-		for name, text := range fields {
-			out.Set(lang, name, text)
+		if len(fields) > 0 {
+			out[lang] = fields
 		}
 	}
 	return out
+}
+
+// originalOf is a field's text in the item's own language, whatever Localize did.
+func (t *Texts) originalOf(f TextField) string {
+	if v, ok := t.original[f.Name]; ok {
+		return v
+	}
+	return *f.Text
 }
 
 // Missing lists, for each of the languages (its community's, primary first), the item's fields
@@ -259,7 +275,7 @@ func Missing(it Translatable, languages []string) map[string][]string {
 			continue
 		}
 		for _, f := range it.TextFields() {
-			if Original(it, f.Name) != "" && tx.Translations.Get(lang, f.Name) == "" {
+			if tx.originalOf(f) != "" && tx.Translations.Get(lang, f.Name) == "" {
 				out[lang] = append(out[lang], f.Name)
 			}
 		}

@@ -279,7 +279,12 @@ func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.localizeData(r, c, calls, agendas)
+	for _, call := range calls {
+		s.localize(r, c, call, call.Series)
+		for _, a := range agendas[call.ID] {
+			s.localize(r, c, a)
+		}
+	}
 	out := struct {
 		Calls []apiCall `json:"calls"`
 	}{Calls: make([]apiCall, 0, len(calls))}
