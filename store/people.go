@@ -555,6 +555,18 @@ func (s *Store) InitSetting(ctx context.Context, key, value string) (string, err
 }
 
 // SetSetting stores an instance setting.
+// SetSettings stores several instance settings at once, all or none.
+func (s *Store) SetSettings(ctx context.Context, values map[string]string) error {
+	return s.inTx(ctx, func(tx conn) error {
+		for key, value := range values {
+			if _, err := tx.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	_, err := s.read().exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err

@@ -671,5 +671,13 @@ func TestPrivacyNotice(t *testing.T) {
 		custom := a.client().get("/privacy")
 		mustContain(t, custom.body, "<p>&lt;b&gt;Our&lt;/b&gt; notice.</p>", "<p>Second paragraph.</p>")
 		mustNotContain(t, custom.body, "What Convene stores")
+
+		// The notice has a version per language; a missing one shows the original, marked.
+		french := a.client().get("/privacy?lang=fr").body
+		mustContain(t, french, `<div lang="en"><p>&lt;b&gt;Our&lt;/b&gt; notice.</p>`, "en anglais seulement")
+		mustContain(t, ac.get("/admin/privacy").body, `name="notice:fr"`)
+		wantStatus(t, ac.post("/admin/privacy", url.Values{"notice": {"Our notice."}, "notice:fr": {"Notre avis."}}), http.StatusSeeOther)
+		mustContain(t, a.client().get("/privacy?lang=fr").body, "<div><p>Notre avis.</p>")
+		mustContain(t, a.client().get("/privacy?lang=en").body, "<div><p>Our notice.</p>")
 	})
 }

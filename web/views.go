@@ -59,16 +59,17 @@ func loadViews() (*views, error) {
 			}
 			return t.UTC()
 		},
-		"tel":       func(number string) template.URL { return template.URL("tel:" + strings.ReplaceAll(number, "#", "%23")) },
-		"phone":     convene.FormatPhone,
-		"query":     url.QueryEscape,
-		"lines":     func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
-		"add":       func(a, b int) int { return a + b },
-		"txt":       shownText,
-		"callTitle": callTitle,
-		"langAttr":  langAttr,
-		"langNote":  langNote,
-		"writtenIn": writtenIn,
+		"tel":          func(number string) template.URL { return template.URL("tel:" + strings.ReplaceAll(number, "#", "%23")) },
+		"phone":        convene.FormatPhone,
+		"query":        url.QueryEscape,
+		"lines":        func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+		"add":          func(a, b int) int { return a + b },
+		"txt":          shownText,
+		"callTitle":    callTitle,
+		"langAttr":     langAttr,
+		"langNote":     langNote,
+		"writtenIn":    writtenIn,
+		"languageName": languageName,
 		// row and callCtx hand a partial template the few values it needs.
 		"row": func(l *Localizer, c *callView) any {
 			return struct {
