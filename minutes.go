@@ -25,6 +25,7 @@ type Minutes struct {
 	Notes       map[int64]string // by agenda item
 	NoteTakerID int64            // a member the organizers named to write them; 0 when none
 	UpdatedAt   time.Time
+	Lang        string // the language they were written in; "" when not recorded
 }
 
 // Written reports whether anything was written, so the minutes are shown on the call page.
@@ -62,6 +63,7 @@ func (m *Minutes) Validate() error {
 	for id, n := range m.Notes {
 		checkText(&f, "item_"+strconv.FormatInt(id, 10), n, MaxMinutes, false)
 	}
+	checkAuthorLanguage(&f, &m.Lang)
 	return f.err()
 }
 

@@ -362,6 +362,7 @@ type ChoiceCount struct {
 type TextAnswer struct {
 	Text string
 	At   time.Time
+	Lang string // the language of the person who answered, when recorded
 }
 
 // Percent is n as a whole percentage of total, 0 when total is 0.

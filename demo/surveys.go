@@ -103,7 +103,7 @@ func loadSurveys(ctx context.Context, st *store.Store, c *convene.Community, res
 		if a.change != "" {
 			given[q[3].ID] = []string{a.change}
 		}
-		if _, err := st.SubmitSurveyResponse(ctx, v.ID, m.User.ID, given); err != nil {
+		if _, err := st.SubmitSurveyResponse(ctx, v.ID, m.User.ID, given, "en"); err != nil {
 			return fmt.Errorf("demo survey answer: %w", err)
 		}
 	}

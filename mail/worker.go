@@ -100,6 +100,11 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if err != nil || len(items) == 0 {
 		return 0, 0, err
 	}
+	// Mail is sent only while its lease lasts: past three quarters of it, what is left of the batch
+	// stays unsent for the next claim, so a slow batch is never sent a second time by another
+	// instance that took it over. The mail in flight then still has a quarter of the lease.
+	sendCtx, cancelSend := context.WithDeadline(ctx, time.Now().Add(w.Lease*3/4))
+	defer cancelSend()
 	// What the server accepted must be recorded even when shutdown cancels ctx, or it would be
 	// sent again once the lease runs out.
 	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -119,8 +124,8 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			}
 			return
 		}
-		if ctx.Err() != nil && errors.Is(sendErr, ctx.Err()) {
-			return // not a delivery failure: leave it to the lease, with no back-off
+		if sendCtx.Err() != nil && errors.Is(sendErr, sendCtx.Err()) {
+			return // not a delivery failure (shutdown, or the lease nearly over): leave it to the lease, with no back-off
 		}
 		failed++
 		reason := redact(sendErr.Error(), it.Mail.To)
@@ -135,9 +140,9 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	var results []error
 	if each, ok := w.sender.(eachSender); ok {
 		// Record each mail the moment the server answers for it.
-		results = each.SendEach(ctx, items, record)
+		results = each.SendEach(sendCtx, items, record)
 	} else {
-		results = w.sender.Send(ctx, items)
+		results = w.sender.Send(sendCtx, items)
 	}
 	for i := range items {
 		var sendErr error

@@ -258,3 +258,41 @@ func TestRetryDelay(t *testing.T) {
 		}
 	}
 }
+
+// slowSender takes a while over each mail and stops, as SMTP does, once its context ends.
+type slowSender struct {
+	each time.Duration
+	mu   sync.Mutex
+	got  []string
+}
+
+func (s *slowSender) Send(ctx context.Context, items []convene.OutboxItem) []error {
+	errs := make([]error, len(items))
+	for i, it := range items {
+		if errs[i] = ctx.Err(); errs[i] != nil {
+			continue
+		}
+		time.Sleep(s.each)
+		s.mu.Lock()
+		s.got = append(s.got, it.Mail.Subject)
+		s.mu.Unlock()
+	}
+	return errs
+}
+
+// A batch that takes longer than its lease stops sending while the lease still holds: what is
+// left stays waiting, unfailed, for the next claim, so no other instance sends a mail twice.
+func TestWorkerStopsSendingBeforeItsLeaseRunsOut(t *testing.T) {
+	testdb.Each(t, nil, func(t *testing.T, st *store.Store) {
+		enqueue(t, st, 10)
+		sender := &slowSender{each: 60 * time.Millisecond}
+		var logs logBuffer
+		w := mail.NewWorker(st, sender, newLogger(&logs), nil)
+		w.Lease = 400 * time.Millisecond // sends for 300 ms: about five mails
+		sent, failed, err := w.RunOnce(context.Background())
+		if err != nil || failed != 0 || sent == 0 || sent >= 10 || sent != len(sender.got) {
+			t.Fatalf("RunOnce: %d sent (%d delivered), %d failed, %v", sent, len(sender.got), failed, err)
+		}
+		checkStats(t, st, 10-sent, sent, 0)
+	})
+}

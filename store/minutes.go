@@ -27,7 +27,7 @@ func heldCallInCommunity(ctx context.Context, tx conn, communityID, callID int64
 func (s *Store) Minutes(ctx context.Context, callID int64) (*convene.Minutes, error) {
 	m := &convene.Minutes{CallID: callID, Notes: map[int64]string{}}
 	var taker sql.NullInt64
-	err := s.read().row(ctx, `SELECT summary, note_taker_id, updated_at FROM minutes WHERE call_id = ?`, callID).Scan(&m.Summary, &taker, &m.UpdatedAt)
+	err := s.read().row(ctx, `SELECT summary, note_taker_id, updated_at, lang FROM minutes WHERE call_id = ?`, callID).Scan(&m.Summary, &taker, &m.UpdatedAt, &m.Lang)
 	if err != nil {
 		if notFound(err, "") != err {
 			return m, nil
@@ -66,8 +66,9 @@ func (s *Store) SaveMinutes(ctx context.Context, communityID int64, m *convene.M
 		if err := heldCallInCommunity(ctx, tx, communityID, m.CallID, now); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO minutes (call_id, summary, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (call_id) DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at`, m.CallID, m.Summary, now); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO minutes (call_id, summary, updated_at, lang) VALUES (?, ?, ?, ?)
+			ON CONFLICT (call_id) DO UPDATE SET summary = excluded.summary, updated_at = excluded.updated_at, lang = excluded.lang`,
+			m.CallID, m.Summary, now, m.Lang); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM minutes_notes WHERE call_id = ?`, m.CallID); err != nil {

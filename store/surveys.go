@@ -262,7 +262,12 @@ func (s *Store) HasAnswered(ctx context.Context, surveyID, personID int64) (bool
 // values per question id. A closed survey refuses them (EFORBIDDEN survey.closed); a member answers
 // once (ECONFLICT survey.already_answered); invalid answers store nothing. An anonymous survey
 // keeps no person and only the day of the response, whoever sends it.
-func (s *Store) SubmitSurveyResponse(ctx context.Context, surveyID, personID int64, given map[int64][]string) (*convene.SurveyResponse, error) {
+func (s *Store) SubmitSurveyResponse(ctx context.Context, surveyID, personID int64, given map[int64][]string, lang string) (*convene.SurveyResponse, error) {
+	if canon, err := convene.CanonicalLanguage(lang); err == nil {
+		lang = canon
+	} else {
+		lang = "" // the language of the interface it was answered in; unknown is no reason to refuse
+	}
 	now := s.now()
 	var out *convene.SurveyResponse
 	err := s.inTx(ctx, func(tx conn) error {
@@ -303,7 +308,7 @@ func (s *Store) SubmitSurveyResponse(ctx context.Context, surveyID, personID int
 			return convene.Invalid("survey.answer.empty", nil)
 		}
 		r.Answers = answers
-		r.ID, err = tx.insert(ctx, `INSERT INTO survey_responses (survey_id, person_id, created_at) VALUES (?, ?, ?)`, v.ID, person, r.CreatedAt)
+		r.ID, err = tx.insert(ctx, `INSERT INTO survey_responses (survey_id, person_id, created_at, lang) VALUES (?, ?, ?, ?)`, v.ID, person, r.CreatedAt, lang)
 		if isUniqueViolation(err) {
 			return convene.Errorf(convene.ECONFLICT, "survey.already_answered", nil)
 		} else if err != nil {
@@ -422,10 +427,10 @@ func (s *Store) SurveyResults(ctx context.Context, v *convene.Survey) (*convene.
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(ctx, c, `SELECT a.question_id, a.text, r.created_at`+from+` AND a.text IS NOT NULL ORDER BY r.created_at DESC, r.id DESC`, v.ID,
+	err = eachRow(ctx, c, `SELECT a.question_id, a.text, r.created_at, r.lang`+from+` AND a.text IS NOT NULL ORDER BY r.created_at DESC, r.id DESC`, v.ID,
 		func(rows *sql.Rows) error {
 			var t convene.TextAnswer
-			qr, err := question(rows, &t.Text, &t.At)
+			qr, err := question(rows, &t.Text, &t.At, &t.Lang)
 			if qr != nil {
 				t.At = t.At.UTC()
 				qr.Texts = append(qr.Texts, t)

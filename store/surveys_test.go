@@ -118,7 +118,7 @@ func TestSurveyAnswersAndResults(t *testing.T) {
 			answers(got, "yes", "", []int{0, 2}, -1, ""),
 		}
 		for i, g := range given {
-			if _, err := s.SubmitSurveyResponse(ctx, v.ID, people[i].ID, g); err != nil {
+			if _, err := s.SubmitSurveyResponse(ctx, v.ID, people[i].ID, g, ""); err != nil {
 				t.Fatalf("answer %d: %v", i, err)
 			}
 		}
@@ -135,16 +135,16 @@ func TestSurveyAnswersAndResults(t *testing.T) {
 			t.Fatalf("exported survey answers = %q", got)
 		}
 		// Once per member: the second answer is refused and nothing is stored twice.
-		_, err = s.SubmitSurveyResponse(ctx, v.ID, people[0].ID, answers(got, "no", "1", nil, -1, "again"))
+		_, err = s.SubmitSurveyResponse(ctx, v.ID, people[0].ID, answers(got, "no", "1", nil, -1, "again"), "")
 		mustCode(t, err, convene.ECONFLICT)
 		if e, _ := convene.AsError(err); e.Key != "survey.already_answered" {
 			t.Fatalf("key %q", e.Key)
 		}
 		// A rating of 7 and an answer to a question the survey does not have store nothing.
 		bad := answers(got, "yes", "7", nil, -1, "")
-		_, err = s.SubmitSurveyResponse(ctx, v.ID, org.ID, bad)
+		_, err = s.SubmitSurveyResponse(ctx, v.ID, org.ID, bad, "")
 		mustCode(t, err, convene.EINVALID)
-		_, err = s.SubmitSurveyResponse(ctx, v.ID, org.ID, map[int64][]string{got.Questions[0].ID: {"yes"}, 999999: {"3"}})
+		_, err = s.SubmitSurveyResponse(ctx, v.ID, org.ID, map[int64][]string{got.Questions[0].ID: {"yes"}, 999999: {"3"}}, "")
 		mustCode(t, err, convene.EINVALID)
 		if n := countRows(t, s, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`, v.ID); n != 5 {
 			t.Fatalf("%d responses stored, want 5", n)
@@ -194,7 +194,7 @@ func TestSurveyAnswersAndResults(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Closed: refused, whatever the answers.
-		_, err = s.SubmitSurveyResponse(ctx, v.ID, org.ID, answers(got, "yes", "5", nil, -1, ""))
+		_, err = s.SubmitSurveyResponse(ctx, v.ID, org.ID, answers(got, "yes", "5", nil, -1, ""), "")
 		mustCode(t, err, convene.EFORBIDDEN)
 		if e, _ := convene.AsError(err); e.Key != "survey.closed" {
 			t.Fatalf("key %q", e.Key)
@@ -244,7 +244,7 @@ func TestAnonymousSurvey(t *testing.T) {
 
 		// Through the link or signed in, an anonymous answer keeps no person and no exact time.
 		for _, who := range []int64{0, member.ID, member.ID} {
-			if _, err := s.SubmitSurveyResponse(ctx, v.ID, who, map[int64][]string{v.Questions[0].ID: {"3"}}); err != nil {
+			if _, err := s.SubmitSurveyResponse(ctx, v.ID, who, map[int64][]string{v.Questions[0].ID: {"3"}}, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

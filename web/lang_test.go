@@ -317,3 +317,33 @@ func TestNewsFeedInEachLanguage(t *testing.T) {
 		mustContain(t, en, "Open Clearinghouse", `<summary type="text">We added a French interface`)
 	})
 }
+
+// Minutes keep the language they were written in, like members' other texts.
+func TestMinutesKeepTheirLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		org := a.client()
+		org.signIn()
+		call := a.heldCall(t)
+		path := fmt.Sprintf("/c/open-gov-canada/calls/%d/minutes", call.ID)
+		mustContain(t, org.get(path+"?lang=en").body, `name="lang"`)
+		wantStatus(t, org.post(path+"?lang=en", url.Values{"summary": {"Nous avons parlé de données ouvertes."}, "lang": {"fr"}}), http.StatusSeeOther)
+		mustContain(t, a.client().get(fmt.Sprintf("/c/open-gov-canada/calls/%d?lang=en", call.ID)).body,
+			`<div lang="fr"><p>Nous avons parlé de données ouvertes.</p>`)
+		m, err := a.store.Minutes(context.Background(), call.ID)
+		if err != nil || m.Lang != "fr" {
+			t.Fatalf("minutes in %q (%v)", m.Lang, err)
+		}
+		r := org.post(path, url.Values{"summary": {"x"}, "lang": {"!!"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+	})
+}
+
+// Free-text survey answers keep the language they were given in.
+func TestSurveyTextsKeepTheirLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		org := a.client()
+		org.signIn()
+		v := a.surveyNamed(t, "End-of-pilot feedback")
+		mustContain(t, org.get(fmt.Sprintf("%s/%d/results?lang=fr", surveysURL, v.ID)).body, `<li class="survey-text" lang="en">`)
+	})
+}

@@ -51,6 +51,7 @@ type minutesNote struct {
 // callMinutes is what a call page shows of minutes and action items.
 type callMinutes struct {
 	Summary     template.HTML
+	Lang        string // the language the minutes were written in, when recorded
 	Notes       []minutesNote
 	ActionItems []*convene.ActionItem       // agreed at this call
 	FollowUps   []*convene.ActionItem       // open items from earlier calls, on the next scheduled call
@@ -67,6 +68,7 @@ func (s *Server) loadMinutes(ctx context.Context, call *convene.Call, agenda []*
 		return out, err
 	}
 	if m.Written() {
+		out.Lang = m.Lang
 		if m.Summary != "" {
 			out.Summary = renderMarkdown(m.Summary)
 		}
@@ -134,6 +136,7 @@ type minutesPageData struct {
 	Call          *callView
 	Held          bool
 	Summary       template.HTML
+	Lang          string // the minutes' language, when recorded
 	Notes         []minutesNote
 	Form          *Form // the minutes' text
 	Items         []*convene.ActionItem
@@ -155,7 +158,10 @@ func (s *Server) minutesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m.Summary, m.Notes = vals.Get("summary"), map[int64]string{}
+	m.Summary, m.Notes, m.Lang = vals.Get("summary"), map[int64]string{}, vals.Get("lang")
+	if m.Lang == "" {
+		m.Lang = b.L.Lang // what its writer reads Convene in, unless they say otherwise
+	}
 	for name := range vals {
 		if id, ok := strings.CutPrefix(name, "item_"); ok {
 			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
@@ -268,6 +274,7 @@ func (s *Server) showMinutes(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
+	p.Lang = m.Lang
 	if m.Summary != "" {
 		p.Summary = renderMarkdown(m.Summary)
 	}
@@ -303,8 +310,9 @@ func (s *Server) showMinutes(w http.ResponseWriter, r *http.Request, status int,
 			p.Form.Fields = append(p.Form.Fields, Field{Name: "item_" + strconv.FormatInt(a.ID, 10), Label: l.T("minutes.field.item", "Item", a.Title),
 				Type: "textarea", Max: convene.MaxMinutes})
 		}
+		p.Form.Fields = append(p.Form.Fields, writtenInField(l, c)...)
 		if minutesVals == nil {
-			minutesVals = url.Values{"summary": {m.Summary}}
+			minutesVals = url.Values{"summary": {m.Summary}, "lang": {m.Lang}}
 			for id, n := range m.Notes {
 				minutesVals.Set("item_"+strconv.FormatInt(id, 10), n)
 			}

@@ -128,7 +128,7 @@ func (s *Server) submitAnswers(w http.ResponseWriter, r *http.Request, c *conven
 	if len(unknown) > 0 {
 		err = convene.Invalid("form.invalid", nil, unknown...)
 	} else {
-		_, err = s.store.SubmitSurveyResponse(r.Context(), v.ID, personID, given)
+		_, err = s.store.SubmitSurveyResponse(r.Context(), v.ID, personID, given, viewerOf(r).L.Lang)
 	}
 	if err == nil {
 		return s.redirect(w, r, next, "survey.thanks")
