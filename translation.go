@@ -87,7 +87,7 @@ func (t Translations) Languages() []string { return slices.Sorted(maps.Keys(t)) 
 // in the item's own language (its fields hold that one).
 func NormalizeTexts(it Translatable) {
 	tx := it.Localized()
-	kept := Translations{}
+	kept, own := Translations{}, it.TextFields()
 	for lang, fields := range tx.Translations {
 		if canon, err := CanonicalLanguage(lang); err == nil {
 			lang = canon
@@ -95,7 +95,7 @@ func NormalizeTexts(it Translatable) {
 		if lang == tx.Lang {
 			continue
 		}
-		for _, f := range it.TextFields() {
+		for _, f := range own {
 			text := fields[f.Name]
 			if f.Para {
 				text = Para(text)
@@ -105,7 +105,7 @@ func NormalizeTexts(it Translatable) {
 			kept.Set(lang, f.Name, text)
 		}
 		for name, text := range fields { // unknown fields stay for ValidateTexts to refuse
-			if !slices.ContainsFunc(it.TextFields(), func(f TextField) bool { return f.Name == name }) {
+			if _, known := fieldNamed(own, name); !known {
 				kept.Set(lang, name, text)
 			}
 		}
@@ -126,7 +126,7 @@ func ValidateTexts(it Translatable, languages []string) error {
 }
 
 func checkTexts(f *fieldErrors, it Translatable, languages []string) {
-	tx := it.Localized()
+	tx, fields := it.Localized(), it.TextFields()
 	for _, lang := range tx.Translations.Languages() {
 		canon, err := CanonicalLanguage(lang)
 		if err != nil || canon != lang {
@@ -138,28 +138,14 @@ func checkTexts(f *fieldErrors, it Translatable, languages []string) {
 			continue
 		}
 		for name, text := range tx.Translations[lang] {
-			i := slices.IndexFunc(it.TextFields(), func(f TextField) bool { return f.Name == name })
-			if i < 0 {
+			field, known := fieldNamed(fields, name)
+			if !known {
 				f.add("translations", "translation.unknown_field", map[string]any{"Field": name})
 				continue
 			}
-			checkText(f, name+":"+lang, text, it.TextFields()[i].Max, false)
+			checkText(f, name+":"+lang, text, field.Max, false)
 		}
 	}
-}
-
-// InLanguages lists the languages the item has a version in: its own first, then the others.
-func (t *Texts) InLanguages() []string {
-	out := []string{}
-	if t.Lang != "" {
-		out = append(out, t.Lang)
-	}
-	for _, l := range t.Translations.Languages() {
-		if l != t.Lang {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // Localize shows an item in a reader's language: each field takes its version in lang where
@@ -216,16 +202,19 @@ func (t *Texts) ShownIn(field string) string { return t.shown[field] }
 
 // Original is a field's text in the item's own language, whatever Localize did.
 func Original(it Translatable, field string) string {
-	tx := it.Localized()
-	if v, ok := tx.original[field]; ok {
-		return v
-	}
-	for _, f := range it.TextFields() {
-		if f.Name == field {
-			return *f.Text
-		}
+	if f, ok := fieldNamed(it.TextFields(), field); ok {
+		return it.Localized().originalOf(f)
 	}
 	return ""
+}
+
+// fieldNamed finds a field among an item's translatable fields.
+func fieldNamed(fields []TextField, name string) (TextField, bool) {
+	i := slices.IndexFunc(fields, func(f TextField) bool { return f.Name == name })
+	if i < 0 {
+		return TextField{}, false
+	}
+	return fields[i], true
 }
 
 // Versions are every version of an item's texts, its own language included: language → field →

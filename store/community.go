@@ -110,9 +110,7 @@ func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, err
 	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers, texts(&c.Texts), &c.RequireTranslations); err != nil {
 		return nil, err
 	}
-	if langs != "" {
-		c.Languages = strings.Split(langs, ",")
-	}
+	c.Languages = splitLanguages(langs)
 	c.Lang = c.Primary()
 	return &c, nil
 }

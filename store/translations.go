@@ -47,15 +47,24 @@ func textsJSON(it convene.Translatable) string {
 
 // communityLanguages reads a community's languages, its primary first.
 func communityLanguages(ctx context.Context, tx conn, communityID int64) ([]string, error) {
+	var c convene.Community
 	var langs string
 	if err := tx.row(ctx, `SELECT languages FROM communities WHERE id = ?`, communityID).Scan(&langs); err != nil {
 		return nil, notFound(err, "community.not_found")
 	}
-	out := strings.Split(langs, ",")
-	if langs == "" {
-		out = []string{"en"}
+	c.Languages = splitLanguages(langs)
+	if len(c.Languages) == 0 {
+		return []string{c.Primary()}, nil
 	}
-	return out, nil
+	return c.Languages, nil
+}
+
+// splitLanguages reads a community's languages column, tags separated by commas.
+func splitLanguages(langs string) []string {
+	if langs == "" {
+		return nil
+	}
+	return strings.Split(langs, ",")
 }
 
 // checkTexts readies an item of a community for writing: its fields back to their originals if

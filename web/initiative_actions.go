@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/action"
 )
 
 // leadForm offers the community's members who do not lead the initiative yet as co-leads.
@@ -94,16 +95,18 @@ func (s *Server) initiativeFor(r *http.Request) (*convene.Community, *convene.In
 	return c, in, u, rt, err
 }
 
-// managedInitiative loads the path's community and initiative for a write by its leads or organizers.
-func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *convene.Initiative, *convene.User, error) {
-	c, in, u, rt, err := s.initiativeFor(r)
+// managedInitiative loads the path's community and initiative for a write by its leads or
+// organizers, and the viewer as the actions see them.
+func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *convene.Initiative, action.Actor, error) {
+	c, in, _, rt, err := s.initiativeFor(r)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, action.Actor{}, err
 	}
 	if !rt.Manage {
-		return nil, nil, nil, errForbidden
+		return nil, nil, action.Actor{}, errForbidden
 	}
-	return c, in, u, nil
+	who, err := s.actor(r, c)
+	return c, in, who, err
 }
 
 func updateFrom(vals url.Values) (*convene.InitiativeUpdate, error) {
@@ -121,11 +124,7 @@ func updateFrom(vals url.Values) (*convene.InitiativeUpdate, error) {
 // postUpdate and postAsk check the viewer's rights before reading the form, so a refusal says
 // nothing of the input; the action checks them again, as it does for the API.
 func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) error {
-	c, in, _, err := s.managedInitiative(r)
-	if err != nil {
-		return err
-	}
-	who, err := s.actor(r, c)
+	c, in, who, err := s.managedInitiative(r)
 	if err != nil {
 		return err
 	}
@@ -144,11 +143,7 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) error {
-	c, in, _, err := s.managedInitiative(r)
-	if err != nil {
-		return err
-	}
-	who, err := s.actor(r, c)
+	c, in, who, err := s.managedInitiative(r)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,17 +91,7 @@ func (s *Server) timelineEntries(c *convene.Community, items []convene.TimelineI
 	now := s.clock.Now()
 	out := make([]timelineEntry, 0, len(items))
 	for _, it := range items {
-		for _, t := range []convene.Translatable{it.Season, it.Call, it.Event, it.Idea, it.Initiative} {
-			if !reflect.ValueOf(t).IsNil() {
-				convene.Localize(t, l.Lang, c.Primary())
-			}
-		}
-		if it.Call != nil && it.Call.Series != nil {
-			convene.Localize(it.Call.Series, l.Lang, c.Primary())
-		}
-		if it.Idea != nil {
-			convene.Localize(&it.Idea.InitiativeName, l.Lang, c.Primary())
-		}
+		localizeIn(l.Lang, c, &it) // its season, call and series, event, idea (and what it became), initiative
 		e := timelineEntry{TimelineItem: it, Local: it.At.In(loc)}
 		switch it.Kind {
 		case convene.TimelineSeason:
