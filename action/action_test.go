@@ -178,6 +178,15 @@ func TestOfferHelpMailsTheAsker(t *testing.T) {
 		if *woken != 0 {
 			t.Fatal("a refused offer woke the mailer")
 		}
+		// The asker reads French: the mail names the initiative in French.
+		w.lead.Languages = []string{"fr"}
+		if err := s.UpdateProfile(ctx, w.lead); err != nil {
+			t.Fatal(err)
+		}
+		w.in.Translations.Set("fr", "name", "Centre d’échange ouvert")
+		if err := s.UpdateInitiative(ctx, w.in); err != nil {
+			t.Fatal(err)
+		}
 		o, err := acts.OfferHelp(ctx, w.as(w.member), w.c, w.in, w.ask, "I can test on Thursdays")
 		if err != nil || o.UserID != w.member.ID || o.AskID != w.ask.ID {
 			t.Fatalf("offer %+v, %v", o, err)
@@ -192,7 +201,7 @@ func TestOfferHelpMailsTheAsker(t *testing.T) {
 		m := mails[0].Mail
 		link := "https://calls.example.org/c/ogc/initiatives/" + itoa(w.in.ID)
 		if m.To != w.lead.Email || !strings.Contains(m.Text, "I can test on Thursdays") || !strings.Contains(m.Text, link) ||
-			strings.Contains(m.Text, w.member.Email) {
+			strings.Contains(m.Text, w.member.Email) || !strings.Contains(m.Text, "Centre d’échange ouvert") {
 			t.Fatalf("offer mail to %s:\n%s", m.To, m.Text)
 		}
 	})

@@ -38,6 +38,7 @@ func (a *Actions) OfferHelp(ctx context.Context, who Actor, c *convene.Community
 	o := &convene.Offer{AskID: ask.ID, UserID: u.ID, Message: message}
 	link := a.mails.BaseURL + "/c/" + c.Slug + "/initiatives/" + strconv.FormatInt(in.ID, 10)
 	err = a.store.OfferHelp(ctx, o, func(asker *convene.User, ask *convene.Ask) convene.Mail {
+		convene.Localize(in, asker.Language(), c.Primary()) // the initiative's name in the asker's language
 		return a.mails.Compose(asker.Email, asker.Name, asker.Language(), "mail.offer.subject", "mail.offer.body",
 			"Initiative", in.Name, "Helper", u.Name, "Message", strings.TrimSpace(message), "Ask", ask.Body, "Link", link)
 	})

@@ -347,3 +347,20 @@ func TestSurveyTextsKeepTheirLanguage(t *testing.T) {
 		mustContain(t, org.get(fmt.Sprintf("%s/%d/results?lang=fr", surveysURL, v.ID)).body, `<li class="survey-text" lang="en">`)
 	})
 }
+
+// Mails a page sends name the call in the language of the person they go to: the confirmation
+// link a French visitor asks for says the call's French title.
+func TestRegistrationLinkInTheVisitorsLanguage(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		box := a.mailbox(t)
+		path := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
+		c := a.client()
+		c.get(path + "?lang=fr")
+		wantStatus(t, c.post(path+"/register", url.Values{"name": {"Francine Visiteuse"}, "email": {"francine.v@example.net"}, "scope": {"call"}}), http.StatusOK)
+		msgs := mailsTo(a.allMail(t, box), "francine.v@example.net")
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "Appel communautaire sur le gouvernement ouvert") ||
+			strings.Contains(msgs[0].Text, "Open Government Community Call") {
+			t.Fatalf("confirmation mail: %+v", msgs)
+		}
+	})
+}

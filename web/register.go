@@ -101,6 +101,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, convene.Invalid("form.invalid", nil, fields...))
 	}
 	p := linkPayload{Name: name, Lang: v.L.Lang, CallID: call.ID, Series: series, Answers: answers}
+	s.localize(r, c, call, call.Series) // the mail names the call in the visitor's language
 	err = s.store.CreateAuthToken(ctx, store.TokenRegister, email, p, notify.LinkTTLMinutes*time.Minute, func(tok string) convene.Mail {
 		return s.mails.RegistrationLink(email, name, v.L.Lang, tok, call, v.Zone)
 	})

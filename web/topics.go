@@ -306,6 +306,7 @@ func (s *Server) acceptTopic(w http.ResponseWriter, r *http.Request) error {
 		return convene.Invalid("topic.accept.call_required", nil)
 	}
 	_, err = s.store.AcceptTopic(r.Context(), c.ID, t.ID, callID, func(u *convene.User, t *convene.Topic, call *convene.Call) convene.Mail {
+		localizeIn(u.Language(), c, call) // the call, and its series, in the proposer's language
 		return s.mails.Compose(u.Email, u.Name, u.Language(), "mail.topic.accepted.subject", "mail.topic.accepted.body",
 			"Title", t.Title, "Call", call.DisplayTitle(), "When", s.mails.When(u.Language(), call, u.TimeZone), "Link", s.absURL("/c/"+c.Slug+"/calls/"+strconv.FormatInt(call.ID, 10)))
 	})
@@ -326,6 +327,7 @@ func (s *Server) declineTopic(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = s.store.DeclineTopic(r.Context(), c.ID, t.ID, vals.Get("reason"), func(u *convene.User, t *convene.Topic) convene.Mail {
+		localizeIn(u.Language(), c, sr)
 		return s.mails.Compose(u.Email, u.Name, u.Language(), "mail.topic.declined.subject", "mail.topic.declined.body",
 			"Title", t.Title, "Series", sr.Title, "Reason", t.DeclineReason, "Link", s.absURL(topicsPath(c, sr)))
 	})
