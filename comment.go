@@ -68,8 +68,13 @@ type Comment struct {
 	Hidden      bool
 	Reports     int // read only: how many members reported it
 	CreatedAt   time.Time
-	Lang        string // the language its author wrote it in (BCP 47); "" for texts written before it was recorded
+	// Texts: Lang is the language its author wrote it in (BCP 47; "" for texts written before it
+	// was recorded), Translations the versions its author or an organizer added.
+	Texts
 }
+
+// TextFields is the comment's one translatable field.
+func (c *Comment) TextFields() []TextField { return []TextField{{"body", &c.Body, MaxComment, true}} }
 
 // Normalize trims the comment's text.
 func (c *Comment) Normalize() { c.Body = Para(c.Body) }

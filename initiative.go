@@ -148,7 +148,14 @@ type InitiativeUpdate struct {
 	CallTitle      Name
 	CallStartsAt   time.Time
 	CreatedAt      time.Time
-	Lang           string // the language its author wrote it in; "" when not recorded
+	// Texts: Lang is the language its author wrote it in ("" when not recorded), Translations
+	// the versions its author or an organizer added.
+	Texts
+}
+
+// TextFields is the update's one translatable field.
+func (u *InitiativeUpdate) TextFields() []TextField {
+	return []TextField{{"body", &u.Body, MaxUpdate, true}}
 }
 
 // Validate checks an update before it is stored.
@@ -169,12 +176,18 @@ type Ask struct {
 	AuthorName     string
 	Kind           string
 	Body           string
-	Lang           string // the language its author wrote it in; "" when not recorded
 	Open           bool
 	CreatedAt      time.Time
 	ClosedAt       *time.Time
 	Offers         []*Offer
+
+	// Texts: Lang is the language its author wrote it in ("" when not recorded), Translations
+	// the versions its author or an organizer added.
+	Texts
 }
+
+// TextFields is the ask's one translatable field.
+func (a *Ask) TextFields() []TextField { return []TextField{{"body", &a.Body, MaxAskBody, true}} }
 
 // Validate checks an ask before it is stored.
 func (a *Ask) Validate() error {
@@ -196,6 +209,7 @@ type Offer struct {
 	UserID    int64
 	UserName  string
 	Message   string
+	Lang      string // the language its author wrote it in; "" when not recorded
 	Taken     bool
 	CreatedAt time.Time
 }
@@ -205,5 +219,6 @@ func (o *Offer) Validate() error {
 	o.Message = Para(o.Message)
 	var f fieldErrors
 	checkText(&f, "message", o.Message, MaxOfferNote, true)
+	checkAuthorLanguage(&f, &o.Lang)
 	return f.err()
 }

@@ -24,7 +24,6 @@ type Topic struct {
 	ProposerID     int64
 	ProposerName   string
 	Title          string
-	Lang           string // the language its proposer wrote it in; "" when not recorded
 	Kind           string // one of AgendaKinds
 	PresenterName  string
 	InitiativeID   int64 // 0 when not about an initiative
@@ -42,7 +41,14 @@ type Topic struct {
 	// Filled by the store for accepted topics.
 	AcceptedCallStartsAt time.Time
 	AcceptedCallTitle    Name
+
+	// Texts: Lang is the language its proposer wrote it in ("" when not recorded), Translations
+	// the versions its proposer or an organizer added.
+	Texts
 }
+
+// TextFields is the topic's one translatable field.
+func (t *Topic) TextFields() []TextField { return []TextField{{"title", &t.Title, MaxTitle, false}} }
 
 // Normalize trims the topic's fields.
 func (t *Topic) Normalize() {

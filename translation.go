@@ -23,6 +23,7 @@ type Texts struct {
 	original map[string]string // field → original text, once Localize swapped it
 	swapped  map[string]string // field → the version Localize swapped in
 	shown    map[string]string // field → language it shows in, where not the reader's
+	reader   string            // the language Localize showed it in
 }
 
 // TextField is one translatable field of an item: its name in forms, the API and storage, where
@@ -163,6 +164,7 @@ func Localize(it Translatable, lang, own string) {
 	if tx.original != nil || tx.shown != nil {
 		Unlocalize(it)
 	}
+	tx.reader = lang
 	if lang == tx.Lang { // the reader's language is the original's: nothing to swap or mark
 		return
 	}
@@ -193,12 +195,27 @@ func Unlocalize(it Translatable) {
 			*f.Text = tx.original[f.Name]
 		}
 	}
-	tx.original, tx.swapped, tx.shown = nil, nil, nil
+	tx.original, tx.swapped, tx.shown, tx.reader = nil, nil, nil, ""
 }
 
 // ShownIn is the language a field shows in after Localize when it is not the reader's (the
 // original's, its translation missing), or "".
 func (t *Texts) ShownIn(field string) string { return t.shown[field] }
+
+// Translated reports whether a field shows a translation after Localize (not its original).
+func (t *Texts) Translated(field string) bool {
+	_, ok := t.swapped[field]
+	return ok
+}
+
+// LangOf is the language a field shows in: the reader's where Localize swapped in their
+// version, the item's own otherwise ("" when not known).
+func (t *Texts) LangOf(field string) string {
+	if t.Translated(field) {
+		return t.reader
+	}
+	return t.Lang
+}
 
 // Original is a field's text in the item's own language, whatever Localize did.
 func Original(it Translatable, field string) string {
@@ -308,4 +325,29 @@ func checkAuthorLanguage(f *fieldErrors, lang *string) {
 		return
 	}
 	*lang = canon
+}
+
+// Kinds of texts members write that their author or an organizer may translate.
+const (
+	MemberComment = "comment"
+	MemberTopic   = "topic"
+	MemberUpdate  = "update"
+	MemberAsk     = "ask"
+)
+
+// MemberTextKinds are the kinds of member texts that take translations.
+var MemberTextKinds = []string{MemberComment, MemberTopic, MemberUpdate, MemberAsk}
+
+// MemberText is a text a member wrote, found by its kind and id: a *Comment, *Topic,
+// *InitiativeUpdate or *Ask, with who wrote it and where it is shown.
+type MemberText struct {
+	Kind     string
+	ID       int64
+	AuthorID int64 // 0 when the author's account is gone
+	Item     Translatable
+	// Where it is shown: the call, initiative or idea a comment is on, the series a topic was
+	// proposed to, the initiative of an update or an ask.
+	On CommentTarget
+	// SeriesID is the series of a topic.
+	SeriesID int64
 }

@@ -173,7 +173,7 @@ func TestOfferHelpMailsTheAsker(t *testing.T) {
 		ctx := context.Background()
 		w := build(t, s)
 		acts, woken := newActions(t, s)
-		_, err := acts.OfferHelp(ctx, w.as(w.outsider), w.c, w.in, w.ask, "I can help")
+		_, err := acts.OfferHelp(ctx, w.as(w.outsider), w.c, w.in, w.ask, "I can help", "")
 		code(t, err, convene.EFORBIDDEN, "ask.offer.members_only")
 		if *woken != 0 {
 			t.Fatal("a refused offer woke the mailer")
@@ -187,8 +187,8 @@ func TestOfferHelpMailsTheAsker(t *testing.T) {
 		if err := s.UpdateInitiative(ctx, w.in); err != nil {
 			t.Fatal(err)
 		}
-		o, err := acts.OfferHelp(ctx, w.as(w.member), w.c, w.in, w.ask, "I can test on Thursdays")
-		if err != nil || o.UserID != w.member.ID || o.AskID != w.ask.ID {
+		o, err := acts.OfferHelp(ctx, w.as(w.member), w.c, w.in, w.ask, "I can test on Thursdays", "EN")
+		if err != nil || o.UserID != w.member.ID || o.AskID != w.ask.ID || o.Lang != "en" {
 			t.Fatalf("offer %+v, %v", o, err)
 		}
 		if *woken != 1 {
@@ -204,6 +204,101 @@ func TestOfferHelpMailsTheAsker(t *testing.T) {
 			strings.Contains(m.Text, w.member.Email) || !strings.Contains(m.Text, "Centre d’échange ouvert") {
 			t.Fatalf("offer mail to %s:\n%s", m.To, m.Text)
 		}
+	})
+}
+
+// A member's text takes versions in the community's other languages from its author or an
+// organizer, nobody else; a bad version is refused with its field named and nothing written.
+func TestTranslatingAMembersText(t *testing.T) {
+	testdb.Each(t, convene.FixedClock(time.Date(2019, 11, 1, 12, 0, 0, 0, time.UTC)), func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := build(t, s)
+		acts, _ := newActions(t, s)
+		cm, err := acts.Comment(ctx, w.as(w.member), w.c, "call:"+itoa(w.call.ID), "See you there", "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp := &convene.Topic{CommunityID: w.c.ID, SeriesID: w.call.SeriesID, Title: "Open data in Nova Scotia", Kind: convene.AgendaKinds[0], Texts: convene.Texts{Lang: "en"}}
+		if err := acts.ProposeTopic(ctx, w.as(w.member), tp); err != nil {
+			t.Fatal(err)
+		}
+		up := &convene.InitiativeUpdate{Body: "Prototype is live"} // its language not recorded: the primary one
+		if err := acts.PostUpdate(ctx, w.as(w.lead), w.in, up); err != nil {
+			t.Fatal(err)
+		}
+		fr := func(field, text string) convene.Translations { return convene.Translations{"fr": {field: text}} }
+		texts := []struct {
+			kind   string
+			id     int64
+			author *convene.User
+			field  string
+		}{
+			{convene.MemberComment, cm.ID, w.member, "body"},
+			{convene.MemberTopic, tp.ID, w.member, "title"},
+			{convene.MemberUpdate, up.ID, w.lead, "body"},
+			{convene.MemberAsk, w.ask.ID, w.lead, "body"},
+		}
+		for _, x := range texts {
+			_, err := acts.Translate(ctx, w.as(nil), w.c, x.kind, x.id, fr(x.field, "Bonjour"))
+			code(t, err, convene.EUNAUTHORIZED, "signin.required")
+			for _, other := range []*convene.User{w.outsider, w.member, w.lead} {
+				if other != x.author {
+					_, err := acts.Translate(ctx, w.as(other), w.c, x.kind, x.id, fr(x.field, "Bonjour"))
+					code(t, err, convene.EFORBIDDEN, "error.forbidden")
+				}
+			}
+			_, err = acts.Translate(ctx, w.as(x.author), w.c, x.kind, x.id, convene.Translations{"en": {x.field: "Hello"}})
+			code(t, err, convene.EINVALID, "form.invalid")
+			_, err = acts.Translate(ctx, w.as(x.author), w.c, x.kind, x.id, convene.Translations{"de": {x.field: "Hallo"}})
+			code(t, err, convene.EINVALID, "form.invalid")
+			_, err = acts.Translate(ctx, w.as(x.author), w.c, x.kind, x.id, convene.Translations{"x!": {x.field: "Hallo"}})
+			code(t, err, convene.EINVALID, "form.invalid")
+			_, err = acts.Translate(ctx, w.as(x.author), w.c, x.kind, x.id, fr(x.field, strings.Repeat("é", 20000)))
+			if e, ok := convene.AsError(err); !ok || len(e.Fields) != 1 || e.Fields[0].Field != x.field+":fr" {
+				t.Fatalf("%s: an over-long version gave %v", x.kind, err)
+			}
+			got, err := s.MemberText(ctx, w.c.ID, x.kind, x.id)
+			if err != nil || len(got.Item.Localized().Translations) != 0 {
+				t.Fatalf("%s: refused versions left %v (%v)", x.kind, got.Item.Localized().Translations, err)
+			}
+			// The author writes the French version; an organizer corrects it.
+			for _, u := range []*convene.User{x.author, w.owner} {
+				want := "Bonjour de " + u.Name
+				if _, err := acts.Translate(ctx, w.as(u), w.c, x.kind, x.id, fr(x.field, " "+want+" ")); err != nil {
+					t.Fatalf("%s by %s: %v", x.kind, u.Name, err)
+				}
+				got, err := s.MemberText(ctx, w.c.ID, x.kind, x.id)
+				if err != nil || got.Item.Localized().Translations.Get("fr", x.field) != want || got.AuthorID != x.author.ID {
+					t.Fatalf("%s after %s: %+v (%v)", x.kind, u.Name, got, err)
+				}
+				// Shown to a French reader, the version replaces the original.
+				convene.Localize(got.Item, "fr", w.c.Primary())
+				if !got.Item.Localized().Translated(x.field) || convene.Original(got.Item, x.field) == want {
+					t.Fatalf("%s: a French reader does not see the version", x.kind)
+				}
+			}
+			// An empty version removes it.
+			if _, err := acts.Translate(ctx, w.as(w.owner), w.c, x.kind, x.id, fr(x.field, "")); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := s.MemberText(ctx, w.c.ID, x.kind, x.id); len(got.Item.Localized().Translations) != 0 {
+				t.Fatalf("%s: the emptied version stayed: %v", x.kind, got.Item.Localized().Translations)
+			}
+		}
+		// Another community's text, a hidden comment and an unknown kind are not found.
+		other := &convene.Community{Slug: "elsewhere", Name: "Elsewhere", TimeZone: "America/Toronto", Languages: []string{"en", "fr"}}
+		if err := s.CreateCommunity(ctx, other, w.owner.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = acts.Translate(ctx, w.as(w.owner), other, convene.MemberComment, cm.ID, fr("body", "Bonjour"))
+		code(t, err, convene.ENOTFOUND, "text.not_found")
+		if err := s.HideComment(ctx, w.c.ID, cm.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = acts.Translate(ctx, w.as(w.owner), w.c, convene.MemberComment, cm.ID, fr("body", "Bonjour"))
+		code(t, err, convene.ENOTFOUND, "text.not_found")
+		_, err = acts.Translate(ctx, w.as(w.owner), w.c, "survey", cm.ID, fr("body", "Bonjour"))
+		code(t, err, convene.ENOTFOUND, "text.not_found")
 	})
 }
 

@@ -18,7 +18,7 @@ func (a *Actions) Comment(ctx context.Context, who Actor, c *convene.Community, 
 	if err != nil {
 		return nil, err
 	}
-	cm := &convene.Comment{CommunityID: c.ID, Target: t, AuthorID: u.ID, Body: body, Lang: who.writtenIn(lang)}
+	cm := &convene.Comment{CommunityID: c.ID, Target: t, AuthorID: u.ID, Body: body, Texts: convene.Texts{Lang: who.writtenIn(lang)}}
 	if err := a.store.AddComment(ctx, cm); err != nil {
 		return nil, err
 	}

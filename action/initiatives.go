@@ -29,13 +29,14 @@ func (a *Actions) PostAsk(ctx context.Context, who Actor, in *convene.Initiative
 }
 
 // OfferHelp stores a member's offer on an ask of an initiative of community c, and the mail that
-// tells the asker, in the asker's language.
-func (a *Actions) OfferHelp(ctx context.Context, who Actor, c *convene.Community, in *convene.Initiative, ask *convene.Ask, message string) (*convene.Offer, error) {
+// tells the asker, in the asker's language. lang is the language the message is written in ("" for
+// the actor's).
+func (a *Actions) OfferHelp(ctx context.Context, who Actor, c *convene.Community, in *convene.Initiative, ask *convene.Ask, message, lang string) (*convene.Offer, error) {
 	u, err := who.member("ask.offer.members_only")
 	if err != nil {
 		return nil, err
 	}
-	o := &convene.Offer{AskID: ask.ID, UserID: u.ID, Message: message}
+	o := &convene.Offer{AskID: ask.ID, UserID: u.ID, Message: message, Lang: who.writtenIn(lang)}
 	link := a.mails.BaseURL + "/c/" + c.Slug + "/initiatives/" + strconv.FormatInt(in.ID, 10)
 	err = a.store.OfferHelp(ctx, o, func(asker *convene.User, ask *convene.Ask) convene.Mail {
 		convene.Localize(in, asker.Language(), c.Primary()) // the initiative's name in the asker's language

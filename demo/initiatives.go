@@ -92,7 +92,7 @@ func loadInitiatives(ctx context.Context, st *store.Store, c *convene.Community,
 			author = in.LeadIDs[0]
 		}
 		for _, u := range d.updates {
-			up := &convene.InitiativeUpdate{InitiativeID: in.ID, AuthorID: author, Body: u.body, CreatedAt: u.on, Lang: "en"}
+			up := &convene.InitiativeUpdate{InitiativeID: in.ID, AuthorID: author, Body: u.body, CreatedAt: u.on, Texts: convene.Texts{Lang: "en"}}
 			if u.reboot {
 				up.CallID, up.CreatedAt = res.RebootID, presented
 			}
@@ -101,7 +101,7 @@ func loadInitiatives(ctx context.Context, st *store.Store, c *convene.Community,
 			}
 		}
 		for _, a := range d.asks {
-			if err := st.AddAsk(ctx, &convene.Ask{InitiativeID: in.ID, AuthorID: author, Kind: a.kind, Body: a.body, CreatedAt: presented, Lang: "en"}); err != nil {
+			if err := st.AddAsk(ctx, &convene.Ask{InitiativeID: in.ID, AuthorID: author, Kind: a.kind, Body: a.body, CreatedAt: presented, Texts: convene.Texts{Lang: "en"}}); err != nil {
 				return fmt.Errorf("demo initiative %s: %w", d.name, err)
 			}
 		}

@@ -98,11 +98,11 @@ func (s *Store) AddComment(ctx context.Context, c *convene.Comment) error {
 }
 
 const commentColumns = `c.id, c.community_id, c.target_kind, c.target_id, c.author_id, COALESCE(u.name, ''), c.body, c.hidden, c.created_at,
-	(SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id), c.lang`
+	(SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id), c.lang, c.translations`
 
 func scanComment(row interface{ Scan(...any) error }) (*convene.Comment, error) {
 	var c convene.Comment
-	if err := row.Scan(&c.ID, &c.CommunityID, &c.Target.Kind, &c.Target.ID, &c.AuthorID, &c.AuthorName, &c.Body, &c.Hidden, &c.CreatedAt, &c.Reports, &c.Lang); err != nil {
+	if err := row.Scan(&c.ID, &c.CommunityID, &c.Target.Kind, &c.Target.ID, &c.AuthorID, &c.AuthorName, &c.Body, &c.Hidden, &c.CreatedAt, &c.Reports, &c.Lang, texts(&c.Texts)); err != nil {
 		return nil, err
 	}
 	c.CreatedAt = c.CreatedAt.UTC()

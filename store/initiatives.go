@@ -239,7 +239,7 @@ func (s *Store) RecentUpdates(ctx context.Context, communityID int64, limit int)
 // newest first and stops at limit (conditions on up itself still use its indexes).
 func (s *Store) updates(ctx context.Context, where string, arg any, limit int) ([]*convene.InitiativeUpdate, error) {
 	q := `SELECT up.id, up.initiative_id, i.name, i.translations, COALESCE(up.author_id, 0), COALESCE(u.name, ''), up.body,
-		COALESCE(up.call_id, 0), ` + callTitleColumns("c", "sr") + `, c.starts_at, up.created_at, up.lang
+		COALESCE(up.call_id, 0), ` + callTitleColumns("c", "sr") + `, c.starts_at, up.created_at, up.lang, up.translations
 		FROM initiative_updates up JOIN initiatives i ON i.id = +up.initiative_id LEFT JOIN users u ON u.id = up.author_id
 		LEFT JOIN calls c ON c.id = up.call_id LEFT JOIN series sr ON sr.id = c.series_id
 		WHERE ` + where + ` ORDER BY up.created_at DESC, up.id DESC`
@@ -257,7 +257,7 @@ func (s *Store) updates(ctx context.Context, where string, arg any, limit int) (
 		var up convene.InitiativeUpdate
 		var starts sql.NullTime
 		dst := append([]any{&up.ID, &up.InitiativeID}, nameCols(&up.InitiativeName, "name")...)
-		dst = append(append(append(dst, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID), nameCols(&up.CallTitle, "title")...), &starts, &up.CreatedAt, &up.Lang)
+		dst = append(append(append(dst, &up.AuthorID, &up.AuthorName, &up.Body, &up.CallID), nameCols(&up.CallTitle, "title")...), &starts, &up.CreatedAt, &up.Lang, texts(&up.Texts))
 		if err := rows.Scan(dst...); err != nil {
 			return nil, err
 		}
@@ -297,12 +297,12 @@ func (s *Store) AddAsk(ctx context.Context, a *convene.Ask) error {
 	})
 }
 
-const askColumns = `a.id, a.initiative_id, COALESCE(a.author_id, 0), COALESCE(u.name, ''), a.kind, a.body, a.created_at, a.closed_at, a.lang`
+const askColumns = `a.id, a.initiative_id, COALESCE(a.author_id, 0), COALESCE(u.name, ''), a.kind, a.body, a.created_at, a.closed_at, a.lang, a.translations`
 
 func scanAsk(row interface{ Scan(...any) error }) (*convene.Ask, error) {
 	var a convene.Ask
 	var closed sql.NullTime
-	if err := row.Scan(&a.ID, &a.InitiativeID, &a.AuthorID, &a.AuthorName, &a.Kind, &a.Body, &a.CreatedAt, &closed, &a.Lang); err != nil {
+	if err := row.Scan(&a.ID, &a.InitiativeID, &a.AuthorID, &a.AuthorName, &a.Kind, &a.Body, &a.CreatedAt, &closed, &a.Lang, texts(&a.Texts)); err != nil {
 		return nil, err
 	}
 	a.ClosedAt = timePtr(closed)
@@ -364,7 +364,7 @@ func (s *Store) Asks(ctx context.Context, initiativeID int64, openOnly bool) ([]
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	orows, err := s.read().query(ctx, `SELECT o.id, o.ask_id, COALESCE(o.user_id, 0), COALESCE(u.name, ''), o.message, o.taken, o.created_at
+	orows, err := s.read().query(ctx, `SELECT o.id, o.ask_id, COALESCE(o.user_id, 0), COALESCE(u.name, ''), o.message, o.taken, o.created_at, o.lang
 		FROM ask_offers o JOIN initiative_asks a ON a.id = o.ask_id LEFT JOIN users u ON u.id = o.user_id
 		WHERE a.initiative_id = ? ORDER BY o.created_at, o.id`, initiativeID)
 	if err != nil {
@@ -373,7 +373,7 @@ func (s *Store) Asks(ctx context.Context, initiativeID int64, openOnly bool) ([]
 	defer orows.Close()
 	for orows.Next() {
 		var o convene.Offer
-		if err := orows.Scan(&o.ID, &o.AskID, &o.UserID, &o.UserName, &o.Message, &o.Taken, &o.CreatedAt); err != nil {
+		if err := orows.Scan(&o.ID, &o.AskID, &o.UserID, &o.UserName, &o.Message, &o.Taken, &o.CreatedAt, &o.Lang); err != nil {
 			return nil, err
 		}
 		if a := byID[o.AskID]; a != nil {
@@ -399,7 +399,7 @@ func (s *Store) OfferHelp(ctx context.Context, o *convene.Offer, mail func(asker
 		if !a.Open {
 			return convene.Errorf(convene.ECONFLICT, "ask.closed", nil)
 		}
-		id, err := tx.insert(ctx, `INSERT INTO ask_offers (ask_id, user_id, message, created_at) VALUES (?, ?, ?, ?)`, o.AskID, o.UserID, o.Message, now)
+		id, err := tx.insert(ctx, `INSERT INTO ask_offers (ask_id, user_id, message, created_at, lang) VALUES (?, ?, ?, ?, ?)`, o.AskID, o.UserID, o.Message, now, o.Lang)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ var topicColumns = `t.id, t.community_id, t.series_id, COALESCE(t.call_id, 0), t
 	COALESCE(t.agenda_item_id, 0), t.created_at, t.decided_at,
 	(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id) AS interest,
 	(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id AND v.user_id = ?),
-	c.starts_at, t.lang, ` + callTitleColumns("c", "s")
+	c.starts_at, t.lang, t.translations, ` + callTitleColumns("c", "s")
 
 const topicFrom = ` FROM topics t JOIN users u ON u.id = t.proposer_id
 	LEFT JOIN initiatives i ON i.id = t.initiative_id
@@ -28,7 +28,7 @@ func scanTopic(row interface{ Scan(...any) error }) (*convene.Topic, error) {
 	dst := append([]any{&t.ID, &t.CommunityID, &t.SeriesID, &t.CallID, &t.ProposerID, &t.ProposerName, &t.Title, &t.Kind, &t.PresenterName,
 		&t.InitiativeID}, nameCols(&t.InitiativeName, "name")...)
 	dst = append(dst, &t.Minutes, &t.Status, &t.DeclineReason, &t.AcceptedCallID, &t.AgendaItemID, &t.CreatedAt, &decided, &t.Interest,
-		&mine, &callStart, &t.Lang)
+		&mine, &callStart, &t.Lang, texts(&t.Texts))
 	err := row.Scan(append(dst, nameCols(&t.AcceptedCallTitle, "title")...)...)
 	if err != nil {
 		return nil, err

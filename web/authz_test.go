@@ -84,6 +84,8 @@ func fill(pattern string, ids routeIDs) (method, path string) {
 			parts[i] = "not-a-token"
 		case "{lang}":
 			parts[i] = "en"
+		case "{kind}": // a member's text to translate: the target member's comment
+			parts[i], kind = "comment", "comment"
 		default:
 			kind = map[string]string{"calls": "call", "series": "series", "events": "event", "initiatives": "initiative", "ideas": "idea",
 				"surveys": "survey", "comments": "comment", "members": "person", "people": "person", "communities": "community",
@@ -170,6 +172,8 @@ var routeAccess = map[string]access{
 	"GET /c/{slug}/comments":                                         public,
 	"GET /c/{slug}/edit":                                             organizer,
 	"GET /c/{slug}/translate":                                        organizer,
+	"GET /c/{slug}/translate/{kind}/{id}":                            organizer, // or the text's author
+	"POST /c/{slug}/translate/{kind}/{id}":                           organizer,
 	"GET /c/{slug}/events":                                           public,
 	"GET /c/{slug}/events/new":                                       organizer,
 	"GET /c/{slug}/events/{id}":                                      public,

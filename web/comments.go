@@ -27,7 +27,9 @@ type commentView struct {
 	HTML      template.HTML
 	CreatedAt time.Time
 	Reports   int
-	Lang      string // the language its author wrote it in, when known
+	Lang      string        // the language it shows in, when known
+	Note      template.HTML // "English only", or that it is a translation
+	Translate string        // where the viewer adds its versions, when they may
 }
 
 type commentsPageData struct {
@@ -82,8 +84,14 @@ func (s *Server) showComments(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	p := commentsPageData{base: b, On: t.String(), Back: commentBack(c, t)}
+	who, err := s.actor(r, c)
+	if err != nil {
+		return err
+	}
 	for _, cm := range list {
-		p.Comments = append(p.Comments, commentView{ID: cm.ID, Author: cm.AuthorName, HTML: renderMarkdown(cm.Body), CreatedAt: cm.CreatedAt, Reports: cm.Reports, Lang: cm.Lang})
+		s.localize(r, c, cm)
+		p.Comments = append(p.Comments, commentView{ID: cm.ID, Author: cm.AuthorName, HTML: renderMarkdown(cm.Body), CreatedAt: cm.CreatedAt,
+			Reports: cm.Reports, Lang: cm.LangOf("body"), Note: memberNote(l, cm, "body"), Translate: translateLink(c, who, convene.MemberComment, cm.ID, cm.AuthorID)})
 	}
 	member, err := s.seesMembers(r, c)
 	if err != nil {
@@ -189,16 +197,19 @@ func (s *Server) reportComment(w http.ResponseWriter, r *http.Request) error {
 }
 
 type apiComment struct {
-	ID        int64     `json:"id"`
-	On        string    `json:"on"`
-	Author    string    `json:"author"`
-	Body      string    `json:"body"`
-	HTML      string    `json:"html"`
-	CreatedAt time.Time `json:"created_at"`
+	ID           int64                `json:"id"`
+	On           string               `json:"on"`
+	Author       string               `json:"author"`
+	Body         string               `json:"body"`
+	HTML         string               `json:"html"`
+	CreatedAt    time.Time            `json:"created_at"`
+	Lang         string               `json:"lang"`         // the language its author wrote it in
+	Translations convene.Translations `json:"translations"` // every version: language → field → text
 }
 
 func toAPIComment(c *convene.Comment) apiComment {
-	return apiComment{ID: c.ID, On: c.Target.String(), Author: c.AuthorName, Body: c.Body, HTML: string(renderMarkdown(c.Body)), CreatedAt: c.CreatedAt}
+	return apiComment{ID: c.ID, On: c.Target.String(), Author: c.AuthorName, Body: c.Body, HTML: string(renderMarkdown(c.Body)), CreatedAt: c.CreatedAt,
+		Lang: c.Lang, Translations: convene.Versions(c)}
 }
 
 // apiComments lists the visible comments on one thing of a community, authors by name only.
@@ -215,6 +226,7 @@ func (s *Server) apiComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.localizeData(r, c, list)
 	out := struct {
 		Comments []apiComment `json:"comments"`
 	}{Comments: []apiComment{}}

@@ -110,7 +110,7 @@ func (s *Server) managedInitiative(r *http.Request) (*convene.Community, *conven
 }
 
 func updateFrom(vals url.Values) (*convene.InitiativeUpdate, error) {
-	up := &convene.InitiativeUpdate{Body: vals.Get("body"), Lang: vals.Get("lang")}
+	up := &convene.InitiativeUpdate{Body: vals.Get("body"), Texts: convene.Texts{Lang: vals.Get("lang")}}
 	if v := strings.TrimSpace(vals.Get("call_id")); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -151,7 +151,7 @@ func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a := &convene.Ask{Kind: vals.Get("kind"), Body: vals.Get("body"), Lang: vals.Get("lang")}
+	a := &convene.Ask{Kind: vals.Get("kind"), Body: vals.Get("body"), Texts: convene.Texts{Lang: vals.Get("lang")}}
 	if err := s.acts.PostAsk(r.Context(), who, in, a); err != nil {
 		return s.formFailed(w, r, c, in, "ask", vals, err)
 	}
@@ -182,7 +182,7 @@ func (s *Server) postOffer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.acts.OfferHelp(r.Context(), who, c, in, a, vals.Get("message")); err != nil {
+	if _, err := s.acts.OfferHelp(r.Context(), who, c, in, a, vals.Get("message"), vals.Get("lang")); err != nil {
 		return s.formFailed(w, r, c, in, "offer"+strconv.FormatInt(a.ID, 10), vals, err)
 	}
 	return s.redirect(w, r, initiativePath(c, in.ID), "ask.offered")

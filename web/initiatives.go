@@ -262,6 +262,7 @@ type updateView struct {
 	Paragraphs []string
 	CallURL    string
 	CallLocal  time.Time
+	Translate  string // where the viewer adds its versions, when they may
 }
 
 // askView is an ask as the initiative page shows it to one viewer.
@@ -273,6 +274,7 @@ type askView struct {
 	Offered    bool // the viewer has offered help already
 	OfferForm  *Form
 	Action     string
+	Translate  string // where the viewer adds its versions, when they may
 }
 
 type initiativePage struct {
@@ -329,8 +331,13 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 	if err != nil {
 		loc = time.UTC
 	}
+	who, err := s.actor(r, c)
+	if err != nil {
+		return err
+	}
 	for _, up := range ups {
-		v := updateView{InitiativeUpdate: up, Paragraphs: textParagraphs(up.Body)}
+		s.localize(r, c, up)
+		v := updateView{InitiativeUpdate: up, Paragraphs: textParagraphs(up.Body), Translate: translateLink(c, who, convene.MemberUpdate, up.ID, up.AuthorID)}
 		if up.CallID != 0 {
 			v.CallURL = "/c/" + c.Slug + "/calls/" + strconv.FormatInt(up.CallID, 10)
 			v.CallLocal = up.CallStartsAt.In(loc)
@@ -350,8 +357,10 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 	}
 	base := initiativePath(c, in.ID)
 	for _, a := range asks {
+		s.localize(r, c, a)
 		v := askView{Ask: a, KindLabel: l.T("ask.kind." + a.Kind), Paragraphs: textParagraphs(a.Body),
-			Manage: rt.Manage || (me != nil && me.ID == a.AuthorID), Action: base + "/asks/" + strconv.FormatInt(a.ID, 10)}
+			Manage: rt.Manage || (me != nil && me.ID == a.AuthorID), Action: base + "/asks/" + strconv.FormatInt(a.ID, 10),
+			Translate: translateLink(c, who, convene.MemberAsk, a.ID, a.AuthorID)}
 		for _, o := range a.Offers {
 			if me != nil && o.UserID == me.ID {
 				v.Offered = true
@@ -362,6 +371,7 @@ func (s *Server) showInitiative(w http.ResponseWriter, r *http.Request, c *conve
 			f := &Form{Action: v.Action + "/offers", Prefix: name + "-", Submit: l.T("ask.offer.submit"), Fields: []Field{
 				{Name: "message", Label: l.T("ask.offer.message"), Type: "textarea", Required: true, Max: convene.MaxOfferNote},
 			}}
+			f.Fields = append(f.Fields, writtenInField(l, c)...)
 			vals, errs := formFor(name)
 			f.build(vals, errs, l)
 			v.OfferForm = f

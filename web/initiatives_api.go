@@ -29,21 +29,25 @@ type apiInitiative struct {
 }
 
 type apiUpdate struct {
-	ID        int64     `json:"id"`
-	Body      string    `json:"body"`
-	Author    string    `json:"author,omitempty"`
-	CallID    int64     `json:"call_id,omitempty"`
-	CallURL   string    `json:"call_url,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	ID           int64                `json:"id"`
+	Body         string               `json:"body"`
+	Author       string               `json:"author,omitempty"`
+	CallID       int64                `json:"call_id,omitempty"`
+	CallURL      string               `json:"call_url,omitempty"`
+	CreatedAt    time.Time            `json:"created_at"`
+	Lang         string               `json:"lang"`         // the language its author wrote it in
+	Translations convene.Translations `json:"translations"` // every version: language → field → text
 }
 
 type apiAsk struct {
-	ID        int64     `json:"id"`
-	Kind      string    `json:"kind"`
-	Body      string    `json:"body"`
-	Open      bool      `json:"open"`
-	Offers    int       `json:"offers"`
-	CreatedAt time.Time `json:"created_at"`
+	ID           int64                `json:"id"`
+	Kind         string               `json:"kind"`
+	Body         string               `json:"body"`
+	Open         bool                 `json:"open"`
+	Offers       int                  `json:"offers"`
+	CreatedAt    time.Time            `json:"created_at"`
+	Lang         string               `json:"lang"`         // the language its author wrote it in
+	Translations convene.Translations `json:"translations"` // every version: language → field → text
 }
 
 func (s *Server) toAPIInitiative(c *convene.Community, in *convene.Initiative) apiInitiative {
@@ -61,7 +65,7 @@ func (s *Server) toAPIInitiative(c *convene.Community, in *convene.Initiative) a
 }
 
 func toAPIAsk(a *convene.Ask) apiAsk {
-	return apiAsk{ID: a.ID, Kind: a.Kind, Body: a.Body, Open: a.Open, Offers: len(a.Offers), CreatedAt: a.CreatedAt}
+	return apiAsk{ID: a.ID, Kind: a.Kind, Body: a.Body, Open: a.Open, Offers: len(a.Offers), CreatedAt: a.CreatedAt, Lang: a.Lang, Translations: convene.Versions(a)}
 }
 
 func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
@@ -101,16 +105,17 @@ func (s *Server) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	asks, err := s.store.Asks(ctx, in.ID, true)
+	if err != nil {
+		return err
+	}
+	s.localizeData(r, c, ups, asks)
 	for _, up := range ups {
-		au := apiUpdate{ID: up.ID, Body: up.Body, Author: up.AuthorName, CallID: up.CallID, CreatedAt: up.CreatedAt}
+		au := apiUpdate{ID: up.ID, Body: up.Body, Author: up.AuthorName, CallID: up.CallID, CreatedAt: up.CreatedAt, Lang: up.Lang, Translations: convene.Versions(up)}
 		if up.CallID != 0 {
 			au.CallURL = s.absURL("/api/v1/calls/" + strconv.FormatInt(up.CallID, 10))
 		}
 		out.Updates = append(out.Updates, au)
-	}
-	asks, err := s.store.Asks(ctx, in.ID, true)
-	if err != nil {
-		return err
 	}
 	for _, a := range asks {
 		out.OpenAsks = append(out.OpenAsks, toAPIAsk(a))
@@ -148,11 +153,12 @@ func (s *Server) apiPostUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	up := &convene.InitiativeUpdate{Body: body.Body, CallID: body.CallID, Lang: body.Lang}
+	up := &convene.InitiativeUpdate{Body: body.Body, CallID: body.CallID, Texts: convene.Texts{Lang: body.Lang}}
 	if err := s.acts.PostUpdate(r.Context(), who, in, up); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, apiUpdate{ID: up.ID, Body: up.Body, Author: who.User.Name, CallID: up.CallID, CreatedAt: up.CreatedAt})
+	return writeJSON(w, http.StatusCreated, apiUpdate{ID: up.ID, Body: up.Body, Author: who.User.Name, CallID: up.CallID, CreatedAt: up.CreatedAt,
+		Lang: up.Lang, Translations: convene.Versions(up)})
 }
 
 func (s *Server) apiPostAsk(w http.ResponseWriter, r *http.Request) error {
@@ -168,7 +174,7 @@ func (s *Server) apiPostAsk(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	a := &convene.Ask{Kind: body.Kind, Body: body.Body, Lang: body.Lang}
+	a := &convene.Ask{Kind: body.Kind, Body: body.Body, Texts: convene.Texts{Lang: body.Lang}}
 	if err := s.acts.PostAsk(r.Context(), who, in, a); err != nil {
 		return err
 	}
@@ -186,11 +192,12 @@ func (s *Server) apiPostOffer(w http.ResponseWriter, r *http.Request) error {
 	}
 	var body struct {
 		Message string `json:"message"`
+		Lang    string `json:"lang"`
 	}
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	o, err := s.acts.OfferHelp(r.Context(), who, c, in, a, body.Message)
+	o, err := s.acts.OfferHelp(r.Context(), who, c, in, a, body.Message, body.Lang)
 	if err != nil {
 		return err
 	}

@@ -167,6 +167,21 @@ func langNote(l *Localizer, it convene.Translatable, field string) template.HTML
 	return ""
 }
 
+// memberNote is the note after what a member wrote, as a reader sees it: "Translation; original
+// in English" when it shows a version its author or an organizer added, "English only" when it
+// shows the original in another language than the reader's, or nothing.
+func memberNote(l *Localizer, it convene.Translatable, field string) template.HTML {
+	tx := it.Localized()
+	key, lang := "lang.only", tx.ShownIn(field)
+	if tx.Translated(field) {
+		key, lang = "lang.translation_of", tx.Lang
+	}
+	if lang == "" {
+		return ""
+	}
+	return template.HTML(` <span class="lang-note">` + template.HTMLEscapeString(l.T(key, "Language", languageName(l.Lang, lang))) + `</span>`)
+}
+
 // writtenIn is the lang attribute of what a member wrote, when its language is known.
 func writtenIn(lang string) template.HTMLAttr {
 	if lang == "" {

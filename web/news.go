@@ -66,7 +66,7 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 	s.localizeData(r, c, updates)
 	for _, up := range updates {
 		path := initiativePath(c, up.InitiativeID)
-		add(path+"#update-"+strconv.FormatInt(up.ID, 10), l.T("news.update", "Initiative", up.InitiativeName), path, up.Body, up.Lang, up.CreatedAt, up.CreatedAt)
+		add(path+"#update-"+strconv.FormatInt(up.ID, 10), l.T("news.update", "Initiative", up.InitiativeName), path, up.Body, up.LangOf("body"), up.CreatedAt, up.CreatedAt)
 	}
 	asks, err := s.store.RecentAsks(ctx, c.ID, maxNews)
 	if err != nil {
@@ -75,7 +75,7 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 	s.localizeData(r, c, asks)
 	for _, a := range asks {
 		path := initiativePath(c, a.InitiativeID)
-		add(path+"#ask-"+strconv.FormatInt(a.ID, 10), l.T("news.ask", "Initiative", a.InitiativeName), path, a.Body, a.Lang, a.CreatedAt, a.CreatedAt)
+		add(path+"#ask-"+strconv.FormatInt(a.ID, 10), l.T("news.ask", "Initiative", a.InitiativeName), path, a.Body, a.LangOf("body"), a.CreatedAt, a.CreatedAt)
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Updated.After(entries[j].Updated) })
 	if len(entries) > maxNews {

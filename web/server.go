@@ -159,6 +159,8 @@ func (s *Server) routes() http.Handler {
 	handle("GET /c/{slug}", s.cached(s.communityPage))
 	handle("GET /c/{slug}/edit", s.communityForm)
 	handle("GET /c/{slug}/translate", s.translatePage)
+	handle("GET /c/{slug}/translate/{kind}/{id}", s.translateTextPage)
+	handle("POST /c/{slug}/translate/{kind}/{id}", s.postTranslateText)
 	handle("POST /c/{slug}/edit", s.communityForm)
 
 	handle("GET /c/{slug}/series/new", s.seriesForm)

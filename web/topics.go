@@ -96,6 +96,7 @@ type topicView struct {
 	Action    string
 	CallURL   string
 	CallLocal time.Time
+	Translate string // where the viewer adds its versions, when they may
 }
 
 type topicsPage struct {
@@ -176,9 +177,13 @@ func (s *Server) showTopics(w http.ResponseWriter, r *http.Request, c *convene.C
 	if err != nil {
 		return err
 	}
+	who, err := s.actor(r, c)
+	if err != nil {
+		return err
+	}
 	for _, t := range open {
 		p.Queue = append(p.Queue, topicView{Topic: t, KindLabel: l.T("topic.kind." + t.Kind),
-			Action: topicsPath(c, sr) + "/" + strconv.FormatInt(t.ID, 10)})
+			Action: topicsPath(c, sr) + "/" + strconv.FormatInt(t.ID, 10), Translate: translateLink(c, who, convene.MemberTopic, t.ID, t.ProposerID)})
 	}
 	accepted, err := s.store.Topics(ctx, sr.ID, convene.TopicAccepted, viewerID)
 	if err != nil {
@@ -197,7 +202,7 @@ func (s *Server) showTopics(w http.ResponseWriter, r *http.Request, c *convene.C
 
 // topicFrom reads a proposal from a form or an API body.
 func topicFrom(c *convene.Community, sr *convene.Series, vals url.Values) (*convene.Topic, error) {
-	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: vals.Get("title"), Kind: vals.Get("kind"), Lang: vals.Get("lang"),
+	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: vals.Get("title"), Kind: vals.Get("kind"), Texts: convene.Texts{Lang: vals.Get("lang")},
 		PresenterName: vals.Get("presenter_name")}
 	var f []convene.FieldError
 	for _, n := range []struct {
@@ -340,27 +345,29 @@ func (s *Server) declineTopic(w http.ResponseWriter, r *http.Request) error {
 
 // apiTopic is a topic as the API shows it: no email addresses.
 type apiTopic struct {
-	ID             int64      `json:"id"`
-	SeriesID       int64      `json:"series_id"`
-	Title          string     `json:"title"`
-	Kind           string     `json:"kind"`
-	PresenterName  string     `json:"presenter_name,omitempty"`
-	Proposer       string     `json:"proposer"`
-	InitiativeID   int64      `json:"initiative_id,omitempty"`
-	InitiativeName string     `json:"initiative_name,omitempty"`
-	Minutes        int        `json:"minutes,omitempty"`
-	CallID         int64      `json:"call_id,omitempty"`
-	Status         string     `json:"status"`
-	Interest       int        `json:"interest"`
-	AcceptedCallID int64      `json:"accepted_call_id,omitempty"`
-	AcceptedCallAt *time.Time `json:"accepted_call_starts_at,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
+	ID             int64                `json:"id"`
+	SeriesID       int64                `json:"series_id"`
+	Title          string               `json:"title"`
+	Kind           string               `json:"kind"`
+	PresenterName  string               `json:"presenter_name,omitempty"`
+	Proposer       string               `json:"proposer"`
+	InitiativeID   int64                `json:"initiative_id,omitempty"`
+	InitiativeName string               `json:"initiative_name,omitempty"`
+	Minutes        int                  `json:"minutes,omitempty"`
+	CallID         int64                `json:"call_id,omitempty"`
+	Status         string               `json:"status"`
+	Interest       int                  `json:"interest"`
+	AcceptedCallID int64                `json:"accepted_call_id,omitempty"`
+	AcceptedCallAt *time.Time           `json:"accepted_call_starts_at,omitempty"`
+	CreatedAt      time.Time            `json:"created_at"`
+	Lang           string               `json:"lang"`         // the language its author wrote it in
+	Translations   convene.Translations `json:"translations"` // every version: language → field → text
 }
 
 func toAPITopic(t *convene.Topic) apiTopic {
 	a := apiTopic{ID: t.ID, SeriesID: t.SeriesID, Title: t.Title, Kind: t.Kind, PresenterName: t.PresenterName, Proposer: t.ProposerName,
 		InitiativeID: t.InitiativeID, InitiativeName: t.InitiativeName.Text, Minutes: t.Minutes, CallID: t.CallID, Status: t.Status,
-		Interest: t.Interest, AcceptedCallID: t.AcceptedCallID, CreatedAt: t.CreatedAt}
+		Interest: t.Interest, AcceptedCallID: t.AcceptedCallID, CreatedAt: t.CreatedAt, Lang: t.Lang, Translations: convene.Versions(t)}
 	if t.AcceptedCallID != 0 {
 		at := t.AcceptedCallStartsAt
 		a.AcceptedCallAt = &at
@@ -430,7 +437,7 @@ func (s *Server) apiPostTopic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: body.Title, Kind: body.Kind, Lang: body.Lang,
+	t := &convene.Topic{CommunityID: c.ID, SeriesID: sr.ID, Title: body.Title, Kind: body.Kind, Texts: convene.Texts{Lang: body.Lang},
 		PresenterName: body.PresenterName, InitiativeID: body.InitiativeID, Minutes: body.Minutes, CallID: body.CallID}
 	if err := s.acts.ProposeTopic(r.Context(), who, t); err != nil {
 		return err

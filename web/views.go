@@ -68,6 +68,7 @@ func loadViews() (*views, error) {
 		"callTitle":    callTitle,
 		"langAttr":     langAttr,
 		"langNote":     langNote,
+		"memberNote":   memberNote,
 		"writtenIn":    writtenIn,
 		"languageName": languageName,
 		// row and callCtx hand a partial template the few values it needs.
