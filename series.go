@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/teambition/rrule-go"
 )
@@ -39,6 +40,9 @@ func (s *Series) Normalize() {
 	s.RRule = strings.TrimPrefix(s.RRule, "RRULE:")
 	s.StartTime = Line(s.StartTime)
 	s.TimeZone = Line(s.TimeZone)
+	if m, err := ParseReminders(s.Reminders); err == nil { // stored as minutes, whatever units were written
+		s.Reminders = FormatReminders(m)
+	}
 	if s.JoinVisibility == "" {
 		s.JoinVisibility = JoinEveryone
 	}
@@ -159,15 +163,51 @@ func (s *Series) Occurrences(first, last Date) ([]time.Time, error) {
 	return out, nil
 }
 
-// ParseReminders reads reminder offsets in minutes ("1440, 60"): at most five, each from 5 minutes
-// to 14 days, without repeats, largest first.
+// reminderUnits are the units a reminder may be written in, English and French, in minutes.
+var reminderUnits = map[string]int{
+	"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
+	"h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60, "heure": 60, "heures": 60,
+	"d": 1440, "day": 1440, "days": 1440, "j": 1440, "jour": 1440, "jours": 1440,
+	"w": 10080, "wk": 10080, "week": 10080, "weeks": 10080, "semaine": 10080, "semaines": 10080,
+}
+
+// ParseReminders reads how long before a call reminders go out, as people write it ("1 day,
+// 1 hour", "1 jour et 2 heures", "2h", or minutes alone, "1440, 60"): at most five, each from 5
+// minutes to 14 days, without repeats, largest first, in minutes.
 func ParseReminders(s string) ([]int, error) {
 	var out []int
 	seen := map[int]bool{}
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-		n, err := strconv.Atoi(part)
-		if err != nil || n < 5 || n > 14*24*60 {
-			return nil, Invalid("reminders.invalid", map[string]any{"Max": 14 * 24 * 60})
+	bad := Invalid("reminders.invalid", nil)
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) })
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if w == "and" || w == "et" || w == "before" || w == "avant" {
+			continue
+		}
+		digits := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) })
+		num, unit := w, ""
+		if digits >= 0 {
+			num, unit = w[:digits], w[digits:]
+		}
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, bad
+		}
+		if unit == "" && i+1 < len(words) {
+			if _, ok := reminderUnits[words[i+1]]; ok {
+				unit, i = words[i+1], i+1
+			}
+		}
+		per := 1
+		if unit != "" {
+			var ok bool
+			if per, ok = reminderUnits[unit]; !ok {
+				return nil, bad
+			}
+		}
+		n *= per
+		if n < 5 || n > 14*24*60 {
+			return nil, bad
 		}
 		if !seen[n] {
 			seen[n] = true
@@ -179,6 +219,15 @@ func ParseReminders(s string) ([]int, error) {
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(out)))
 	return out, nil
+}
+
+// FormatReminders writes reminder offsets as stored: minutes, largest first ("1440, 60").
+func FormatReminders(minutes []int) string {
+	parts := make([]string, len(minutes))
+	for i, m := range minutes {
+		parts[i] = strconv.Itoa(m)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // ReminderMinutes are the series' reminder offsets, largest first; none when they cannot be read.

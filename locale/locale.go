@@ -229,6 +229,23 @@ func (l *Localizer) Before(minutes int) string {
 	return l.N("time.in_minutes", minutes)
 }
 
+// Reminders writes reminder offsets as people say them, for the series form: "1 day, 1 hour",
+// "1 jour, 1 heure"; ParseReminders reads them back.
+func (l *Localizer) Reminders(minutes []int) string {
+	parts := make([]string, len(minutes))
+	for i, m := range minutes {
+		switch {
+		case m%1440 == 0:
+			parts[i] = l.N("unit.days", m/1440)
+		case m%60 == 0:
+			parts[i] = l.N("unit.hours", m/60)
+		default:
+			parts[i] = l.N("unit.minutes", m)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // ZoneName is the translated name of a zone in the picker, or the IANA name for others.
 func (l *Localizer) ZoneName(iana string) string {
 	for _, z := range convene.ViewerZones {

@@ -3,6 +3,7 @@ package locale
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/teambition/rrule-go"
 
@@ -22,7 +23,7 @@ func (l *Localizer) DescribeRule(s *convene.Series) string {
 	if interval == 0 {
 		interval = 1
 	}
-	if !simple || interval > 2 {
+	if !simple || interval > convene.MaxWeeksApart || (interval > 2 && opt.Freq != rrule.WEEKLY) {
 		return s.RRule
 	}
 	days := func() (string, bool) {
@@ -45,7 +46,13 @@ func (l *Localizer) DescribeRule(s *convene.Series) string {
 			if len(opt.Byweekday) > 0 {
 				return s.RRule
 			}
+			if interval > 2 {
+				return s.RRule
+			}
 			return l.T("rule.weekly_anchor." + strconv.Itoa(interval))
+		}
+		if interval > 2 {
+			return l.T("rule.weekly_every", "N", interval, "Days", d)
 		}
 		return l.T("rule.weekly."+strconv.Itoa(interval), "Days", d)
 	case opt.Freq == rrule.MONTHLY && interval == 1 && len(opt.Byweekday) == 1 && len(opt.Bymonthday) == 0:
@@ -59,4 +66,21 @@ func (l *Localizer) DescribeRule(s *convene.Series) string {
 		return l.T("rule.monthly_day", "Day", opt.Bymonthday[0])
 	}
 	return s.RRule
+}
+
+// DescribeSchedule says when a series meets, in words: "Monthly, on the second Wednesday, at
+// 12:00 p.m. EST". The zone's abbreviation is the one in force on the series' next day in it
+// after now.
+func (l *Localizer) DescribeSchedule(s *convene.Series, now time.Time) string {
+	loc, err := convene.LoadZone(s.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	var h, m int
+	if t, err := time.Parse("15:04", s.StartTime); err == nil {
+		h, m = t.Hour(), t.Minute()
+	}
+	day := now.In(loc)
+	at := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+	return l.T("rule.at", "Rule", l.DescribeRule(s), "Time", l.Clock(at), "Zone", l.ZoneAbbreviation(at))
 }

@@ -58,6 +58,8 @@ func TestFrenchTypography(t *testing.T) {
 				noBreakBefore := i > 0 && (plain[i-1] == '\u00a0' || plain[i-1] == '\u202f')
 				switch {
 				case r == ':' && i > 0 && i+1 < len(plain) && unicode.IsDigit(plain[i-1]) && unicode.IsDigit(plain[i+1]):
+				case r == ';' && i > 0 && i+1 < len(plain) && isCode(plain[i-1]) && isCode(plain[i+1]):
+					// a rule written out, FREQ=MONTHLY;BYDAY=2WE, is code: a space would break it
 				case strings.ContainsRune(":;!?»", r) && !noBreakBefore:
 					t.Errorf("%s: %q wants a no-break space before %q", id, text, r)
 				case r == '«' && (i+1 >= len(plain) || plain[i+1] != '\u00a0'):
@@ -88,3 +90,6 @@ func TestFrenchTimesAndDates(t *testing.T) {
 		}
 	}
 }
+
+// isCode reports whether a rune belongs to a recurrence rule written out (capitals and digits).
+func isCode(r rune) bool { return unicode.IsUpper(r) || unicode.IsDigit(r) }

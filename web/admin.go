@@ -126,20 +126,21 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ed := editor{title: l.T("series.new"), submit: l.T("action.create"), back: "/c/" + c.Slug,
-		initial: url.Values{"rrule": {"FREQ=MONTHLY;BYDAY=2WE"}, "start_time": {"12:00"}, "time_zone": {c.TimeZone}, "reminders": {"1440, 60"},
-			"duration": {"60"}, "starts_on": {convene.DateOf(s.clock.Now()).String()}}}
+		initial: scheduleValues(url.Values{"start_time": {"12:00"}, "time_zone": {c.TimeZone}, "reminders": {l.Reminders([]int{1440, 60})},
+			"duration": {"60"}, "starts_on": {convene.DateOf(s.clock.Now()).String()}}, "FREQ=MONTHLY;BYDAY=2WE"),
+		previewButton: l.T("preview.submit")}
 	if sr != nil {
 		ed.title, ed.submit, ed.back = l.T("series.edit"), l.T("action.save"), seriesPath(c, sr)
-		ed.initial = versionValues(url.Values{"title": {sr.Title}, "description": {sr.Description}, "rrule": {sr.RRule},
+		ed.initial = versionValues(scheduleValues(url.Values{"title": {sr.Title}, "description": {sr.Description},
 			"starts_on": {sr.StartsOn.String()}, "start_time": {sr.StartTime}, "time_zone": {sr.TimeZone},
 			"duration": {strconv.Itoa(sr.DurationMinutes)}, "join_visibility": {sr.JoinVisibility},
-			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}, "reminders": {sr.Reminders}}, sr)
+			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}, "reminders": {l.Reminders(sr.ReminderMinutes())}}, sr.RRule), sr)
 	}
 	ed.languages = c.Languages
 	ed.fields = []Field{
 		{Name: "title", Label: l.T("field.title"), Type: "text", Required: true, Max: convene.MaxTitle, Translate: true},
 		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
-		{Name: "rrule", Label: l.T("field.rrule"), Type: "text", Required: true, Hint: l.T("hint.rrule"), Max: 500},
+		scheduleField(l),
 		{Name: "starts_on", Label: l.T("field.series_starts_on"), Type: "date", Required: true, Hint: l.T("hint.series_starts_on")},
 		{Name: "start_time", Label: l.T("field.start_time"), Type: "time", Required: true},
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
@@ -148,9 +149,9 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "reveal_minutes", Label: l.T("field.reveal_minutes"), Type: "number", Hint: l.T("hint.reveal_minutes")},
 		{Name: "reminders", Label: l.T("field.reminders"), Type: "text", Hint: l.T("hint.reminders"), Max: 60},
 	}
-	ed.save = func(vals url.Values) (string, string, error) {
+	read := func(vals url.Values) (*convene.Series, error) {
 		var parse []convene.FieldError
-		ns := &convene.Series{CommunityID: c.ID, Title: vals.Get("title"), Description: vals.Get("description"), RRule: vals.Get("rrule"),
+		ns := &convene.Series{CommunityID: c.ID, Title: vals.Get("title"), Description: vals.Get("description"), RRule: scheduleRule(vals, &parse),
 			StartsOn: dateField(vals, "starts_on", &parse), StartTime: vals.Get("start_time"), TimeZone: vals.Get("time_zone"),
 			DurationMinutes: intField(vals, "duration", &parse), JoinVisibility: vals.Get("join_visibility"),
 			RevealMinutes: intField(vals, "reveal_minutes", &parse), Reminders: vals.Get("reminders")}
@@ -159,7 +160,18 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		readVersions(vals, c.Languages, ns)
 		ns.Normalize()
-		if err := mergeErrors(parse, ns.Validate()); err != nil {
+		return ns, mergeErrors(parse, ns.Validate())
+	}
+	ed.preview = func(vals url.Values) (*Preview, error) {
+		ns, err := read(vals)
+		if err != nil {
+			return nil, err
+		}
+		return schedulePreview(l, ns, s.clock.Now()), nil
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		ns, err := read(vals)
+		if err != nil {
 			return "", "", err
 		}
 		if sr == nil {

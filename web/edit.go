@@ -18,6 +18,10 @@ type editor struct {
 	paste *Form
 	// languages are the community's, for the fields marked Translate; primary first.
 	languages []string
+	// preview, when set, shows what the posted values would do, on a second button (labelled
+	// previewButton) and before saving: a preview with a Warning is saved only once confirmed.
+	preview       func(vals url.Values) (*Preview, error)
+	previewButton string
 }
 
 type formPage struct {
@@ -43,6 +47,24 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, b base, ed editor)
 			return err
 		}
 		vals = posted
+		if ed.preview != nil {
+			pv, err := ed.preview(vals)
+			asked := vals.Get("preview") != ""
+			if err == nil && (asked || (pv != nil && pv.Warning != "" && vals.Get("confirm") == "")) {
+				status := http.StatusOK
+				if !asked {
+					status = http.StatusUnprocessableEntity // not saved: the surprise awaits confirmation
+				}
+				return s.showForm(w, status, b, ed, vals, errs, pv)
+			}
+			if err != nil && asked {
+				fe, ok := errorsOf(l, err)
+				if !ok {
+					return err
+				}
+				return s.showForm(w, statusOf(err), b, ed, vals, fe, nil)
+			}
+		}
 		to, flash, err := ed.save(vals)
 		if err == nil {
 			return s.redirect(w, r, to, flash)
@@ -53,11 +75,11 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, b base, ed editor)
 		}
 		errs, status = fe, statusOf(err)
 	}
-	return s.showForm(w, status, b, ed, vals, errs)
+	return s.showForm(w, status, b, ed, vals, errs, nil)
 }
 
-func (s *Server) showForm(w http.ResponseWriter, status int, b base, ed editor, vals url.Values, errs formErrors) error {
-	form := Form{Action: b.Path, Submit: ed.submit, Fields: ed.fields, Languages: ed.languages}
+func (s *Server) showForm(w http.ResponseWriter, status int, b base, ed editor, vals url.Values, errs formErrors, pv *Preview) error {
+	form := Form{Action: b.Path, Submit: ed.submit, Fields: ed.fields, Languages: ed.languages, PreviewButton: ed.previewButton, Preview: pv}
 	form.build(vals, errs, b.L)
 	b.Title = ed.title
 	return s.render(w, status, "form", formPage{base: b, Heading: ed.title, Back: ed.back, Form: form, Paste: ed.paste})

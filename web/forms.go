@@ -49,6 +49,10 @@ type Form struct {
 	// Languages are the languages of a form's translated fields, primary first; with one, a
 	// translated field is a plain one.
 	Languages []string
+	// PreviewButton, when set, labels a second button that shows what the form would do
+	// (Preview) without saving it.
+	PreviewButton string
+	Preview       *Preview
 }
 
 // formErrors holds translated messages per field name.
@@ -82,7 +86,7 @@ func (f *Form) build(vals url.Values, errs formErrors, l *Localizer) {
 		for j := range fd.Versions {
 			v := &fd.Versions[j]
 			f.fill(v, vals, errs)
-			if j > 0 && v.Value == "" && fd.Versions[0].Value != "" {
+			if fd.Type == "versions" && j > 0 && v.Value == "" && fd.Versions[0].Value != "" {
 				v.Missing = l.T("translation.missing")
 			}
 		}
@@ -109,7 +113,7 @@ func (f *Form) fill(fd *Field, vals url.Values, errs formErrors) {
 	for j := range fd.Options {
 		fd.Options[j].Selected = fd.Options[j].Value == fd.Value
 	}
-	if msg, ok := errs[fd.Name]; ok && fd.Type != "versions" {
+	if msg, ok := errs[fd.Name]; ok && fd.Type != "versions" && fd.Type != "group" {
 		fd.Error = msg
 		f.Errors = append(f.Errors, *fd)
 	}

@@ -126,13 +126,13 @@ func (s *Server) joinKitForm(w http.ResponseWriter, r *http.Request) error {
 					return err
 				}
 				paste.build(vals, formErrors{"invitation": fe[""]}, l)
-				return s.showForm(w, statusOf(err), b, ed, ed.initial, nil)
+				return s.showForm(w, statusOf(err), b, ed, ed.initial, nil, nil)
 			}
 			paste.Info = l.T("joinkit.paste.filled")
 			if len(read.LeftOut) > 0 {
 				paste.Info += " " + l.T("joinkit.paste.left_out", "Parts", strings.Join(read.LeftOut, " · "))
 			}
-			return s.showForm(w, http.StatusOK, b, ed, kitValues(&read.Kit), nil)
+			return s.showForm(w, http.StatusOK, b, ed, kitValues(&read.Kit), nil, nil)
 		}
 		r.PostForm, r.Form = vals, vals
 	}

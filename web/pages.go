@@ -237,6 +237,7 @@ type seriesPage struct {
 	Calendar   feedURLs
 	Subscribed bool
 	Series     *convene.Series
+	Schedule   string // when it meets, in words
 	Seasons    []*seasonView
 	Others     []*callView // calls outside any season
 	Kit        *convene.JoinKit
@@ -257,7 +258,7 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := seriesPage{base: b, Series: sr, Calendar: s.feedURLs(seriesPath(c, sr) + "/calendar.ics")}
+	p := seriesPage{base: b, Series: sr, Calendar: s.feedURLs(seriesPath(c, sr) + "/calendar.ics"), Schedule: b.L.DescribeSchedule(sr, s.clock.Now())}
 	p.Alternates = append(p.Alternates, alternate{Href: s.absURL(seriesPath(c, sr) + "/calendar.ics"), Type: "text/calendar",
 		Title: b.L.T("calendar.subscribe_series")})
 	seasons, err := s.store.SeasonsOf(ctx, sr.ID)

@@ -132,14 +132,14 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 		if _, _, err := ed.save(vals); err == nil {
 			return s.checkEmail(w, r, sentTo)
 		} else if fe, ok := errorsOf(l, err); ok {
-			return s.showForm(w, statusOf(err), b, ed, vals, fe)
+			return s.showForm(w, statusOf(err), b, ed, vals, fe, nil)
 		} else if convene.ErrorCode(err) == convene.ETOOMANY {
-			return s.showForm(w, statusOf(err), b, ed, vals, formErrors{"": l.Err(err)})
+			return s.showForm(w, statusOf(err), b, ed, vals, formErrors{"": l.Err(err)}, nil)
 		} else {
 			return err
 		}
 	}
-	return s.showForm(w, http.StatusOK, b, ed, url.Values{}, nil)
+	return s.showForm(w, http.StatusOK, b, ed, url.Values{}, nil, nil)
 }
 
 type authPage struct {

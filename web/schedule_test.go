@@ -1,0 +1,73 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/opengovcall/convene"
+)
+
+// An organizer says "monthly, on the first Tuesday" with the picker, previews the dates, and
+// saves; the rule is written for them, visitors read the schedule in words, and the edit form
+// reads the rule back into the picker. Reminders are written in days and hours, not minutes.
+func TestScheduleInWords(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		org := a.client()
+		org.signIn()
+		form := org.get("/c/open-gov-canada/series/new?lang=en").body
+		mustContain(t, form, "<legend>When it meets</legend>", `<option value="monthly_weekday" selected>Monthly, on a weekday`,
+			`name="preview" value="1">Preview the dates</button>`, `name="reminders" value="1 day, 1 hour"`)
+		vals := url.Values{"title": {"Open Data Office Hours"}, "repeat": {"monthly_weekday"}, "weekday": {"TU"}, "nth": {"1"},
+			"every": {"1"}, "day": {"1"}, "rrule": {"FREQ=MONTHLY;BYDAY=2WE"}, "starts_on": {"2019-11-01"}, "start_time": {"12:00"},
+			"time_zone": {"America/Toronto"}, "duration": {"60"}, "reminders": {"2 jours, 30 minutes"}}
+
+		before, _ := a.store.SeriesOf(ctx, a.demo.Community.ID)
+		preview := vals
+		preview.Set("preview", "1")
+		r := org.post("/c/open-gov-canada/series/new?lang=en", preview)
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "The next calls on this schedule", "Monthly, on the first Tuesday, at 12:00 p.m. EDT",
+			"Tuesday, November 5, 2019 · 12:00 p.m. EST", "Tuesday, December 3, 2019 · 12:00 p.m. EST")
+		if all, _ := a.store.SeriesOf(ctx, a.demo.Community.ID); len(all) != len(before) {
+			t.Fatalf("a preview saved a series: %d series", len(all))
+		}
+
+		bad := url.Values{}
+		for k, v := range vals {
+			bad[k] = v
+		}
+		bad.Del("preview")
+		bad.Set("repeat", "weekly")
+		bad.Set("every", "0")
+		r = org.post("/c/open-gov-canada/series/new?lang=en", bad)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Enter a number of weeks from 1 to 8.")
+
+		vals.Del("preview")
+		r = org.post("/c/open-gov-canada/series/new?lang=en", vals)
+		wantStatus(t, r, http.StatusSeeOther)
+		var sr *convene.Series
+		all, _ := a.store.SeriesOf(ctx, a.demo.Community.ID)
+		for _, s := range all {
+			if s.Title == "Open Data Office Hours" {
+				sr = s
+			}
+		}
+		if sr == nil || sr.RRule != "FREQ=MONTHLY;BYDAY=1TU" || sr.Reminders != "2880, 30" {
+			t.Fatalf("series stored as %+v", sr)
+		}
+		path := "/c/open-gov-canada/series/" + strconv.FormatInt(sr.ID, 10)
+		public := a.client().get(path + "?lang=fr").body
+		mustContain(t, public, "Chaque mois, le premier mardi, à 12\u00a0h H")
+		mustNotContain(t, public, "FREQ=", "RFC 5545")
+		mustContain(t, a.client().get(path+"?lang=en").body, "Monthly, on the first Tuesday, at 12:00 p.m. E")
+		mustContain(t, org.get(path+"?lang=en").body, "<code>FREQ=MONTHLY;BYDAY=1TU</code>")
+
+		edit := org.get(path + "/edit?lang=en").body
+		mustContain(t, edit, `<option value="monthly_weekday" selected>`, `<option value="TU" selected>Tuesday`, `<option value="1" selected>first`, `name="reminders" value="2 days, 30 minutes"`)
+	})
+}
