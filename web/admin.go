@@ -215,7 +215,7 @@ func (s *Server) seasonForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := convene.DateOf(s.clock.Now())
 	ed := editor{title: l.T("season.new", "Series", sr.Title), submit: l.T("action.create"), back: seriesPath(c, sr),
-		initial: url.Values{"starts_on": {today.String()}, "ends_on": {today.AddDays(180).String()}}}
+		initial: url.Values{"starts_on": {today.String()}, "ends_on": {today.AddDays(180).String()}}, previewButton: l.T("preview.season_submit")}
 	if se != nil {
 		ed.title, ed.submit = l.T("season.edit", "Season", se.Name), l.T("action.save")
 		ed.initial = versionValues(url.Values{"name": {se.Name}, "starts_on": {se.StartsOn.String()}, "ends_on": {se.EndsOn.String()}, "note": {se.Note}}, se)
@@ -227,7 +227,7 @@ func (s *Server) seasonForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "ends_on", Label: l.T("field.ends_on"), Type: "date", Required: true, Hint: l.T("hint.ends_on")},
 		{Name: "note", Label: l.T("field.note"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 	}
-	ed.save = func(vals url.Values) (string, string, error) {
+	read := func(vals url.Values) (*convene.Season, error) {
 		var parse []convene.FieldError
 		ns := &convene.Season{SeriesID: sr.ID, Name: vals.Get("name"), Note: vals.Get("note"),
 			StartsOn: dateField(vals, "starts_on", &parse), EndsOn: dateField(vals, "ends_on", &parse)}
@@ -236,7 +236,18 @@ func (s *Server) seasonForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		readVersions(vals, c.Languages, ns)
 		ns.Normalize()
-		if err := mergeErrors(parse, ns.Validate()); err != nil {
+		return ns, mergeErrors(parse, ns.Validate())
+	}
+	ed.preview = func(vals url.Values) (*Preview, error) {
+		ns, err := read(vals)
+		if err != nil {
+			return nil, err
+		}
+		return seasonPreview(l, sr, ns, se != nil)
+	}
+	ed.save = func(vals url.Values) (string, string, error) {
+		ns, err := read(vals)
+		if err != nil {
 			return "", "", err
 		}
 		if se == nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -93,6 +92,41 @@ func schedulePreview(l *Localizer, sr *convene.Series, now time.Time) *Preview {
 	return p
 }
 
+// seasonPreview lists the calls a season will have, and warns when its first days fall before the
+// series' first possible day: those calls would silently not be scheduled.
+func seasonPreview(l *Localizer, sr *convene.Series, se *convene.Season, editing bool) (*Preview, error) {
+	starts, err := sr.Occurrences(se.StartsOn, se.EndsOn)
+	if err != nil {
+		return nil, err
+	}
+	loc, _ := convene.LoadZone(sr.TimeZone)
+	p := &Preview{Title: l.N("preview.season", len(starts)), Lead: l.DescribeSchedule(sr, se.StartsOn.In(loc))}
+	const shown = 24
+	for _, t := range starts[:min(len(starts), shown)] {
+		local := t.In(loc)
+		p.Items = append(p.Items, l.Date(local)+" · "+l.Clock(local)+" "+l.ZoneAbbreviation(local))
+	}
+	if len(starts) > shown {
+		p.Items = append(p.Items, l.N("preview.more", len(starts)-shown))
+	}
+	if se.StartsOn.Before(sr.StartsOn) {
+		earlier := *sr
+		earlier.StartsOn = se.StartsOn
+		all, err := earlier.Occurrences(se.StartsOn, se.EndsOn)
+		if err != nil {
+			return nil, err
+		}
+		if skipped := len(all) - len(starts); skipped > 0 {
+			p.Warning = l.T("season.skips", "Count", skipped, "From", l.Date(se.StartsOn.In(loc)), "First", l.Date(sr.StartsOn.In(loc)))
+			p.Confirm = l.T("season.skips.confirm")
+			if editing {
+				p.Confirm = l.T("season.skips.confirm_save")
+			}
+		}
+	}
+	return p, nil
+}
+
 // Preview is what a form would do, shown before it is saved: a heading, a sentence and a list.
 type Preview struct {
 	Title   string
@@ -100,9 +134,4 @@ type Preview struct {
 	Items   []string
 	Warning string // a surprise to confirm before saving
 	Confirm string // the label of the box that confirms it
-}
-
-// isRuleField reports whether a form error belongs to the picker.
-func isRuleField(name string) bool {
-	return strings.Contains(" repeat weekday nth every day rrule ", " "+name+" ")
 }

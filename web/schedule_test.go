@@ -71,3 +71,47 @@ func TestScheduleInWords(t *testing.T) {
 		mustContain(t, edit, `<option value="monthly_weekday" selected>`, `<option value="TU" selected>Tuesday`, `<option value="1" selected>first`, `name="reminders" value="2 days, 30 minutes"`)
 	})
 }
+
+// A season that starts before its series' first possible day would silently skip those calls:
+// the form lists the calls it will create, says which it skips and why, and saves only once the
+// organizer confirms.
+func TestSeasonWarnsBeforeSkippingCalls(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		org := a.client()
+		org.signIn()
+		r := org.post("/c/open-gov-canada/series/new?lang=en", url.Values{"title": {"Winter Office Hours"}, "repeat": {"weekly"},
+			"weekday": {"TU"}, "every": {"2"}, "starts_on": {"2020-01-01"}, "start_time": {"12:00"}, "time_zone": {"America/Toronto"},
+			"duration": {"60"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		season := r.location + "?lang=en"
+		vals := url.Values{"name": {"Fall and winter"}, "starts_on": {"2019-09-01"}, "ends_on": {"2020-02-29"}}
+		r = org.post(season, vals)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "This season will have 4 calls", "Tuesday, January 14, 2020 · 12:00 p.m. EST",
+			"Tuesday, February 25, 2020", "first possible day, Wednesday, January 1, 2020", "from Sunday, September 1, 2019 until then (9 in all)",
+			`<input type="checkbox" id="f-confirm" name="confirm" value="1"><label for="f-confirm">Create the season without those calls</label>`)
+		var sr *convene.Series
+		all, _ := a.store.SeriesOf(ctx, a.demo.Community.ID)
+		for _, s := range all {
+			if s.Title == "Winter Office Hours" {
+				sr = s
+			}
+		}
+		if seasons, _ := a.store.SeasonsOf(ctx, sr.ID); len(seasons) != 0 {
+			t.Fatalf("an unconfirmed season was saved: %v", seasons)
+		}
+		vals.Set("preview", "1")
+		r = org.post(season, vals)
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "This season will have 4 calls")
+		vals.Del("preview")
+		vals.Set("confirm", "1")
+		wantStatus(t, org.post(season, vals), http.StatusSeeOther)
+		if calls, _ := a.store.Calls(ctx, convene.CallFilter{SeriesID: sr.ID}); len(calls) != 4 {
+			t.Fatalf("the confirmed season scheduled %d calls, want 4", len(calls))
+		}
+		// A season within the series' days saves at once.
+		wantStatus(t, org.post(season, url.Values{"name": {"Spring"}, "starts_on": {"2020-03-01"}, "ends_on": {"2020-04-30"}}), http.StatusSeeOther)
+	})
+}
