@@ -59,7 +59,7 @@ func (c *Community) Normalize() {
 	c.Slug = strings.ToLower(strings.TrimSpace(c.Slug))
 	c.Name = Line(c.Name)
 	c.Description = Para(c.Description)
-	c.TimeZone = Line(c.TimeZone)
+	c.TimeZone = CanonicalZone(Line(c.TimeZone))
 	var langs []string
 	for _, l := range c.Languages {
 		if canon, err := CanonicalLanguage(l); err == nil {

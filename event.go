@@ -57,7 +57,7 @@ func (e *Event) Normalize() {
 	e.Address = Line(e.Address)
 	e.Link = Line(e.Link)
 	e.Description = Para(e.Description)
-	e.TimeZone = Line(e.TimeZone)
+	e.TimeZone = CanonicalZone(Line(e.TimeZone))
 	e.StartsAt, e.EndsAt = e.StartsAt.UTC(), e.EndsAt.UTC()
 }
 

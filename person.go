@@ -72,7 +72,7 @@ func (u *User) NormalizeProfile() {
 	u.Title = Line(u.Title)
 	u.Municipality = Line(u.Municipality)
 	u.Bio = Para(u.Bio)
-	u.TimeZone = Line(u.TimeZone)
+	u.TimeZone = CanonicalZone(Line(u.TimeZone))
 	u.Interests = NormalizeInterests(u.Interests)
 	if u.Jurisdiction != "municipal" {
 		u.Municipality = ""

@@ -39,7 +39,7 @@ func (s *Series) Normalize() {
 	s.RRule = strings.ToUpper(strings.TrimSpace(s.RRule))
 	s.RRule = strings.TrimPrefix(s.RRule, "RRULE:")
 	s.StartTime = Line(s.StartTime)
-	s.TimeZone = Line(s.TimeZone)
+	s.TimeZone = CanonicalZone(Line(s.TimeZone))
 	if m, err := ParseReminders(s.Reminders); err == nil { // stored as minutes, whatever units were written
 		s.Reminders = FormatReminders(m)
 	}

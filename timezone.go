@@ -15,10 +15,12 @@ type Zone struct {
 	IANA string
 }
 
-// CanadianZones are the zones a call's time is shown in at once, west to east. Saskatchewan keeps
-// Central Standard Time all year, and Newfoundland runs half an hour ahead of Atlantic time.
+// CanadianZones are the zones a call's time is shown in at once, west to east. Yukon keeps UTC−7
+// all year since 2020, Saskatchewan keeps Central Standard Time all year, and Newfoundland runs
+// half an hour ahead of Atlantic time.
 var CanadianZones = []Zone{
 	{"pacific", "America/Vancouver"},
+	{"yukon", "America/Whitehorse"},
 	{"mountain", "America/Edmonton"},
 	{"saskatchewan", "America/Regina"},
 	{"central", "America/Winnipeg"},
@@ -30,13 +32,56 @@ var CanadianZones = []Zone{
 // ViewerZones are the zones offered to a viewer in the zone picker: Canada's, then a few others
 // where community members often live. Any valid IANA zone is accepted all the same.
 var ViewerZones = append(append([]Zone{}, CanadianZones...),
-	Zone{"yukon", "America/Whitehorse"},
 	Zone{"utc", "UTC"},
 	Zone{"new_york", "America/New_York"},
 	Zone{"los_angeles", "America/Los_Angeles"},
 	Zone{"london", "Europe/London"},
 	Zone{"paris", "Europe/Paris"},
 )
+
+// zoneAliases are the names Canadians give their zones, in English and French, and their
+// abbreviations: what someone types in place of an IANA name.
+var zoneAliases = map[string]string{
+	"pacific": "America/Vancouver", "pacifique": "America/Vancouver", "pt": "America/Vancouver", "pst": "America/Vancouver", "pdt": "America/Vancouver",
+	"yukon": "America/Whitehorse",
+	"mountain": "America/Edmonton", "rocheuses": "America/Edmonton", "mt": "America/Edmonton", "mst": "America/Edmonton", "mdt": "America/Edmonton",
+	"saskatchewan": "America/Regina",
+	"central": "America/Winnipeg", "centre": "America/Winnipeg", "ct": "America/Winnipeg", "cst": "America/Winnipeg", "cdt": "America/Winnipeg",
+	"eastern": "America/Toronto", "est": "America/Toronto", "edt": "America/Toronto", "et": "America/Toronto",
+	"atlantic": "America/Halifax", "atlantique": "America/Halifax", "at": "America/Halifax", "ast": "America/Halifax", "adt": "America/Halifax",
+	"newfoundland": "America/St_Johns", "terre-neuve": "America/St_Johns", "nst": "America/St_Johns", "ndt": "America/St_Johns",
+	"utc": "UTC", "gmt": "UTC",
+}
+
+// CanonicalZone turns what someone typed for a zone into its IANA name: an IANA name stays
+// (its case mended, "america/toronto"), and a Canadian zone's common name ("Eastern", "Heure de
+// l'Est", "EST") becomes its zone. Anything else is returned trimmed, for LoadZone to refuse.
+func CanonicalZone(name string) string {
+	name = strings.TrimSpace(name)
+	key := strings.ToLower(name)
+	for _, prefix := range []string{"heure de l’", "heure de l'", "heure du ", "heure des ", "heure de ", "heure "} {
+		key = strings.TrimPrefix(key, prefix)
+	}
+	for _, suffix := range []string{" standard time", " daylight time", " time"} {
+		key = strings.TrimSuffix(key, suffix)
+	}
+	key = strings.TrimSpace(key)
+	if key == "est" && strings.HasPrefix(strings.ToLower(name), "heure") { // « Heure de l'Est »
+		return "America/Toronto"
+	}
+	if iana, ok := zoneAliases[key]; ok {
+		return iana
+	}
+	if _, err := LoadZone(name); err == nil {
+		return name
+	}
+	for _, z := range AllZones {
+		if strings.EqualFold(z, name) {
+			return z
+		}
+	}
+	return name
+}
 
 // LoadZone resolves an IANA zone name. It refuses "Local" and the empty name, which mean different
 // things on different machines.

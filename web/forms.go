@@ -29,12 +29,21 @@ type Field struct {
 	Lang      string  // the language a version's control is written in
 	Versions  []Field // a translated field's controls, one per language
 	Missing   string  // on a version: the note that it is not translated yet
+	// Placeholder labels the empty choice of a select that may be left empty.
+	Placeholder string
 }
 
 // Option is one choice of a select.
 type Option struct {
 	Value, Label string
 	Selected     bool
+	Group        string // the label of the <optgroup> it is in, if any
+}
+
+// OptionGroup is an <optgroup> of a select.
+type OptionGroup struct {
+	Label   string
+	Options []Option
 }
 
 // Form is a whole form: where it posts, its fields and its errors.
@@ -249,13 +258,45 @@ func mergeErrors(parse []convene.FieldError, validation error) error {
 // zoneOptions lists the zones an organizer picks from, with the current one kept even if unusual.
 func zoneOptions(l *Localizer, current string) []Option {
 	var out []Option
-	seen := false
-	for _, z := range convene.ViewerZones {
-		out = append(out, Option{Value: z.IANA, Label: l.T("zone." + z.Key)})
-		seen = seen || z.IANA == current
+	seen := map[string]bool{}
+	for _, z := range convene.CanadianZones {
+		out = append(out, Option{Value: z.IANA, Label: l.T("zone." + z.Key), Group: l.T("zone.group.canada")})
+		seen[z.IANA] = true
 	}
-	if !seen && current != "" {
-		out = append(out, Option{Value: current, Label: current})
+	others := []Option{{Value: "UTC", Label: "UTC"}}
+	for _, z := range convene.AllZones {
+		if !seen[z] {
+			others = append(others, Option{Value: z, Label: zoneLabel(z)})
+		}
+	}
+	if current != "" && !seen[current] && !slices.Contains(convene.AllZones, current) && current != "UTC" {
+		others = append(others, Option{Value: current, Label: zoneLabel(current)})
+	}
+	slices.SortFunc(others[1:], func(a, b Option) int { return strings.Compare(a.Label, b.Label) })
+	for i := range others {
+		others[i].Group = l.T("zone.group.all")
+	}
+	return append(out, others...)
+}
+
+// zoneLabel names an IANA zone by its city first, so a select finds it by the city's first
+// letters: "Paris (Europe)", "Buenos Aires (America/Argentina)".
+func zoneLabel(iana string) string {
+	i := strings.LastIndex(iana, "/")
+	if i < 0 {
+		return strings.ReplaceAll(iana, "_", " ")
+	}
+	return strings.ReplaceAll(iana[i+1:], "_", " ") + " (" + strings.ReplaceAll(iana[:i], "_", " ") + ")"
+}
+
+// optionGroups splits a select's options into their groups, in order, for <optgroup>.
+func optionGroups(opts []Option) []OptionGroup {
+	var out []OptionGroup
+	for _, o := range opts {
+		if len(out) == 0 || out[len(out)-1].Label != o.Group {
+			out = append(out, OptionGroup{Label: o.Group})
+		}
+		out[len(out)-1].Options = append(out[len(out)-1].Options, o)
 	}
 	return out
 }

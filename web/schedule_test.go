@@ -115,3 +115,33 @@ func TestSeasonWarnsBeforeSkippingCalls(t *testing.T) {
 		wantStatus(t, org.post(season, url.Values{"name": {"Spring"}, "starts_on": {"2020-03-01"}, "ends_on": {"2020-04-30"}}), http.StatusSeeOther)
 	})
 }
+
+// Forms offer time zones by name, Canada's first (Yukon among them), then every zone by city;
+// a zone typed by its common name is understood; the call page's table includes Yukon.
+func TestZonesByName(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		org := a.client()
+		org.signIn()
+		form := org.get("/c/open-gov-canada/series/new?lang=en").body
+		mustContain(t, form, `<optgroup label="Canada"><option value="America/Vancouver">Pacific (Vancouver)</option><option value="America/Whitehorse">Yukon (Whitehorse)</option>`,
+			`<option value="America/Toronto" selected>Eastern (Toronto, Ottawa)</option>`, `<optgroup label="All time zones, by city">`,
+			`<option value="Europe/Paris">Paris (Europe)</option>`, `<option value="America/Argentina/Buenos_Aires">Buenos Aires (America/Argentina)</option>`)
+		mustContain(t, org.get("/me?lang=fr").body, `<option value="">Non précisé</option>`, `<optgroup label="Tous les fuseaux horaires, par ville">`)
+		r := org.post("/c/open-gov-canada/series/new?lang=en", url.Values{"title": {"Eastern office hours"}, "repeat": {"weekly"},
+			"weekday": {"TU"}, "every": {"1"}, "starts_on": {"2019-11-01"}, "start_time": {"12:00"}, "time_zone": {"Eastern"}, "duration": {"60"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		all, _ := a.store.SeriesOf(ctx, a.demo.Community.ID)
+		for _, s := range all {
+			if s.Title == "Eastern office hours" && s.TimeZone != "America/Toronto" {
+				t.Fatalf("'Eastern' stored as %q", s.TimeZone)
+			}
+		}
+		r = org.post("/c/open-gov-canada/series/new?lang=en", url.Values{"title": {"Nowhere"}, "repeat": {"weekly"},
+			"weekday": {"TU"}, "every": {"1"}, "starts_on": {"2019-11-01"}, "start_time": {"12:00"}, "time_zone": {"Middle Earth"}, "duration": {"60"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		page := a.client().get("/c/open-gov-canada/calls/" + strconv.FormatInt(a.demo.RebootID, 10) + "?lang=en").body
+		// In 2019 Yukon still kept Pacific time in winter; it has kept UTC−7 all year since 2020.
+		mustContain(t, page, `<th scope="row">Yukon (Whitehorse)</th><td>9:00 a.m. PST</td>`)
+	})
+}

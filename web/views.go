@@ -71,6 +71,7 @@ func loadViews() (*views, error) {
 		"memberNote":   memberNote,
 		"writtenIn":    writtenIn,
 		"languageName": languageName,
+		"optionGroups": optionGroups,
 		// row and callCtx hand a partial template the few values it needs.
 		"row": func(l *Localizer, c *callView) any {
 			return struct {
