@@ -43,10 +43,10 @@ var ViewerZones = append(append([]Zone{}, CanadianZones...),
 // abbreviations: what someone types in place of an IANA name.
 var zoneAliases = map[string]string{
 	"pacific": "America/Vancouver", "pacifique": "America/Vancouver", "pt": "America/Vancouver", "pst": "America/Vancouver", "pdt": "America/Vancouver",
-	"yukon": "America/Whitehorse",
+	"yukon":    "America/Whitehorse",
 	"mountain": "America/Edmonton", "rocheuses": "America/Edmonton", "mt": "America/Edmonton", "mst": "America/Edmonton", "mdt": "America/Edmonton",
 	"saskatchewan": "America/Regina",
-	"central": "America/Winnipeg", "centre": "America/Winnipeg", "ct": "America/Winnipeg", "cst": "America/Winnipeg", "cdt": "America/Winnipeg",
+	"central":      "America/Winnipeg", "centre": "America/Winnipeg", "ct": "America/Winnipeg", "cst": "America/Winnipeg", "cdt": "America/Winnipeg",
 	"eastern": "America/Toronto", "est": "America/Toronto", "edt": "America/Toronto", "et": "America/Toronto",
 	"atlantic": "America/Halifax", "atlantique": "America/Halifax", "at": "America/Halifax", "ast": "America/Halifax", "adt": "America/Halifax",
 	"newfoundland": "America/St_Johns", "terre-neuve": "America/St_Johns", "nst": "America/St_Johns", "ndt": "America/St_Johns",
