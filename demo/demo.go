@@ -132,6 +132,9 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := loadAttendance(ctx, st, c, res); err != nil {
 		return nil, err
 	}
+	if err := loadRecentRecords(ctx, st, c, res, clock.Now()); err != nil {
+		return nil, err
+	}
 	if err := loadSurveys(ctx, st, c, res); err != nil {
 		return nil, err
 	}

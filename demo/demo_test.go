@@ -62,6 +62,19 @@ func TestDemoCarriesOnToAYearFromNow(t *testing.T) {
 		if len(pilot) != 6 {
 			t.Fatalf("pilot calls = %d, want January to June 2019", len(pilot))
 		}
+		// The last three calls before today kept their records; older ones since the reboot show
+		// that none were kept, not a wall of "held".
+		past, _ := s.Calls(ctx, convene.CallFilter{SeriesID: res.Series.ID, From: reboot.StartsAt.Add(time.Hour), To: now, Descending: true})
+		shown := map[string]int{}
+		for i, call := range past {
+			shown[call.Shown(now)]++
+			if i < 3 && (call.Shown(now) != convene.CallHeld || call.Outcome != convene.CallHeld || !call.Recorded) {
+				t.Errorf("recent call of %s: %s, outcome %q, recorded %v", call.StartsAt.Format(time.DateOnly), call.Shown(now), call.Outcome, call.Recorded)
+			}
+		}
+		if shown[convene.CallHeld] != 3 || shown[convene.CallUnrecorded] < 50 {
+			t.Fatalf("past calls since the reboot show as %v", shown)
+		}
 	})
 }
 

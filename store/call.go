@@ -11,7 +11,8 @@ import (
 
 // callColumns selects a call with its series, so pages never need a second query for it.
 const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
-	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at,
+	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at, c.outcome,
+	EXISTS (SELECT 1 FROM minutes m WHERE m.call_id = c.id) OR EXISTS (SELECT 1 FROM attendance a WHERE a.call_id = c.id),
 	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes,
 	s.join_visibility, s.reveal_minutes, s.reminders, s.created_at, s.updated_at, c.translations, s.translations`
 
@@ -29,7 +30,7 @@ func scanCallWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	var orig sql.NullTime
 	var startsOn string
 	err := row.Scan(append(before, &c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
-		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt,
+		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt, &c.Outcome, &c.Recorded,
 		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
 		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.Reminders, &sr.CreatedAt, &sr.UpdatedAt, texts(&c.Texts), texts(&sr.Texts))...)
 	if err != nil {
@@ -176,8 +177,9 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 		c.Sequence, c.UpdatedAt = seq, now
 		c.SeriesID, c.SeasonID, c.OriginalStart, c.Series, c.CreatedAt = old.SeriesID, old.SeasonID, old.OriginalStart, old.Series, old.CreatedAt
 		_, err = tx.exec(ctx, `UPDATE calls SET starts_at = ?, duration_minutes = ?, status = ?, title = ?, theme = ?, note = ?, sequence = ?,
-			join_visibility = ?, capacity = ?, updated_at = ?, translations = ?
-			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, c.JoinVisibility, c.Capacity, now, textsJSON(c), c.ID)
+			join_visibility = ?, capacity = ?, updated_at = ?, translations = ?, outcome = ?
+			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, c.JoinVisibility, c.Capacity, now, textsJSON(c),
+			c.Outcome, c.ID)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
 	"net/url"
@@ -322,7 +323,8 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		ed.title, ed.submit, ed.back = l.T("call.edit"), l.T("action.save"), callPath(c, call)
 		ed.initial = url.Values{"date": {local.Format(time.DateOnly)}, "time": {local.Format("15:04")},
 			"duration": {strconv.Itoa(call.DurationMinutes)}, "status": {call.Status}, "title": {call.Title},
-			"theme": {call.Theme}, "note": {call.Note}, "capacity": {strconv.Itoa(call.Capacity)}, "join_visibility": {call.JoinVisibility}}
+			"theme": {call.Theme}, "note": {call.Note}, "capacity": {strconv.Itoa(call.Capacity)}, "join_visibility": {call.JoinVisibility},
+			"outcome": {call.Outcome}}
 		versionValues(ed.initial, call)
 	}
 	ed.languages = c.Languages
@@ -336,9 +338,17 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "capacity", Label: l.T("field.capacity"), Type: "number", Hint: l.T("hint.capacity")},
 		{Name: "join_visibility", Label: l.T("field.join_visibility"), Type: "select", Options: joinLevelOptions(l, true)},
 	}
+	ended := call != nil && !call.EndsAt().After(s.clock.Now())
 	if call != nil {
 		ed.fields = append(ed.fields, Field{Name: "status", Label: l.T("field.status"), Type: "select", Options: []Option{
 			{Value: convene.CallScheduled, Label: l.T("status.scheduled")}, {Value: convene.CallCancelled, Label: l.T("status.cancelled")}}})
+	}
+	if ended { // did it take place? Attendance and minutes say so too; this says it when they cannot
+		opts := []Option{}
+		for _, o := range convene.CallOutcomes {
+			opts = append(opts, Option{Value: o, Label: l.T("call.outcome." + cmp.Or(o, "none"))})
+		}
+		ed.fields = append(ed.fields, Field{Name: "outcome", Label: l.T("field.outcome"), Type: "select", Options: opts, Hint: l.T("hint.outcome")})
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		var parse []convene.FieldError
@@ -347,7 +357,10 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 			Title: vals.Get("title"), Theme: vals.Get("theme"), Note: vals.Get("note"), Status: convene.CallScheduled,
 			Capacity: intField(vals, "capacity", &parse), JoinVisibility: vals.Get("join_visibility")}
 		if call != nil {
-			nc.ID, nc.Status = call.ID, vals.Get("status")
+			nc.ID, nc.Status, nc.Outcome = call.ID, vals.Get("status"), call.Outcome
+			if ended {
+				nc.Outcome = vals.Get("outcome")
+			}
 			nc.Translations = maps.Clone(call.Translations)
 		}
 		readVersions(vals, c.Languages, nc)

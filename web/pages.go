@@ -93,7 +93,8 @@ func (s *Server) communityBase(r *http.Request, c *convene.Community, title stri
 type callView struct {
 	*convene.Call
 	URL    string
-	Status string
+	Status string // convene.Call.StatusAt now
+	Badge  string // convene.Call.Shown now: a call that ended with nothing recorded says so
 	Local  time.Time
 	Zones  []convene.ZoneTime
 	Agenda []*convene.AgendaItem
@@ -132,7 +133,8 @@ func (s *Server) viewCall(c *convene.Community, call *convene.Call, zone string)
 	if err != nil {
 		loc = time.UTC
 	}
-	return &callView{Call: call, URL: callPath(c, call), Status: call.StatusAt(s.clock.Now()), Local: call.StartsAt.In(loc)}
+	now := s.clock.Now()
+	return &callView{Call: call, URL: callPath(c, call), Status: call.StatusAt(now), Badge: call.Shown(now), Local: call.StartsAt.In(loc)}
 }
 
 func callPath(c *convene.Community, call *convene.Call) string { return notify.CallPath(c, call) }

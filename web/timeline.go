@@ -102,7 +102,7 @@ func (s *Server) timelineEntries(c *convene.Community, items []convene.TimelineI
 			if it.Call.Theme != "" {
 				e.Title += l.T("punct.colon") + it.Call.Theme
 			}
-			e.Note = l.T("status." + it.Call.StatusAt(now))
+			e.Note = l.T("status." + it.Call.Shown(now))
 		case convene.TimelineEvent:
 			e.Title, e.URL, e.Note = it.Event.Name, eventPath(c, it.Event), it.Event.Place
 			if e.Note == "" {
