@@ -5,7 +5,12 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Community is one movement's home on an instance: its calls, people and record.
@@ -53,6 +58,32 @@ const (
 	MaxDescription = 5000
 	MaxShortText   = 200
 )
+
+// SlugFrom makes a web address from a community's name: "Appel communautaire · Québec" becomes
+// "appel-communautaire-quebec". Accents go, anything not a letter or digit separates words.
+func SlugFrom(name string) string {
+	folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
+	if err != nil {
+		folded = name
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(folded) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			if b.Len() >= MaxSlug {
+				break
+			}
+			continue
+		}
+		dash = true
+	}
+	return strings.TrimRight(b.String(), "-")
+}
 
 // Normalize trims the community's text fields and lowercases its slug.
 func (c *Community) Normalize() {

@@ -122,3 +122,17 @@ func TestZonesByTheirNames(t *testing.T) {
 		}
 	}
 }
+
+// A community's web address comes from its name when none is given.
+func TestSlugFromName(t *testing.T) {
+	for name, want := range map[string]string{
+		"Open Government Community Call · Canada": "open-government-community-call-canada",
+		"Appel communautaire – Québec & Acadie":   "appel-communautaire-quebec-acadie",
+		"  Données ouvertes 2026!  ":              "donnees-ouvertes-2026",
+		"ᐃᓄᒃᑎᑐᑦ":                                  "",
+	} {
+		if got := SlugFrom(name); got != want {
+			t.Errorf("%q: %q, want %q", name, got, want)
+		}
+	}
+}

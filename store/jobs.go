@@ -280,3 +280,10 @@ func (s *Store) SettleJobs(ctx context.Context) error {
 	_, err := s.read().exec(ctx, `UPDATE jobs SET done_at = ? WHERE done_at IS NULL`, s.now())
 	return err
 }
+
+// Announced reports whether a call's announcement was sent or is on its way.
+func (s *Store) Announced(ctx context.Context, callID int64) (bool, error) {
+	var n int
+	err := s.read().row(ctx, `SELECT COUNT(*) FROM jobs WHERE kind = ? AND unique_key LIKE ?`, JobAnnounce, fmt.Sprintf("announce:%d:%%", callID)).Scan(&n)
+	return n > 0, err
+}

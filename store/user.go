@@ -13,10 +13,14 @@ import (
 
 // CreateUser stores a new account; the email must not be taken.
 func (s *Store) CreateUser(ctx context.Context, u *convene.User) error {
+	return createUser(ctx, s.read(), u, s.now())
+}
+
+func createUser(ctx context.Context, c conn, u *convene.User, now time.Time) error {
 	u.Email = convene.NormalizeEmail(u.Email)
-	u.CreatedAt = s.now()
+	u.CreatedAt = now
 	u.NormalizeProfile()
-	id, err := insertUser(ctx, s.read(), u)
+	id, err := insertUser(ctx, c, u)
 	if isUniqueViolation(err) {
 		return &convene.Error{Code: convene.ECONFLICT, Key: "user.email_taken",
 			Fields: []convene.FieldError{{Field: "email", Key: "user.email_taken"}}}
@@ -242,4 +246,40 @@ func (s *Store) RoleOf(ctx context.Context, communityID, userID int64) (string, 
 		return "", err
 	}
 	return role, nil
+}
+
+// HasAdmin reports whether the instance has an administrator yet.
+func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
+	var n int
+	err := s.read().row(ctx, `SELECT COUNT(*) FROM users WHERE is_admin`).Scan(&n)
+	return n > 0, err
+}
+
+// CreateFirstAdmin creates the instance's first administrator, confirmed; once one exists it is
+// refused (setup.done), so the first-run setup cannot make a second.
+func (s *Store) CreateFirstAdmin(ctx context.Context, u *convene.User) error {
+	u.IsAdmin, u.Confirmed = true, true
+	return s.inTx(ctx, func(tx conn) error {
+		var n int
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM users WHERE is_admin`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return convene.Errorf(convene.ECONFLICT, "setup.done", nil)
+		}
+		return createUser(ctx, tx, u, s.now())
+	})
+}
+
+// SetAdmin makes the account with an email address an instance administrator, or no longer one.
+func (s *Store) SetAdmin(ctx context.Context, email string, admin bool) (*convene.User, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.read().exec(ctx, `UPDATE users SET is_admin = ? WHERE id = ?`, admin, u.ID); err != nil {
+		return nil, err
+	}
+	u.IsAdmin = admin
+	return u, nil
 }

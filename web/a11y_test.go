@@ -102,8 +102,11 @@ func TestAccessibility(t *testing.T) {
 		check("organizer series page", chromedp.Navigate(base+series), chromedp.WaitVisible(css(`section.season`)))
 		check("series form with errors",
 			chromedp.Navigate(base+"/c/open-gov-canada/series/new"), chromedp.WaitVisible(css(`#f-title`)),
-			chromedp.SetValue(css(`#f-rrule`), "FREQ=NEVER"), chromedp.SetValue(css(`#f-time_zone`), "Mars/Olympus"),
-			chromedp.Submit(css(`#f-title`)), chromedp.WaitVisible(css(`div.errors-summary`)))
+			chromedp.SetValue(css(`#f-repeat`), "custom"), chromedp.SetValue(css(`#f-rrule`), "FREQ=NEVER"),
+			chromedp.SetValue(css(`#f-every`), "0"), chromedp.Submit(css(`#f-title`)), chromedp.WaitVisible(css(`div.errors-summary`)))
+		check("series form's preview",
+			chromedp.Navigate(base+"/c/open-gov-canada/series/new"), chromedp.WaitVisible(css(`#f-title`)),
+			chromedp.Click(css(`button[name=preview]`)), chromedp.WaitVisible(css(`section.preview`)))
 		check("join kit form", chromedp.Navigate(base+call+"/joinkit"), chromedp.WaitVisible(css(`#f-invitation`)))
 		check("registrations", chromedp.Navigate(base+call+"/registrations"), chromedp.WaitVisible(css(`table.data`)))
 		check("questions", chromedp.Navigate(base+series+"/questions"), chromedp.WaitVisible(css(`#f-label`)))

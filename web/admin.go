@@ -30,12 +30,18 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 	l := v.L
 	var c *convene.Community
 	var b base
-	if r.PathValue("slug") == "" { // creating: instance admins only
+	if r.PathValue("slug") == "" { // creating: instance admins, and people who own a community already
 		if v.User == nil {
 			return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
 		}
 		if !v.User.IsAdmin {
-			return convene.Errorf(convene.EFORBIDDEN, "error.forbidden", nil)
+			owner, err := s.ownsAnyCommunity(r, v.User)
+			if err != nil {
+				return err
+			}
+			if !owner {
+				return convene.Errorf(convene.EFORBIDDEN, "community.create.forbidden", nil)
+			}
 		}
 		b = s.newBase(r, "")
 	} else {
@@ -67,9 +73,13 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 			ed.initial.Set("require_translations", "on")
 		}
 	}
+	slugHint := "hint.slug_new" // a new community's address may come from its name
+	if c != nil {
+		slugHint = "hint.slug"
+	}
 	ed.fields = []Field{
 		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName, Translate: true},
-		{Name: "slug", Label: l.T("field.slug"), Type: "text", Required: true, Max: convene.MaxSlug, Hint: l.T("hint.slug")},
+		{Name: "slug", Label: l.T("field.slug"), Type: "text", Required: c != nil, Max: convene.MaxSlug, Hint: l.T(slugHint)},
 		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 		{Name: "time_zone", Label: l.T("field.time_zone"), Type: "zone", Required: true, Hint: l.T("hint.time_zone"), Options: zoneOptions(l, "")},
 		{Name: "languages", Label: l.T("field.languages"), Type: "text", Required: true, Max: 100, Hint: l.T("hint.languages")},
@@ -86,6 +96,9 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 			readVersions(vals, c.Languages, nc)
 		}
 		if c == nil {
+			if strings.TrimSpace(nc.Slug) == "" { // made from the name, which the organizer may change later
+				nc.Slug = convene.SlugFrom(nc.Name)
+			}
 			if err := s.store.CreateCommunity(ctx, nc, v.User.ID); err != nil {
 				return "", "", err
 			}
@@ -165,7 +178,7 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ed.preview = func(vals url.Values) (*Preview, error) {
 		ns, err := read(vals)
-		if err != nil {
+		if err := onlyScheduleErrors(err); err != nil { // the dates do not wait for a title
 			return nil, err
 		}
 		return schedulePreview(l, ns, s.clock.Now()), nil

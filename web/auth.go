@@ -259,7 +259,7 @@ func (s *Server) requireOrganizer(r *http.Request, c *convene.Community) error {
 		return err
 	}
 	if !ok {
-		return convene.Errorf(convene.EFORBIDDEN, "error.forbidden", nil)
+		return convene.Errorf(convene.EFORBIDDEN, "error.organizers_only", map[string]any{"Community": c.Name})
 	}
 	return nil
 }

@@ -164,10 +164,17 @@ func TestBrowserPersonPath(t *testing.T) {
 			chromedp.Click(css(`a[href="/c/open-gov-canada/series/new"]`)),
 			chromedp.WaitVisible(css(`#f-title`)),
 			chromedp.SendKeys(css(`#f-title`), "Atlantic open data meetup"),
-			chromedp.SetValue(css(`#f-rrule`), "FREQ=MONTHLY;BYDAY=1TH"),
+			chromedp.SetValue(css(`#f-repeat`), "monthly_weekday"),
+			chromedp.SetValue(css(`#f-weekday`), "TH"),
+			chromedp.SetValue(css(`#f-nth`), "1"),
 			chromedp.SetValue(css(`#f-starts_on`), "2019-11-01"),
 			chromedp.SetValue(css(`#f-start_time`), "14:00"),
 			chromedp.SetValue(css(`#f-time_zone`), "America/Halifax"),
+			chromedp.Click(css(`button[name=preview]`)),
+			chromedp.WaitVisible(css(`section.preview`)))
+		read(`section.preview`, "Chaque mois, le premier jeudi, à 14 h HAA")
+		read(`section.preview`, "jeudi 7 novembre 2019 · 14 h HNA")
+		run("save the series",
 			chromedp.Submit(css(`#f-title`)),
 			chromedp.WaitVisible(css(`#f-name`)))
 

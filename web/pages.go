@@ -169,6 +169,8 @@ type communityPage struct {
 	Series   []*convene.Series
 	// ToTranslate counts, for organizers, the public texts still missing one of the languages.
 	ToTranslate int
+	// Setup, for organizers, is what is left to set up, in order; nil once all is done.
+	Setup []setupStep
 }
 
 func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
@@ -200,6 +202,11 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 	next, err := s.store.NextCall(ctx, c.ID, now)
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return err
+	}
+	if b.Organizer {
+		if p.Setup, err = s.setupChecklist(ctx, b.L, c, p.Series, next); err != nil {
+			return err
+		}
 	}
 	if next != nil {
 		p.Next = s.viewCall(c, next, b.Zone)

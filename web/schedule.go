@@ -68,6 +68,26 @@ func scheduleRule(vals url.Values, parse *[]convene.FieldError) string {
 	return rule
 }
 
+// onlyScheduleErrors keeps the problems of a series form that stop its dates being worked out:
+// those of the picker, its first day, its time and zone.
+func onlyScheduleErrors(err error) error {
+	e, ok := convene.AsError(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	var kept []convene.FieldError
+	for _, f := range e.Fields {
+		switch f.Field {
+		case "repeat", "weekday", "nth", "every", "day", "rrule", "starts_on", "start_time", "time_zone":
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return convene.Invalid(e.Key, e.Args, kept...)
+}
+
 // schedulePreview lists a series' next calls from its first possible day (or today, if later),
 // as the organizer will see them, with the schedule in words.
 func schedulePreview(l *Localizer, sr *convene.Series, now time.Time) *Preview {

@@ -40,6 +40,9 @@ type Config struct {
 	// DBTimeout is how long one request may wait on the database before it is answered 503;
 	// zero means ten seconds.
 	DBTimeout time.Duration
+	// SetupCode, while the instance has no administrator, is the one-time code that /setup asks
+	// for to make the first one (the console shows it); empty turns the setup page off.
+	SetupCode string
 }
 
 // Server serves one Convene instance.
@@ -60,6 +63,7 @@ type Server struct {
 	feeds     feedCache
 	reach     reachCache
 	wake      func()
+	setup     *setupGate // the first-run setup page, while the instance has no administrator
 	handler   http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
@@ -97,7 +101,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = base.Scheme == "https"
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
-		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout}
+		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode)}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = defaultDBTimeout
 	}
@@ -154,6 +158,8 @@ func (s *Server) routes() http.Handler {
 	handle("GET /lang/{lang}", s.setLanguage)
 	handle("POST /prefs/zone", s.setZone)
 
+	handle("GET /setup", s.setupPage)
+	handle("POST /setup", s.setupPage)
 	handle("GET /communities/new", s.communityForm)
 	handle("POST /communities/new", s.communityForm)
 	handle("GET /c/{slug}", s.cached(s.communityPage))

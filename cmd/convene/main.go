@@ -40,7 +40,7 @@ Commands:
   serve     run the web server (add --demo to load the demo community into an empty database)
   migrate   bring the database schema up to date
   demo      load the demo community into a database
-  user      manage accounts: convene user create --email … --name … [--admin]
+  user      manage accounts: convene user create --email … --name … [--admin], or user promote --email …
   jobs      background work and mail: status (default), retry, run
   attendance  record a held call's attendance: convene attendance import --call ID FILE
   version   print the version
@@ -226,10 +226,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	setupCode, err := firstRunCode(ctx, st, *baseURL, stdout)
+	if err != nil {
+		return err
+	}
 	worker := mail.NewWorker(st, sender, logger, clock)
 	worker.Lease = max(*jobLease/2, time.Second)
 	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, DBTimeout: requestDBTimeout, WakeMail: worker.Wake,
-		MailFrom: *mailCfg.from, JobLease: *jobLease})
+		MailFrom: *mailCfg.from, JobLease: *jobLease, SetupCode: setupCode})
 	if err != nil {
 		return err
 	}
@@ -354,84 +358,6 @@ func loadDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "Loaded %q: %d calls, the reboot call is /c/%s/calls/%d.\n", res.Community.Name, res.Calls, demo.Slug, res.RebootID)
 	return nil
-}
-
-func user(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprint(stderr, "Usage: convene user create --email ADDRESS --name NAME [--admin] [--community SLUG [--role organizer]]\n")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return errors.New("user: the only subcommand is create")
-	}
-	fs := newFlagSet("user create", "Create an account. The password is read from the first line of standard input, or from CONVENE_PASSWORD;\nif neither gives one, a random password is made and printed.", stderr)
-	db := dbFlag(fs)
-	email := fs.String("email", "", "email address to sign in with (required)")
-	name := fs.String("name", "", "display name (required)")
-	admin := fs.Bool("admin", false, "make the account an instance administrator, who can create communities")
-	community := fs.String("community", "", "slug of a community to give the account a role in")
-	role := fs.String("role", convene.RoleOrganizer, "role in --community: owner, organizer or member")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	password := os.Getenv("CONVENE_PASSWORD")
-	generated := false
-	if password == "" {
-		if f, ok := stdin.(*os.File); !ok || !isTerminal(f) {
-			line, _ := readLine(stdin)
-			password = line
-		}
-	}
-	if password == "" {
-		password, generated = randomPassword(), true
-	}
-	u := &convene.User{Email: *email, Name: *name, IsAdmin: *admin}
-	if err := convene.ValidateNewUser(u, password); err != nil {
-		return describe(err)
-	}
-	st, err := openStore(ctx, *db, convene.SystemClock{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	var c *convene.Community
-	if *community != "" {
-		if c, err = st.CommunityBySlug(ctx, *community); err != nil {
-			return fmt.Errorf("community %q not found", *community)
-		}
-	}
-	if u.PasswordHash, err = convene.HashPassword(password); err != nil {
-		return err
-	}
-	if err := st.CreateUser(ctx, u); err != nil {
-		return describe(err)
-	}
-	if c != nil {
-		if err := st.SetRole(ctx, c.ID, u.ID, *role); err != nil {
-			return describe(err)
-		}
-	}
-	fmt.Fprintf(stdout, "Created %s (%s).\n", u.Email, u.Name)
-	if generated {
-		fmt.Fprintf(stdout, "Password: %s\n", password)
-	}
-	return nil
-}
-
-// describe spells out a validation error for the terminal, in English.
-func describe(err error) error {
-	e, ok := convene.AsError(err)
-	if !ok {
-		return err
-	}
-	var parts []string
-	for _, f := range e.Fields {
-		parts = append(parts, f.Field+": "+f.Key)
-	}
-	if len(parts) == 0 {
-		return errors.New(e.Key)
-	}
-	return errors.New(strings.Join(parts, "; "))
 }
 
 func readLine(r io.Reader) (string, error) {

@@ -7,7 +7,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,9 +97,34 @@ func TestCommandsOnBothDatabases(t *testing.T) {
 				!strings.Contains(err.Error(), "password") {
 				t.Fatalf("short password accepted: %v", err)
 			}
-			if _, _, err := runCmd(t, "another long password\n", "user", "create", "--db", db, "--email", "lead@example.org", "--name", "Twin"); err == nil ||
-				!strings.Contains(err.Error(), "user.email_taken") {
+			if _, _, err := runCmd(t, "another long password\n", "user", "create", "--db", db, "--email", "lead@example.org", "--name", "Twin", "--admin"); err == nil ||
+				err.Error() != "lead@example.org already has an account; to make it an administrator: convene user promote --email lead@example.org" {
 				t.Fatalf("duplicate email: %v", err)
+			}
+			if _, _, err := runCmd(t, "", "user", "create", "--db", db, "--email", "not an address", "--name", "X"); err == nil ||
+				strings.Contains(err.Error(), ".invalid") || !strings.HasPrefix(err.Error(), "--email: ") {
+				t.Fatalf("a bad address is explained in words, not a catalog key: %v", err)
+			}
+			// An existing account becomes an administrator, and stops being one.
+			if out, _, err := runCmd(t, "", "user", "promote", "--db", db, "--email", "LEAD@example.org"); err != nil ||
+				!strings.Contains(out, "lead@example.org (Lead Organizer) is now an administrator") {
+				t.Fatalf("promote: %v %q", err, out)
+			}
+			if _, _, err := runCmd(t, "", "user", "promote", "--db", db, "--email", "nobody@example.org"); err == nil ||
+				!strings.Contains(err.Error(), "no account has the address nobody@example.org") {
+				t.Fatalf("promote a stranger: %v", err)
+			}
+			st0, err := store.Open(context.Background(), db, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if has, err := st0.HasAdmin(context.Background()); err != nil || !has {
+				t.Fatalf("after promote: admin %v (%v)", has, err)
+			}
+			st0.Close()
+			if out, _, err := runCmd(t, "", "user", "promote", "--db", db, "--email", "lead@example.org", "--revoke"); err != nil ||
+				!strings.Contains(out, "is no longer an administrator") {
+				t.Fatalf("revoke: %v %q", err, out)
 			}
 			// Background work: counts, a run that sends waiting mail with progress lines, retries.
 			st, err := store.Open(context.Background(), db, nil)
@@ -137,8 +165,9 @@ func serveUntilStopped(t *testing.T, db string) {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	stdout := &lockedBuffer{}
 	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr}, strings.NewReader(""), io.Discard, io.Discard)
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr}, strings.NewReader(""), stdout, io.Discard)
 	}()
 	var body string
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -154,6 +183,7 @@ func serveUntilStopped(t *testing.T, db string) {
 	if !strings.Contains(body, "Open Government Community Call · Canada") {
 		t.Fatalf("served page: %.500q", body)
 	}
+	firstAdmin(t, addr, stdout.String())
 	cancel()
 	select {
 	case err := <-done:
@@ -162,5 +192,60 @@ func serveUntilStopped(t *testing.T, db string) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a server goroutine writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// firstAdmin follows the console's first-run instructions: with no administrator, serve printed a
+// one-time code; /setup takes it (and refuses a wrong one), makes the administrator, and is gone.
+func firstAdmin(t *testing.T, addr, console string) {
+	t.Helper()
+	m := regexp.MustCompile(`Open (http://\S+)/setup and enter this one-time setup code: ([A-Z0-9-]+)`).FindStringSubmatch(console)
+	if m == nil {
+		t.Fatalf("serve did not print a setup code:\n%s", console)
+	}
+	base, code := m[1], m[2]
+	post := func(code string) *http.Response {
+		form := url.Values{"code": {code}, "name": {"First Admin"}, "email": {"admin@example.org"}, "password": {"a long enough password"}}
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/setup", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", base)
+		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := post("WRONG-CODE"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong code: %d", res.StatusCode)
+	}
+	if res := post(strings.ToLower(code)); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/communities/new" {
+		t.Fatalf("the right code: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, err := http.Get("http://" + addr + "/setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("/setup once an administrator exists: %d", res.StatusCode)
 	}
 }
