@@ -24,6 +24,7 @@ type signInPage struct {
 	Form     Form
 	LinkForm Form
 	Back     string
+	Next     string // where signing in (or up) returns to
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
@@ -60,7 +61,7 @@ func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, status int, 
 	if n := r.PostFormValue("next"); n != "" {
 		next = localPath(n)
 	}
-	p := signInPage{base: s.newBase(r, l.T("signin.title"))}
+	p := signInPage{base: s.newBase(r, l.T("signin.title")), Next: next}
 	p.Form = Form{Action: "/signin?next=" + url.QueryEscape(next), Submit: l.T("signin.submit"), Fields: []Field{
 		{Name: "email", Label: l.T("field.email"), Type: "email", Required: true, Max: 254},
 		{Name: "password", Label: l.T("field.password"), Type: "password", Required: true, Max: 72},

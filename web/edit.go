@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 )
@@ -18,6 +19,8 @@ type editor struct {
 	paste *Form
 	// languages are the community's, for the fields marked Translate; primary first.
 	languages []string
+	// action is where the form posts; the page's own path when empty.
+	action string
 	// preview, when set, shows what the posted values would do, on a second button (labelled
 	// previewButton) and before saving: a preview with a Warning is saved only once confirmed.
 	preview       func(vals url.Values) (*Preview, error)
@@ -79,7 +82,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, b base, ed editor)
 }
 
 func (s *Server) showForm(w http.ResponseWriter, status int, b base, ed editor, vals url.Values, errs formErrors, pv *Preview) error {
-	form := Form{Action: b.Path, Submit: ed.submit, Fields: ed.fields, Languages: ed.languages, PreviewButton: ed.previewButton, Preview: pv}
+	form := Form{Action: cmp.Or(ed.action, b.Path), Submit: ed.submit, Fields: ed.fields, Languages: ed.languages, PreviewButton: ed.previewButton, Preview: pv}
 	form.build(vals, errs, b.L)
 	b.Title = ed.title
 	return s.render(w, status, "form", formPage{base: b, Heading: ed.title, Back: ed.back, Form: form, Paste: ed.paste})

@@ -57,7 +57,9 @@ func TestSignInWithEmailedLink(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
 		box := a.mailbox(t)
 		c := a.client()
-		r := c.post("/signin/link", url.Values{"email": {"Organizer@Example.org"}, "next": {"/c/open-gov-canada"}})
+		// Asked for from a call's community page: the sign-in page's link form carries where to
+		// come back to in its address, as the real form does.
+		r := c.post("/signin/link?next="+url.QueryEscape("/c/open-gov-canada"), url.Values{"email": {"Organizer@Example.org"}})
 		wantStatus(t, r, http.StatusOK)
 		mustContain(t, r.body, "Check your email", "organizer@example.org")
 		msgs := box.deliver(t, 1)
@@ -77,12 +79,15 @@ func TestSignInWithEmailedLink(t *testing.T) {
 		}
 		mustContain(t, c.get("/c/open-gov-canada").body, "My profile", "(Demo Organizer)")
 
-		// The link works once; a forged one never.
+		// The link works once; a forged one never. Either way the page says why and offers a new one.
 		other := a.client()
-		wantStatus(t, other.post(link, nil), http.StatusNotFound)
+		r = other.post(link, nil)
+		wantStatus(t, r, http.StatusGone)
+		mustContain(t, r.body, "This link no longer works", "It was already used, or it has expired.", "within 20 minutes",
+			`<a class="button primary" href="/signin">Get a new link</a>`)
 		r = other.get("/auth/forged-token-that-was-never-issued")
-		wantStatus(t, r, http.StatusNotFound)
-		mustContain(t, r.body, "This link has expired or has already been used.")
+		wantStatus(t, r, http.StatusGone)
+		mustContain(t, r.body, "This link no longer works")
 
 		// An address with no account gets an account confirmation instead, and the page says the same.
 		r = other.post("/signin/link", url.Values{"email": {"newcomer@example.org"}})
@@ -122,7 +127,31 @@ func TestEmailedLinksExpireAndAreLimited(t *testing.T) {
 		if _, err := a.store.DB().Exec(rebind(a, `UPDATE auth_tokens SET expires_at = ?`), testNow.Add(-time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		wantStatus(t, c.post(linkIn(t, msgs[0]), nil), http.StatusNotFound)
+		wantStatus(t, c.post(linkIn(t, msgs[0]), nil), http.StatusGone)
+	})
+}
+
+// Signing up from a page brings the new member back to it once they confirm; from nowhere in
+// particular, to their new profile.
+func TestSignUpKeepsYourPlace(t *testing.T) {
+	eachApp(t, func(t *testing.T, a *app) {
+		box := a.mailbox(t)
+		c := a.client()
+		page := c.get("/c/open-gov-canada?lang=en").body
+		mustContain(t, page, `<a href="/signup?next=%2fc%2fopen-gov-canada">Create an account</a>`)
+		form := c.get("/signup?next=%2Fc%2Fopen-gov-canada").body
+		mustContain(t, form, `action="/signup?next=%2Fc%2Fopen-gov-canada"`)
+		wantStatus(t, c.post("/signup?next=%2Fc%2Fopen-gov-canada", url.Values{"name": {"Newcomer"}, "email": {"newcomer@example.org"}}), http.StatusOK)
+		r := c.post(linkIn(t, box.deliver(t, 1)[0]), nil)
+		wantStatus(t, r, http.StatusSeeOther)
+		if r.location != "/c/open-gov-canada" {
+			t.Fatalf("signed up from the community page, landed on %s", r.location)
+		}
+		other := a.client()
+		wantStatus(t, other.post("/signup?next=%2Fsignup", url.Values{"name": {"Other"}, "email": {"other@example.org"}}), http.StatusOK)
+		if r := other.post(linkIn(t, box.deliver(t, 2)[1]), nil); r.location != "/me" {
+			t.Fatalf("signed up from the sign-up page itself, landed on %s", r.location)
+		}
 	})
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/mail"
@@ -28,6 +29,18 @@ type linkPayload struct {
 	CallID  int64             `json:"call_id,omitempty"`
 	Series  bool              `json:"series,omitempty"` // subscribe to the call's whole series
 	Answers map[string]string `json:"answers,omitempty"`
+}
+
+// returnTo is where an emailed link brings someone back: the page they were on, unless it is
+// none or the way in itself (then fallback).
+func returnTo(next, fallback string) string {
+	next = localPath(next)
+	for _, way := range []string{"/signin", "/signup", "/auth/"} {
+		if next == "/" || strings.HasPrefix(next, way) {
+			return fallback
+		}
+	}
+	return next
 }
 
 // checkLinkRequest validates an address and counts the request against the limits, so links
@@ -92,7 +105,8 @@ func (s *Server) signInLink(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if err := s.sendLink(r, email, linkPayload{Lang: viewerOf(r).L.Lang, Next: localPath(vals.Get("next"))}); err != nil {
+	next := returnTo(cmp.Or(vals.Get("next"), r.URL.Query().Get("next")), "/")
+	if err := s.sendLink(r, email, linkPayload{Lang: viewerOf(r).L.Lang, Next: next}); err != nil {
 		return err
 	}
 	return s.checkEmail(w, r, email)
@@ -100,7 +114,7 @@ func (s *Server) signInLink(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	l := viewerOf(r).L
-	ed := editor{title: l.T("signup.title"), submit: l.T("signup.submit"), fields: []Field{
+	ed := editor{title: l.T("signup.title"), submit: l.T("signup.submit"), action: r.URL.RequestURI(), fields: []Field{
 		{Name: "name", Label: l.T("field.name"), Type: "text", Required: true, Max: convene.MaxName},
 		{Name: "email", Label: l.T("field.email"), Type: "email", Required: true, Max: 254, Hint: l.T("hint.signup_email")},
 	}}
@@ -121,7 +135,9 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 			return "", "", err
 		}
 		sentTo = email
-		return "", "", s.sendLink(r, email, linkPayload{Name: name, Lang: l.Lang, Next: "/me"})
+		// Back where they were when they chose to sign up; their new profile otherwise.
+		next := returnTo(cmp.Or(vals.Get("next"), r.URL.Query().Get("next")), "/me")
+		return "", "", s.sendLink(r, email, linkPayload{Name: name, Lang: l.Lang, Next: next})
 	}
 	b := s.newBase(r, ed.title)
 	if r.Method == http.MethodPost {
@@ -142,6 +158,12 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	return s.showForm(w, http.StatusOK, b, ed, url.Values{}, nil, nil)
 }
 
+// authExpiredPage explains a spent or expired link and offers a new one.
+type authExpiredPage struct {
+	base
+	Minutes int // how long a link works
+}
+
 type authPage struct {
 	base
 	Purpose   string
@@ -158,7 +180,9 @@ func (s *Server) authLink(w http.ResponseWriter, r *http.Request) error {
 	l := viewerOf(r).L
 	raw := r.PathValue("token")
 	t, err := s.store.PeekAuthToken(ctx, raw)
-	if err != nil {
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return s.render(w, http.StatusGone, "auth_expired", authExpiredPage{s.newBase(r, l.T("auth.expired.title")), notify.LinkTTLMinutes})
+	} else if err != nil {
 		return err
 	}
 	var p linkPayload
@@ -184,7 +208,9 @@ func (s *Server) authLink(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Name = strings.Split(t.Email, "@")[0]
 	}
-	if t, err = s.store.UseAuthToken(ctx, raw); err != nil {
+	if t, err = s.store.UseAuthToken(ctx, raw); convene.ErrorCode(err) == convene.ENOTFOUND { // spent meanwhile, in another tab
+		return s.render(w, http.StatusGone, "auth_expired", authExpiredPage{s.newBase(r, l.T("auth.expired.title")), notify.LinkTTLMinutes})
+	} else if err != nil {
 		return err
 	}
 	u, err := s.store.EnsureUser(ctx, t.Email, p.Name, notify.Language(p.Lang))
