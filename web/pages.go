@@ -118,6 +118,7 @@ type callView struct {
 	Calendar        callCalendar
 	Attendance      callAttendance
 	Surveys         []surveyLink // open feedback surveys about a held call or its season, for members
+	AgendaForm      *Form        // adds an agenda item, for organizers
 }
 
 // callCalendar are the ways a call page offers to put the call in a calendar.
@@ -374,6 +375,9 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	st, regStatus, err := s.standing(r, c, call)
 	if err != nil {
 		return err
+	}
+	if st.Organizer {
+		cv.AgendaForm = agendaAddForm(b.L, c, call)
 	}
 	if st.Organizer && cv.Kit != nil {
 		if cv.KitExposed, err = s.kitExposed(ctx, call, cv.Kit, cv.OwnKit); err != nil {

@@ -348,10 +348,24 @@ func TestOrganizerControls(t *testing.T) {
 		seriesPath := fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID)
 		callPath := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.RebootID)
 
-		// Reorder and delete agenda items.
+		// The agenda is edited on the call page: no "Move up" on the first item, no "Move down" on
+		// the last, a removal that asks first, and the form that adds an item.
 		items, _ := a.store.Agenda(ctx, a.demo.RebootID)
+		page := c.get(callPath + "?lang=en").body
+		for _, gone := range []string{fmt.Sprintf("/agenda/%d/up", items[0].ID), fmt.Sprintf("/agenda/%d/down", items[2].ID)} {
+			mustNotContain(t, page, gone)
+		}
+		mustContain(t, page, fmt.Sprintf("/agenda/%d/down", items[0].ID), fmt.Sprintf("/agenda/%d/up", items[2].ID),
+			"<summary>Remove…", `<input type="hidden" name="confirm" value="yes">`, "Yes, remove it",
+			`<summary>Add an agenda item</summary>`, `action="`+callPath+`/agenda/new"`)
 		wantStatus(t, c.post(fmt.Sprintf("%s/agenda/%d/down", callPath, items[0].ID), nil), http.StatusSeeOther)
-		wantStatus(t, c.post(fmt.Sprintf("%s/agenda/%d/delete", callPath, items[2].ID), nil), http.StatusSeeOther)
+		r := c.post(fmt.Sprintf("%s/agenda/%d/delete?lang=en", callPath, items[2].ID), nil) // not confirmed: kept
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Confirm the removal")
+		if kept, _ := a.store.Agenda(ctx, a.demo.RebootID); len(kept) != 3 {
+			t.Fatalf("an unconfirmed removal removed: %d items", len(kept))
+		}
+		wantStatus(t, c.post(fmt.Sprintf("%s/agenda/%d/delete", callPath, items[2].ID), url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 		wantStatus(t, c.post(fmt.Sprintf("%s/agenda/%d/sideways", callPath, items[1].ID), nil), http.StatusNotFound)
 		after, _ := a.store.Agenda(ctx, a.demo.RebootID)
 		if len(after) != 2 || after[0].ID != items[1].ID || after[1].ID != items[0].ID {
@@ -359,7 +373,7 @@ func TestOrganizerControls(t *testing.T) {
 		}
 
 		// Edit an agenda item through its form.
-		r := c.post(fmt.Sprintf("%s/agenda/%d/edit", callPath, items[0].ID), url.Values{"kind": {"update"}, "title": {"Ontario's open government update"},
+		r = c.post(fmt.Sprintf("%s/agenda/%d/edit", callPath, items[0].ID), url.Values{"kind": {"update"}, "title": {"Ontario's open government update"},
 			"presenter_name": {"Christine Hagyard"}, "minutes": {"20"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		mustContain(t, c.get(callPath).body, "Ontario's open government update", "20 minutes")
@@ -368,7 +382,7 @@ func TestOrganizerControls(t *testing.T) {
 		seasons, _ := a.store.SeasonsOf(ctx, a.demo.Series.ID)
 		reboot := seasons[1]
 		wantStatus(t, c.post(fmt.Sprintf("%s/seasons/%d/pause", seriesPath, reboot.ID), nil), http.StatusSeeOther)
-		page := c.get(seriesPath).body
+		page = c.get(seriesPath).body
 		mustContain(t, page, "Season paused: its future calls are off the schedule.", "Paused", "Resume season")
 		calls, _ := a.store.Calls(ctx, convene.CallFilter{SeasonID: reboot.ID})
 		// The reboot call and December's both carry an agenda, so they stay, cancelled; the others go.
