@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,6 +120,8 @@ type callView struct {
 	Attendance      callAttendance
 	Surveys         []surveyLink // open feedback surveys about a held call or its season, for members
 	AgendaForm      *Form        // adds an agenda item, for organizers
+	Next            bool         // the series' next call, highlighted in lists
+	Live            bool         // it starts within a quarter of an hour, or is under way
 }
 
 // callCalendar are the ways a call page offers to put the call in a calendar.
@@ -146,17 +149,41 @@ func seriesPath(c *convene.Community, sr *convene.Series) string {
 
 type homePage struct {
 	base
-	Communities []*convene.Community
+	Communities []homeCommunity
 	CanCreate   bool
 }
 
+// homeCommunity is a community on the home page, with its next call when it has one.
+type homeCommunity struct {
+	*convene.Community
+	Next *callView
+}
+
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.store.Communities(r.Context())
+	ctx := r.Context()
+	cs, err := s.store.Communities(ctx)
 	if err != nil {
 		return err
 	}
 	v := viewerOf(r)
-	p := homePage{base: s.newBase(r, v.L.T("home.title")), Communities: cs, CanCreate: v.User != nil && v.User.IsAdmin}
+	p := homePage{base: s.newBase(r, v.L.T("home.title")), CanCreate: v.User != nil && v.User.IsAdmin}
+	if v.User != nil && !p.CanCreate {
+		if p.CanCreate, err = s.ownsAnyCommunity(r, v.User); err != nil {
+			return err
+		}
+	}
+	now := s.clock.Now()
+	for _, c := range cs { // an instance holds a few communities: one query each
+		hc := homeCommunity{Community: c}
+		next, err := s.store.NextCall(ctx, c.ID, now)
+		if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+			return err
+		}
+		if next != nil {
+			hc.Next = s.viewCall(c, next, p.Zone)
+		}
+		p.Communities = append(p.Communities, hc)
+	}
 	return s.render(w, http.StatusOK, "home", p)
 }
 
@@ -240,6 +267,20 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 type seasonView struct {
 	*convene.Season
 	Calls []*callView
+	// Coming are its calls not over yet, Past the others, shown folded.
+	Coming, Past []*callView
+}
+
+// split sorts a season's calls into those not over yet (cancelled ones included: people look
+// for them) and those past.
+func (sv *seasonView) split(now time.Time) {
+	for _, cv := range sv.Calls {
+		if cv.EndsAt().After(now) {
+			sv.Coming = append(sv.Coming, cv)
+		} else {
+			sv.Past = append(sv.Past, cv)
+		}
+	}
 }
 
 type seriesPage struct {
@@ -285,14 +326,35 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 		bySeason[se.ID] = sv
 		p.Seasons = append(p.Seasons, sv)
 	}
+	now := s.clock.Now()
+	nextMarked := false
 	for _, call := range calls {
 		cv := s.viewCall(c, call, b.Zone)
+		if !nextMarked && cv.Status == convene.CallScheduled {
+			cv.Next, nextMarked = true, true
+		}
 		if sv := bySeason[call.SeasonID]; sv != nil {
 			sv.Calls = append(sv.Calls, cv)
 		} else {
 			p.Others = append(p.Others, cv)
 		}
 	}
+	// The page opens on what is coming: seasons with calls ahead first, in order, then the past
+	// ones, the latest first, their calls folded.
+	for _, sv := range p.Seasons {
+		sv.split(now)
+	}
+	slices.SortStableFunc(p.Seasons, func(a, b *seasonView) int {
+		switch {
+		case len(a.Coming) > 0 && len(b.Coming) > 0:
+			return a.StartsOn.In(time.UTC).Compare(b.StartsOn.In(time.UTC))
+		case len(a.Coming) > 0:
+			return -1
+		case len(b.Coming) > 0:
+			return 1
+		}
+		return b.StartsOn.In(time.UTC).Compare(a.StartsOn.In(time.UTC))
+	})
 	if b.Organizer {
 		if p.Kit, err = s.store.SeriesJoinKit(ctx, sr.ID); err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 			return err
@@ -305,6 +367,9 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, http.StatusOK, "series", p)
 }
+
+// liveBefore is how long before its start a call page says "Happening now" and leads to joining.
+const liveBefore = 15 * time.Minute
 
 type callPage struct {
 	base
@@ -398,6 +463,7 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	}
 	cv.RegisteredCount = counts[call.ID]
 	cv.Open = call.StatusAt(now) == convene.CallScheduled
+	cv.Live = cv.Open && !call.StartsAt.After(now.Add(liveBefore))
 	if cv.Comments, err = s.store.CountComments(ctx, c.ID, convene.CommentTarget{Kind: "call", ID: call.ID}); err != nil {
 		return err
 	}
