@@ -164,7 +164,7 @@ func TestVisitorsCannotOrganize(t *testing.T) {
 		wantStatus(t, member.post("/signin", url.Values{"email": {"member@example.org"}, "password": {"member password 1"}}), http.StatusSeeOther)
 		r = member.post("/c/open-gov-canada/series/new", form)
 		wantStatus(t, r, http.StatusForbidden)
-		mustContain(t, r.body, "You are not allowed to do this.")
+		mustContain(t, r.body, "Only the organizers of Open Government Community Call · Canada can do this.", "ask one of its organizers")
 		wantStatus(t, member.post(fmt.Sprintf("/c/open-gov-canada/calls/%d/agenda/new", a.demo.RebootID), url.Values{"kind": {"ask"}, "title": {"x"}}), http.StatusForbidden)
 
 		// A forged cross-site POST from a signed-in organizer's browser is refused too.

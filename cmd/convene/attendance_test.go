@@ -44,8 +44,8 @@ func TestAttendanceImportCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			var held *convene.Call
-			for _, call := range calls {
-				if call.StatusAt(now) == convene.CallHeld {
+			for _, call := range calls { // the latest call that ended with no record kept
+				if call.StatusAt(now) == convene.CallHeld && !call.Recorded {
 					held = call
 					break
 				}

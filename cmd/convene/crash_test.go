@@ -39,11 +39,12 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// startServe runs `convene serve` as its own process.
-func startServe(t *testing.T, bin, db, smtpURL string) *exec.Cmd {
+// startServe runs `convene serve` as its own process, its background work leased for lease (short,
+// where a test waits for a crashed instance's work to be taken over).
+func startServe(t *testing.T, bin, db, smtpURL, lease string) *exec.Cmd {
 	t.Helper()
 	addr := freeAddr(t)
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr, "--smtp", smtpURL, "--job-lease", "2s",
+	cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr, "--smtp", smtpURL, "--job-lease", lease,
 		"--mail-from", "Calls <calls@example.org>")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if !testing.Verbose() {
@@ -128,7 +129,7 @@ func TestInvitationsSurviveSIGKILL(t *testing.T) {
 			db := testdb.DSN(t, engine)
 			registerMany(t, db, 1000, 7*24*time.Hour, "")
 			smtp := smtptest.Start(t)
-			first := startServe(t, bin, db, smtp.URL())
+			first := startServe(t, bin, db, smtp.URL(), "2s")
 			deadline := time.Now().Add(60 * time.Second)
 			for len(smtp.Messages()) < 150 && time.Now().Before(deadline) {
 				time.Sleep(20 * time.Millisecond)
@@ -141,7 +142,7 @@ func TestInvitationsSurviveSIGKILL(t *testing.T) {
 			if atKill >= 1000 {
 				t.Fatalf("all %d invitations were sent before the kill; the test proves nothing", atKill)
 			}
-			startServe(t, bin, db, smtp.URL())
+			startServe(t, bin, db, smtp.URL(), "2s")
 			var people, repeats int
 			for time.Now().Before(deadline.Add(60 * time.Second)) {
 				if people, repeats = byRecipient(t, smtp.Messages(), "Invitation:"); people == 1000 {
@@ -172,8 +173,11 @@ func TestTwoInstancesRemindOnce(t *testing.T) {
 	// The call starts in 7 minutes with a reminder 10 minutes before: it is due at once.
 	registerMany(t, db, 100, 7*time.Minute, "10")
 	smtp := smtptest.Start(t)
-	startServe(t, bin, db, smtp.URL())
-	startServe(t, bin, db, smtp.URL())
+	// Nothing crashes here, so the lease can be a realistic one: with a lease of a second, a
+	// machine busy enough to stall a worker for a quarter of it between sending a mail and marking
+	// it sent lets the other instance take the mail over and send it again.
+	startServe(t, bin, db, smtp.URL(), "20s")
+	startServe(t, bin, db, smtp.URL(), "20s")
 	// Wait until every reminder arrived and the outbox is settled: nothing waits to be sent and
 	// every mail recorded as sent has arrived, so a reminder sent twice would be here by now.
 	st, err := store.Open(context.Background(), db, nil)
