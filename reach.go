@@ -110,8 +110,27 @@ type ReachReport struct {
 
 type publicSums struct {
 	totals         ReachTotals
+	recordedRegs   int // RecordedRegistrations, coarsened from the true sum
+	recordedCalls  int
 	byJurisdiction map[string]ReachTotals
 	bySector       map[string]ReachTotals
+}
+
+// RecordedRegistrations counts the registrations for the range's calls whose attendance was
+// recorded, and those calls: the base of the share of registered members who came. A call to
+// come, or one whose attendance nobody recorded, says nothing of who came, so its registrations
+// are left out. (RegistrationsAttended, the share's top, only counts calls with attendance.)
+func (r *ReachReport) RecordedRegistrations() (registrations, calls int) {
+	if r.public != nil {
+		return r.public.recordedRegs, r.public.recordedCalls
+	}
+	for _, c := range r.Calls {
+		if c.Attended > 0 {
+			registrations += c.Registered
+			calls++
+		}
+	}
+	return registrations, calls
 }
 
 // Totals adds up every cell.
@@ -350,6 +369,8 @@ func SortReachPeople(people []ReachPerson) {
 func PublicReach(r *ReachReport) *ReachReport {
 	out := *r
 	out.public = &publicSums{totals: publicTotals(r.Totals()), byJurisdiction: map[string]ReachTotals{}, bySector: map[string]ReachTotals{}}
+	regs, calls := r.RecordedRegistrations()
+	out.public.recordedRegs, out.public.recordedCalls = publicCount(regs), calls
 	for k, t := range r.ByJurisdiction() {
 		out.public.byJurisdiction[k] = publicTotals(t)
 	}

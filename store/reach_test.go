@@ -184,6 +184,25 @@ func TestReachFigures(t *testing.T) {
 		if _, _, err := s.ReachPeople(ctx, c, fallF, convene.ReachPeopleFilter{Kind: "everyone"}); convene.ErrorCode(err) != convene.EINVALID {
 			t.Errorf("unknown kind: %v", err)
 		}
+
+		// Registrations for a call whose attendance nobody recorded (here, the fall's call of
+		// November 13, the day before the report) count as registrations, but not in the base of
+		// the share who came: that stays 5 of the 6 registrations for F1 and F2.
+		calls, err := s.Calls(ctx, convene.CallFilter{SeasonID: sample.Fall.ID, From: time.Date(2019, 11, 1, 0, 0, 0, 0, time.UTC), Limit: 1})
+		if err != nil || len(calls) != 1 {
+			t.Fatalf("the fall's November call: %v (%v)", calls, err)
+		}
+		for _, who := range []string{"B", "C"} {
+			if err := s.ImportRegistration(ctx, calls[0].ID, sample.People[who], calls[0].StartsAt.Add(-48*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fall = report(convene.ReachFilter{SeasonID: sample.Fall.ID})
+		regs, recorded := fall.RecordedRegistrations()
+		if tot := fall.Totals(); tot.Registrations != 8 || tot.RegistrationsAttended != 5 || regs != 6 || recorded != 2 {
+			t.Errorf("with an unrecorded call: %d registrations, %d attended; base %d registrations at %d calls, want 8, 5; 6 at 2",
+				tot.Registrations, tot.RegistrationsAttended, regs, recorded)
+		}
 	})
 }
 

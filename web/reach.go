@@ -114,6 +114,8 @@ type reachView struct {
 	Public                                               bool
 	Registered, Attended, FirstTime, Returning, Retained reachFigure
 	Registrations, RegistrationsAttended                 reachFigure
+	RecordedCalls                                        int    // calls with attendance recorded, the base of AttendanceRate
+	AllTime                                              bool   // nobody can have come before the range
 	AttendanceRate, RetentionRate                        string // "" when hidden or undefined
 	Provinces, Others, Sectors                           []reachRow
 	MatrixSectors                                        []string
@@ -257,9 +259,11 @@ func (s *Server) viewReach(l *Localizer, c *convene.Community, rep *convene.Reac
 	v.FirstTime, v.Returning = b.pair(b.count(t.FirstTime, kind(convene.ReachFirstTime)), b.count(t.Returning(), kind(convene.ReachReturning)))
 	v.Retained = b.count(t.Retained, kind(convene.ReachRetained))
 	v.RetentionRate = b.rate(v.Retained, v.FirstTime)
-	v.Registrations = b.count(t.Registrations, nil)
+	regs, recorded := rep.RecordedRegistrations()
+	v.Registrations, v.RecordedCalls = b.count(regs, nil), recorded
 	v.RegistrationsAttended = b.count(t.RegistrationsAttended, nil)
 	v.AttendanceRate = b.rate(v.RegistrationsAttended, v.Registrations)
+	v.AllTime = rep.Filter.AllTime()
 
 	byJ := rep.ByJurisdiction()
 	row := func(code, label, param string, tt convene.ReachTotals) reachRow {

@@ -43,6 +43,8 @@ type reachDataTotals struct {
 	RetentionRate         *float64 `json:"retention_rate"`
 	Registrations         *int     `json:"registrations"`
 	RegistrationsAttended *int     `json:"registrations_attended"`
+	RegistrationsRecorded *int     `json:"registrations_recorded"` // for calls with attendance recorded: the rate's base
+	CallsRecorded         int      `json:"calls_recorded"`
 	AttendanceRate        *float64 `json:"attendance_rate"`
 }
 
@@ -137,7 +139,9 @@ func dataOf(c *convene.Community, rep *convene.ReachReport, public bool) reachDa
 	d.Totals.Retained = num(t.Retained)
 	d.Totals.RetentionRate = rate(d.Totals.Retained, d.Totals.FirstTime)
 	d.Totals.Registrations, d.Totals.RegistrationsAttended = num(t.Registrations), num(t.RegistrationsAttended)
-	d.Totals.AttendanceRate = rate(d.Totals.RegistrationsAttended, d.Totals.Registrations)
+	regs, recorded := rep.RecordedRegistrations()
+	d.Totals.RegistrationsRecorded, d.Totals.CallsRecorded = num(regs), recorded
+	d.Totals.AttendanceRate = rate(d.Totals.RegistrationsAttended, d.Totals.RegistrationsRecorded)
 	byJ, byS := rep.ByJurisdiction(), rep.BySector()
 	for _, j := range append(append([]string{}, convene.Jurisdictions...), "") {
 		tt := byJ[j]
@@ -236,6 +240,7 @@ func (s *Server) reachCSV(w http.ResponseWriter, r *http.Request) error {
 		{"first_time", "", n(d.Totals.FirstTime)}, {"returning", "", n(d.Totals.Returning)},
 		{"retained", "", n(d.Totals.Retained)}, {"retention_rate", "", f(d.Totals.RetentionRate)},
 		{"registrations", "", n(d.Totals.Registrations)}, {"registrations_attended", "", n(d.Totals.RegistrationsAttended)},
+		{"registrations_recorded", "", n(d.Totals.RegistrationsRecorded)}, {"calls_recorded", "", strconv.Itoa(d.Totals.CallsRecorded)},
 		{"attendance_rate", "", f(d.Totals.AttendanceRate)}}
 	for _, g := range d.Jurisdictions {
 		rows = append(rows, []string{"jurisdiction_registered", g.Code, n(g.Registered)}, []string{"jurisdiction_attended", g.Code, n(g.Attended)},

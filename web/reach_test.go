@@ -94,7 +94,7 @@ func TestReachForOrganizers(t *testing.T) {
 			t.Errorf("the page took %d queries", n)
 		}
 		mustContain(t, page.body, "Reach of Reach sample", "Fall: ", "83%", "5 of 6 registrations", "(50%)",
-			"Diversity (Shannon, ÷ ln 13)", "0.41", "0.63", "Spring", "Prince Edward Island", "Indigenous organization",
+			"How evenly spread (0 = everyone from one province or territory, 1 = evenly from all 13)", "0.41", "0.63", "Spring", "Prince Edward Island", "Indigenous organization",
 			`/c/reach-sample/reach/people?jurisdiction=ON&amp;kind=attended&amp;`+fall, "<svg", `role="group"`)
 		mustNotContain(t, page.body, "fewer than 5")
 
@@ -203,8 +203,8 @@ func TestReachPublicViewHidesSmallCountsAndNames(t *testing.T) {
 				t.Fatal(err)
 			}
 			walkCounts(doc, "", func(key string, n float64) {
-				if n != float64(int(n)) || strings.HasSuffix(key, "id") || strings.HasSuffix(key, "rate") || key == "suppressed_below" {
-					return // rates, shares and ids are not counts
+				if n != float64(int(n)) || strings.HasSuffix(key, "id") || strings.HasSuffix(key, "rate") || key == "suppressed_below" || key == "calls_recorded" {
+					return // rates, shares, ids and numbers of calls are not counts of people
 				}
 				if int(n)%5 != 0 {
 					t.Errorf("%s: public %s = %v, which is neither hidden nor rounded", path, key, n)
