@@ -112,6 +112,9 @@ func TestAccessibility(t *testing.T) {
 		check("questions", chromedp.Navigate(base+series+"/questions"), chromedp.WaitVisible(css(`#f-label`)))
 		check("members", chromedp.Navigate(base+"/c/open-gov-canada/members"), chromedp.WaitReady(css(`footer`)))
 		check("my profile", chromedp.Navigate(base+"/me"), chromedp.WaitVisible(css(`#f-name`)))
+		for _, p := range []string{"/me/security", "/me/calendar", "/me/data"} {
+			check("my account "+p, chromedp.Navigate(base+p), chromedp.WaitVisible(css(`nav.tabs`)))
+		}
 		check("announcement", chromedp.Navigate(base+call+"/announcement"), chromedp.WaitVisible(css(`#announcement-text`)))
 		check("jobs", chromedp.Navigate(base+"/admin/jobs"), chromedp.WaitReady(css(`footer`)))
 		check("topic queue", chromedp.Navigate(base+series+"/topics"), chromedp.WaitReady(css(`footer`)))

@@ -65,7 +65,7 @@ func TestNoPageRendersARefusedURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantStatus(t, member.post("/me/feed", nil), http.StatusSeeOther)
-		me := member.get("/me")
+		me := member.get("/me/calendar")
 		mustContain(t, me.body, `href="webcal://`+strings.TrimPrefix(a.http.URL, "http://")+`/feeds/`)
 		for name, c := range map[string]*client{"anonymous": a.client(), "member": member, "organizer": org} {
 			webcal := 0

@@ -249,12 +249,12 @@ func (s *Server) personalFeedToken(w http.ResponseWriter, r *http.Request) error
 		if err := s.store.RevokeFeedToken(r.Context(), u.ID); err != nil {
 			return err
 		}
-		return s.redirect(w, r, "/me#feed", "flash.feed_revoked")
+		return s.redirect(w, r, "/me/calendar", "flash.feed_revoked")
 	}
 	raw, err := s.store.NewFeedToken(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
 	s.sessions.Put(r.Context(), "new_feed", raw)
-	return s.redirect(w, r, "/me#feed", "flash.feed_created")
+	return s.redirect(w, r, "/me/calendar", "flash.feed_created")
 }

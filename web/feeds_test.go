@@ -244,12 +244,12 @@ func TestPersonalFeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantStatus(t, c.post("/me/feed", nil), http.StatusSeeOther)
-		page := c.get("/me").body
+		page := c.get("/me/calendar").body
 		m := feedURL.FindStringSubmatch(page)
 		if m == nil {
 			t.Fatalf("no feed address on the account page")
 		}
-		if again := c.get("/me").body; feedURL.MatchString(again) {
+		if again := c.get("/me/calendar").body; feedURL.MatchString(again) {
 			t.Fatal("the feed address is shown a second time")
 		}
 		anyone := a.client() // calendar apps carry no cookies

@@ -79,6 +79,8 @@ type myCommunity struct {
 
 type mePage struct {
 	base
+	Section     string // the part of the account shown: profile, security, calendar or data
+	Sections    []meSection
 	Email       string
 	NewToken    string // shown once, right after it was made
 	HasPassword bool
@@ -92,6 +94,31 @@ type mePage struct {
 	NewFeed     *feedURLs // the personal feed's addresses, shown once after they are made
 }
 
+// meSection is one page of one's account, in its navigation.
+type meSection struct {
+	Name, Href string
+	Current    bool
+}
+
+// meSections are the account's pages: the profile and one's communities; password and sign-ins;
+// the calendar feed and API tokens; one's data and deleting the account.
+var meSections = []struct{ name, href string }{
+	{"profile", "/me"}, {"security", "/me/security"}, {"calendar", "/me/calendar"}, {"data", "/me/data"},
+}
+
+// sectionOf is the account page a form posted there belongs to.
+func sectionOf(which string) string {
+	switch which {
+	case "password":
+		return "security"
+	case "token":
+		return "calendar"
+	case "delete":
+		return "data"
+	}
+	return "profile"
+}
+
 // showMe renders the account page; which names the form (profile, password, token, delete) that
 // was posted with vals and came back with errs, so it shows them.
 func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User, status int, which string, vals url.Values, errs formErrors) error {
@@ -99,7 +126,17 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 	b := s.newBase(r, "")
 	l := b.L
 	b.Title = l.T("me.title")
-	p := mePage{base: b, Email: u.Email, HasPassword: u.PasswordHash != "", NewToken: s.sessions.PopString(ctx, "new_token")}
+	p := mePage{base: b, Email: u.Email, HasPassword: u.PasswordHash != "", NewToken: s.sessions.PopString(ctx, "new_token"), Section: sectionOf(which)}
+	if which == "" {
+		for _, sec := range meSections {
+			if sec.href == r.URL.Path {
+				p.Section = sec.name
+			}
+		}
+	}
+	for _, sec := range meSections {
+		p.Sections = append(p.Sections, meSection{Name: sec.name, Href: sec.href, Current: sec.name == p.Section})
+	}
 	if err := s.fillFeed(r, u, &p); err != nil {
 		return err
 	}
@@ -280,7 +317,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.startSession(r.Context(), u); err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/me#password", "me.flash.password_set")
+	return s.redirect(w, r, "/me/security", "me.flash.password_set")
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
@@ -311,7 +348,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Shown on the next page load only: the store keeps just its hash.
 	s.sessions.Put(r.Context(), "new_token", raw)
-	return s.redirect(w, r, "/me#tokens", "me.flash.token_created")
+	return s.redirect(w, r, "/me/calendar#tokens", "me.flash.token_created")
 }
 
 func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) error {
@@ -326,7 +363,7 @@ func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteAPIToken(r.Context(), u.ID, id); err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/me#tokens", "me.flash.token_deleted")
+	return s.redirect(w, r, "/me/calendar#tokens", "me.flash.token_deleted")
 }
 
 // exportData downloads everything Convene holds about the viewer as JSON.

@@ -47,7 +47,7 @@ func TestRevokingThePersonalFeed(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
 		member, _ := a.signedIn(t, "feed.owner@example.net", "Feed Owner")
 		wantStatus(t, member.post("/me/feed", nil), http.StatusSeeOther)
-		m := feedURL.FindStringSubmatch(member.get("/me").body)
+		m := feedURL.FindStringSubmatch(member.get("/me/calendar").body)
 		if m == nil {
 			t.Fatal("no feed address on /me after making one")
 		}

@@ -23,6 +23,9 @@ func (s *Server) peopleRoutes(handle, api func(string, func(http.ResponseWriter,
 	handle("POST /c/{slug}/leave", s.leaveCommunity)
 
 	handle("GET /me", s.mePage)
+	handle("GET /me/security", s.mePage)
+	handle("GET /me/calendar", s.mePage)
+	handle("GET /me/data", s.mePage)
 	handle("POST /me", s.saveProfile)
 	handle("POST /me/password", s.setPassword)
 	handle("POST /me/tokens", s.createToken)

@@ -273,7 +273,12 @@ func TestMeProfile(t *testing.T) {
 		page := c.get("/me")
 		wantStatus(t, page, http.StatusOK)
 		mustContain(t, page.body, alice.Email, `name="jurisdiction"`, `<option value="ON" selected>`, `value="open data"`,
-			`<option value="public" selected>`, "Your email address is never shown", "/me/export", `action="/me/password"`, `action="/me/tokens"`)
+			`<option value="public" selected>`, "Your email address is never shown", `<a href="/me" aria-current="page">Profile</a>`)
+		// The rest of one's account is on pages of their own, one click away.
+		mustContain(t, c.get("/me/data").body, "/me/export", `<a href="/me/data" aria-current="page">Your data</a>`, `action="/me/delete"`)
+		mustContain(t, c.get("/me/security").body, `action="/me/password"`, `action="/me/signout-everywhere"`)
+		mustContain(t, c.get("/me/calendar").body, `action="/me/tokens"`, `action="/me/feed"`)
+		mustNotContain(t, page.body, `action="/me/password"`, `action="/me/tokens"`, `action="/me/delete"`)
 		if cc := page.header.Get("Cache-Control"); cc != "no-store" {
 			t.Fatalf("Cache-Control %q", cc)
 		}
@@ -362,13 +367,13 @@ func TestMeAPITokens(t *testing.T) {
 		mustContain(t, bad.body, "Give the token a name of up to 80 characters.")
 
 		wantStatus(t, c.post("/me/tokens", url.Values{"token_name": {"Calendar script"}}), http.StatusSeeOther)
-		page := c.get("/me")
+		page := c.get("/me/calendar")
 		token := newTokenPattern.FindString(page.body)
 		if token == "" {
 			t.Fatalf("the new token is not shown: %.3000s", page.body)
 		}
 		mustContain(t, page.body, "Copy it now", "Calendar script", "Never")
-		mustNotContain(t, c.get("/me").body, token) // once only
+		mustNotContain(t, c.get("/me/calendar").body, token) // once only
 
 		var me struct {
 			Email       string   `json:"email"`
@@ -386,7 +391,7 @@ func TestMeAPITokens(t *testing.T) {
 			t.Fatalf("/api/v1/me: %s", r.body)
 		}
 		wantStatus(t, c.get("/api/v1/me"), http.StatusOK) // the session cookie works too
-		mustContain(t, c.get("/me").body, "Calendar script")
+		mustContain(t, c.get("/me/calendar").body, "Calendar script")
 
 		// A token reads through the API; it cannot manage the account.
 		wantStatus(t, getWithToken(a, "/me", token), http.StatusForbidden)
@@ -407,7 +412,7 @@ func TestMeAPITokens(t *testing.T) {
 			t.Fatalf("tokens: %+v %v", tokens, err)
 		}
 		wantStatus(t, c.post(fmt.Sprintf("/me/tokens/%d/delete", tokens[0].ID), nil), http.StatusSeeOther)
-		mustContain(t, c.get("/me").body, "Token revoked", "You have no token.")
+		mustContain(t, c.get("/me/calendar").body, "Token revoked", "You have no token.")
 		wantStatus(t, getWithToken(a, "/api/v1/me", token), http.StatusUnauthorized)
 		// A revoked token is gone.
 		wantStatus(t, c.post(fmt.Sprintf("/me/tokens/%d/delete", tokens[0].ID), nil), http.StatusNotFound)

@@ -72,7 +72,7 @@ func TestPasswordChangeAndSignOutEverywhere(t *testing.T) {
 
 		phone = a.client()
 		wantStatus(t, phone.post("/signin", url.Values{"email": {u.Email}, "password": {"a brand new password"}}), http.StatusSeeOther)
-		me := laptop.get("/me")
+		me := laptop.get("/me/security")
 		mustContain(t, me.body, "Sign out everywhere", `action="/me/signout-everywhere"`)
 		wantStatus(t, laptop.post("/me/signout-everywhere", nil), http.StatusSeeOther)
 		for name, c := range map[string]*client{"phone": phone, "laptop": laptop} {

@@ -90,7 +90,7 @@ func TestTokenScopes(t *testing.T) {
 		// The account page lists each token with what it may do and when it was last used.
 		c := a.client()
 		c.signIn()
-		page := c.get("/me")
+		page := c.get("/me/calendar")
 		mustContain(t, page.body, "reader", "organizer", "take part", "organize", `name="scope_register"`, `name="scope_organize"`)
 	})
 }
