@@ -59,13 +59,25 @@ const (
 	MaxShortText   = 200
 )
 
+// stripAccents takes the accents off letters: "Valérie" becomes "Valerie".
+func stripAccents(s string) string {
+	folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	if err != nil {
+		return s
+	}
+	return folded
+}
+
+// FoldName is a person's name as matching compares it: without accents or case, its words
+// separated by single spaces, so "Valérie  Dubois" and "valerie dubois" are one name.
+func FoldName(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(stripAccents(name)), " "))
+}
+
 // SlugFrom makes a web address from a community's name: "Appel communautaire · Québec" becomes
 // "appel-communautaire-quebec". Accents go, anything not a letter or digit separates words.
 func SlugFrom(name string) string {
-	folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
-	if err != nil {
-		folded = name
-	}
+	folded := stripAccents(name)
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(folded) {

@@ -475,5 +475,5 @@ func GuestAttendance(p convene.Participant) convene.Attendance {
 	return convene.Attendance{PersonKey: convene.GuestKey(p.Email, name), GuestName: name, Source: convene.AttendanceReport, Minutes: p.Minutes}
 }
 
-// matchName is a name as matching compares it: lower case, with single spaces.
-func matchName(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+// matchName is a name as matching compares it: without accents or case, with single spaces.
+func matchName(name string) string { return convene.FoldName(name) }

@@ -91,7 +91,8 @@ func TestAttendanceUploadsAndRecords(t *testing.T) {
 			t.Fatalf("uploading stored %d attendance records", n)
 		}
 
-		// Matching: email first, then name, then original name; a shared name matches nobody.
+		// Matching: email first, then name (whatever its accents and case), then original name; a
+		// shared name matches nobody.
 		ps := []convene.Participant{
 			{Name: "Al's iPad", OriginalName: "Someone", Email: "ALICE.MARTIN@example.org", Minutes: 50},
 			{Name: "  bob   TREMBLAY ", Minutes: 40},
@@ -99,13 +100,14 @@ func TestAttendanceUploadsAndRecords(t *testing.T) {
 			{Name: "Sam Lee", Minutes: 30},
 			{Name: "Dana Outsider", Email: "dana.outsider@example.org", Minutes: 20},
 			{Name: "Guest Person", Minutes: 10},
+			{Name: "Bób  TRÉMBLAY", Minutes: 12},
 		}
 		ms, err := s.MatchParticipants(ctx, c.ID, ps)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := []store.ParticipantMatch{{alice.ID, "Alice Martin", store.MatchEmail}, {bob.ID, "Bob Tremblay", store.MatchName},
-			{alice.ID, "Alice Martin", store.MatchOriginalName}, {}, {}, {}}
+			{alice.ID, "Alice Martin", store.MatchOriginalName}, {}, {}, {}, {bob.ID, "Bob Tremblay", store.MatchName}}
 		for i := range want {
 			if ms[i] != want[i] {
 				t.Errorf("row %d matched %+v, want %+v", i, ms[i], want[i])
