@@ -56,13 +56,9 @@ func loadAttendance(ctx context.Context, st *store.Store, c *convene.Community, 
 	if len(held) < len(pilotAttendance) {
 		return fmt.Errorf("demo attendance: %d pilot calls, want %d", len(held), len(pilotAttendance))
 	}
-	ids := map[string]int64{}
-	list, err := st.Members(ctx, c.ID)
+	ids, err := memberIDs(ctx, st, c)
 	if err != nil {
 		return err
-	}
-	for _, m := range list {
-		ids[m.User.Name] = m.User.ID
 	}
 	for i, who := range pilotAttendance {
 		call := held[i]
@@ -89,4 +85,17 @@ func loadAttendance(ctx context.Context, st *store.Store, c *convene.Community, 
 		}
 	}
 	return nil
+}
+
+// memberIDs are the community's members' account ids by name.
+func memberIDs(ctx context.Context, st *store.Store, c *convene.Community) (map[string]int64, error) {
+	list, err := st.Members(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	for _, m := range list {
+		ids[m.User.Name] = m.User.ID
+	}
+	return ids, nil
 }

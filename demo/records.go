@@ -34,13 +34,9 @@ func loadRecentRecords(ctx context.Context, st *store.Store, c *convene.Communit
 	if err != nil {
 		return err
 	}
-	ids := map[string]int64{}
-	list, err := st.Members(ctx, c.ID)
+	ids, err := memberIDs(ctx, st, c)
 	if err != nil {
 		return err
-	}
-	for _, m := range list {
-		ids[m.User.Name] = m.User.ID
 	}
 	kept := 0
 	for _, call := range calls {

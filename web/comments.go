@@ -196,20 +196,31 @@ func (s *Server) reportComment(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, commentBackOf(c, vals), "flash.comment_reported")
 }
 
+// apiWritten is what the API says of a text a member wrote: the language they wrote it in and
+// every version of it (language → field → text).
+type apiWritten struct {
+	Lang         string               `json:"lang"`
+	Translations convene.Translations `json:"translations"`
+}
+
+// writtenOf is the API's account of a member's text.
+func writtenOf(it convene.Translatable) apiWritten {
+	return apiWritten{Lang: it.Localized().Lang, Translations: convene.Versions(it)}
+}
+
 type apiComment struct {
-	ID           int64                `json:"id"`
-	On           string               `json:"on"`
-	Author       string               `json:"author"`
-	Body         string               `json:"body"`
-	HTML         string               `json:"html"`
-	CreatedAt    time.Time            `json:"created_at"`
-	Lang         string               `json:"lang"`         // the language its author wrote it in
-	Translations convene.Translations `json:"translations"` // every version: language → field → text
+	ID        int64     `json:"id"`
+	On        string    `json:"on"`
+	Author    string    `json:"author"`
+	Body      string    `json:"body"`
+	HTML      string    `json:"html"`
+	CreatedAt time.Time `json:"created_at"`
+	apiWritten
 }
 
 func toAPIComment(c *convene.Comment) apiComment {
 	return apiComment{ID: c.ID, On: c.Target.String(), Author: c.AuthorName, Body: c.Body, HTML: string(renderMarkdown(c.Body)), CreatedAt: c.CreatedAt,
-		Lang: c.Lang, Translations: convene.Versions(c)}
+		apiWritten: writtenOf(c)}
 }
 
 // apiComments lists the visible comments on one thing of a community, authors by name only.

@@ -64,6 +64,15 @@ type Form struct {
 	Preview       *Preview
 }
 
+// Preview is what a form would do, shown before it is saved: a heading, a sentence and a list.
+type Preview struct {
+	Title   string
+	Lead    string
+	Items   []string
+	Warning string // a surprise to confirm before saving
+	Confirm string // the label of the box that confirms it
+}
+
 // formErrors holds translated messages per field name.
 type formErrors map[string]string
 

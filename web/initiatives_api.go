@@ -29,25 +29,23 @@ type apiInitiative struct {
 }
 
 type apiUpdate struct {
-	ID           int64                `json:"id"`
-	Body         string               `json:"body"`
-	Author       string               `json:"author,omitempty"`
-	CallID       int64                `json:"call_id,omitempty"`
-	CallURL      string               `json:"call_url,omitempty"`
-	CreatedAt    time.Time            `json:"created_at"`
-	Lang         string               `json:"lang"`         // the language its author wrote it in
-	Translations convene.Translations `json:"translations"` // every version: language → field → text
+	ID        int64     `json:"id"`
+	Body      string    `json:"body"`
+	Author    string    `json:"author,omitempty"`
+	CallID    int64     `json:"call_id,omitempty"`
+	CallURL   string    `json:"call_url,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	apiWritten
 }
 
 type apiAsk struct {
-	ID           int64                `json:"id"`
-	Kind         string               `json:"kind"`
-	Body         string               `json:"body"`
-	Open         bool                 `json:"open"`
-	Offers       int                  `json:"offers"`
-	CreatedAt    time.Time            `json:"created_at"`
-	Lang         string               `json:"lang"`         // the language its author wrote it in
-	Translations convene.Translations `json:"translations"` // every version: language → field → text
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
+	Body      string    `json:"body"`
+	Open      bool      `json:"open"`
+	Offers    int       `json:"offers"`
+	CreatedAt time.Time `json:"created_at"`
+	apiWritten
 }
 
 func (s *Server) toAPIInitiative(c *convene.Community, in *convene.Initiative) apiInitiative {
@@ -65,7 +63,7 @@ func (s *Server) toAPIInitiative(c *convene.Community, in *convene.Initiative) a
 }
 
 func toAPIAsk(a *convene.Ask) apiAsk {
-	return apiAsk{ID: a.ID, Kind: a.Kind, Body: a.Body, Open: a.Open, Offers: len(a.Offers), CreatedAt: a.CreatedAt, Lang: a.Lang, Translations: convene.Versions(a)}
+	return apiAsk{ID: a.ID, Kind: a.Kind, Body: a.Body, Open: a.Open, Offers: len(a.Offers), CreatedAt: a.CreatedAt, apiWritten: writtenOf(a)}
 }
 
 func (s *Server) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
@@ -111,7 +109,7 @@ func (s *Server) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.localizeData(r, c, ups, asks)
 	for _, up := range ups {
-		au := apiUpdate{ID: up.ID, Body: up.Body, Author: up.AuthorName, CallID: up.CallID, CreatedAt: up.CreatedAt, Lang: up.Lang, Translations: convene.Versions(up)}
+		au := apiUpdate{ID: up.ID, Body: up.Body, Author: up.AuthorName, CallID: up.CallID, CreatedAt: up.CreatedAt, apiWritten: writtenOf(up)}
 		if up.CallID != 0 {
 			au.CallURL = s.absURL("/api/v1/calls/" + strconv.FormatInt(up.CallID, 10))
 		}
@@ -158,7 +156,7 @@ func (s *Server) apiPostUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, apiUpdate{ID: up.ID, Body: up.Body, Author: who.User.Name, CallID: up.CallID, CreatedAt: up.CreatedAt,
-		Lang: up.Lang, Translations: convene.Versions(up)})
+		apiWritten: writtenOf(up)})
 }
 
 func (s *Server) apiPostAsk(w http.ResponseWriter, r *http.Request) error {

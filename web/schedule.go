@@ -146,12 +146,3 @@ func seasonPreview(l *Localizer, sr *convene.Series, se *convene.Season, editing
 	}
 	return p, nil
 }
-
-// Preview is what a form would do, shown before it is saved: a heading, a sentence and a list.
-type Preview struct {
-	Title   string
-	Lead    string
-	Items   []string
-	Warning string // a surprise to confirm before saving
-	Confirm string // the label of the box that confirms it
-}

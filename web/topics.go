@@ -345,29 +345,28 @@ func (s *Server) declineTopic(w http.ResponseWriter, r *http.Request) error {
 
 // apiTopic is a topic as the API shows it: no email addresses.
 type apiTopic struct {
-	ID             int64                `json:"id"`
-	SeriesID       int64                `json:"series_id"`
-	Title          string               `json:"title"`
-	Kind           string               `json:"kind"`
-	PresenterName  string               `json:"presenter_name,omitempty"`
-	Proposer       string               `json:"proposer"`
-	InitiativeID   int64                `json:"initiative_id,omitempty"`
-	InitiativeName string               `json:"initiative_name,omitempty"`
-	Minutes        int                  `json:"minutes,omitempty"`
-	CallID         int64                `json:"call_id,omitempty"`
-	Status         string               `json:"status"`
-	Interest       int                  `json:"interest"`
-	AcceptedCallID int64                `json:"accepted_call_id,omitempty"`
-	AcceptedCallAt *time.Time           `json:"accepted_call_starts_at,omitempty"`
-	CreatedAt      time.Time            `json:"created_at"`
-	Lang           string               `json:"lang"`         // the language its author wrote it in
-	Translations   convene.Translations `json:"translations"` // every version: language → field → text
+	ID             int64      `json:"id"`
+	SeriesID       int64      `json:"series_id"`
+	Title          string     `json:"title"`
+	Kind           string     `json:"kind"`
+	PresenterName  string     `json:"presenter_name,omitempty"`
+	Proposer       string     `json:"proposer"`
+	InitiativeID   int64      `json:"initiative_id,omitempty"`
+	InitiativeName string     `json:"initiative_name,omitempty"`
+	Minutes        int        `json:"minutes,omitempty"`
+	CallID         int64      `json:"call_id,omitempty"`
+	Status         string     `json:"status"`
+	Interest       int        `json:"interest"`
+	AcceptedCallID int64      `json:"accepted_call_id,omitempty"`
+	AcceptedCallAt *time.Time `json:"accepted_call_starts_at,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	apiWritten
 }
 
 func toAPITopic(t *convene.Topic) apiTopic {
 	a := apiTopic{ID: t.ID, SeriesID: t.SeriesID, Title: t.Title, Kind: t.Kind, PresenterName: t.PresenterName, Proposer: t.ProposerName,
 		InitiativeID: t.InitiativeID, InitiativeName: t.InitiativeName.Text, Minutes: t.Minutes, CallID: t.CallID, Status: t.Status,
-		Interest: t.Interest, AcceptedCallID: t.AcceptedCallID, CreatedAt: t.CreatedAt, Lang: t.Lang, Translations: convene.Versions(t)}
+		Interest: t.Interest, AcceptedCallID: t.AcceptedCallID, CreatedAt: t.CreatedAt, apiWritten: writtenOf(t)}
 	if t.AcceptedCallID != 0 {
 		at := t.AcceptedCallStartsAt
 		a.AcceptedCallAt = &at
