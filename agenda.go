@@ -26,6 +26,9 @@ type AgendaItem struct {
 	PresenterName string
 	PresenterOrg  string
 	Minutes       int // time allotted; 0 when open
+	// PresenterPhoto is the presenter's photo, nil when there is none. It sits beside their name,
+	// which says who it is, so it needs no words of its own.
+	PresenterPhoto *Image
 	Texts
 }
 
@@ -69,6 +72,9 @@ func (a *AgendaItem) Validate() error {
 	checkText(&f, "description", a.Description, MaxDescription, false)
 	checkText(&f, "presenter_name", a.PresenterName, MaxShortText, false)
 	checkText(&f, "presenter_org", a.PresenterOrg, MaxShortText, false)
+	if a.PresenterPhoto != nil && a.PresenterName == "" { // the name is what says whose photo it is
+		f.add("presenter_name", "agenda.photo_needs_name", nil)
+	}
 	if a.Minutes < 0 || a.Minutes > MaxDuration {
 		f.add("minutes", "agenda.minutes.range", map[string]any{"Max": MaxDuration})
 	}

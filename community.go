@@ -26,14 +26,19 @@ type Community struct {
 	ApproveMembers bool
 	// RequireTranslations holds a call's announcement until its texts exist in every language.
 	RequireTranslations bool
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// Logo and Cover are the community's pictures, nil when it has none; each shows only with its
+	// words for people who cannot see it (LogoAlt, CoverAlt, translatable like its name).
+	Logo, Cover       *Image
+	LogoAlt, CoverAlt string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 	Texts
 }
 
 // TextFields are the community's translatable fields.
 func (c *Community) TextFields() []TextField {
-	return []TextField{{"name", &c.Name, MaxName, false}, {"description", &c.Description, MaxDescription, true}}
+	return []TextField{{"name", &c.Name, MaxName, false}, {"description", &c.Description, MaxDescription, true},
+		{"logo_alt", &c.LogoAlt, MaxShortText, false}, {"cover_alt", &c.CoverAlt, MaxShortText, false}}
 }
 
 // Primary is the community's primary language: what its organizers write first, and what a
@@ -102,6 +107,7 @@ func (c *Community) Normalize() {
 	c.Slug = strings.ToLower(strings.TrimSpace(c.Slug))
 	c.Name = Line(c.Name)
 	c.Description = Para(c.Description)
+	c.LogoAlt, c.CoverAlt = Line(c.LogoAlt), Line(c.CoverAlt)
 	c.TimeZone = CanonicalZone(Line(c.TimeZone))
 	var langs []string
 	for _, l := range c.Languages {
@@ -143,6 +149,14 @@ func (c *Community) Validate() error {
 			f.add("languages", "languages.unknown", map[string]any{"Language": l})
 			break
 		}
+	}
+	checkText(&f, "logo_alt", c.LogoAlt, MaxShortText, false)
+	checkText(&f, "cover_alt", c.CoverAlt, MaxShortText, false)
+	if c.Logo != nil && c.LogoAlt == "" {
+		f.add("logo_alt", "image.alt_required", nil)
+	}
+	if c.Cover != nil && c.CoverAlt == "" {
+		f.add("cover_alt", "image.alt_required", nil)
 	}
 	checkTexts(&f, c, c.Languages)
 	return f.err()

@@ -69,6 +69,9 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := st.CreateCommunity(ctx, inFrench(c), ownerID); err != nil {
 		return nil, err
 	}
+	if err := loadPictures(ctx, st, c); err != nil {
+		return nil, err
+	}
 	sr := &convene.Series{
 		CommunityID: c.ID, Title: "Open Government Community Call", RRule: "FREQ=MONTHLY;BYDAY=2WE",
 		StartsOn: date(2019, 1, 1), StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60, Reminders: "1440,60",

@@ -8,11 +8,19 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-const agendaColumns = `id, call_id, position, kind, title, description, presenter_name, presenter_org, minutes, translations`
+// agendaColumns and agendaFrom read an agenda item with its presenter's photo's place.
+var (
+	agendaColumns = `a.id, a.call_id, a.position, a.kind, a.title, a.description, a.presenter_name, a.presenter_org, a.minutes, a.translations, ` +
+		imageRefColumns("pp")
+	agendaFrom = ` FROM agenda_items a LEFT JOIN images pp ON pp.id = a.presenter_photo_id`
+)
 
 func scanAgendaItem(row interface{ Scan(...any) error }) (*convene.AgendaItem, error) {
 	var a convene.AgendaItem
-	err := row.Scan(&a.ID, &a.CallID, &a.Position, &a.Kind, &a.Title, &a.Description, &a.PresenterName, &a.PresenterOrg, &a.Minutes, texts(&a.Texts))
+	var photo imageRef
+	err := row.Scan(append([]any{&a.ID, &a.CallID, &a.Position, &a.Kind, &a.Title, &a.Description, &a.PresenterName, &a.PresenterOrg, &a.Minutes,
+		texts(&a.Texts)}, photo.targets()...)...)
+	a.PresenterPhoto = photo.image()
 	return &a, err
 }
 
@@ -48,8 +56,13 @@ func addAgendaItem(ctx context.Context, tx conn, communityID int64, a *convene.A
 	if err := tx.row(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE call_id = ?`, a.CallID).Scan(&a.Position); err != nil {
 		return err
 	}
-	id, err := tx.insert(ctx, `INSERT INTO agenda_items (call_id, position, kind, title, description, presenter_name, presenter_org, minutes, translations)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.CallID, a.Position, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes, textsJSON(a))
+	photo, err := imageID(ctx, tx, communityID, a.PresenterPhoto, now)
+	if err != nil {
+		return err
+	}
+	id, err := tx.insert(ctx, `INSERT INTO agenda_items (call_id, position, kind, title, description, presenter_name, presenter_org, minutes, translations,
+		presenter_photo_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.CallID, a.Position, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg,
+		a.Minutes, textsJSON(a), photo)
 	if err != nil {
 		return err
 	}
@@ -70,13 +83,21 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, communityID int64, a *conv
 		if err := checkTexts(ctx, tx, communityID, a); err != nil {
 			return err
 		}
+		photo, err := imageID(ctx, tx, communityID, a.PresenterPhoto, s.now())
+		if err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `UPDATE agenda_items SET kind = ?, title = ?, description = ?, presenter_name = ?, presenter_org = ?, minutes = ?,
-			translations = ? WHERE id = ? AND call_id = ?`, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg, a.Minutes, textsJSON(a), a.ID, a.CallID)
+			translations = ?, presenter_photo_id = ? WHERE id = ? AND call_id = ?`, a.Kind, a.Title, a.Description, a.PresenterName, a.PresenterOrg,
+			a.Minutes, textsJSON(a), photo, a.ID, a.CallID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return convene.NotFound("agenda.not_found")
+		}
+		if err := pruneImages(ctx, tx, communityID); err != nil {
+			return err
 		}
 		return bumpSequence(ctx, tx, a.CallID, s.now())
 	})
@@ -96,6 +117,9 @@ func (s *Store) DeleteAgendaItem(ctx context.Context, communityID, callID, itemI
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE agenda_items SET position = position - 1 WHERE call_id = ? AND position > ?`, callID, pos); err != nil {
+			return err
+		}
+		if err := pruneImages(ctx, tx, communityID); err != nil {
 			return err
 		}
 		return bumpSequence(ctx, tx, callID, s.now())
@@ -149,7 +173,7 @@ func (s *Store) Agendas(ctx context.Context, callIDs []int64) (map[int64][]*conv
 	for i, id := range callIDs {
 		args[i] = id
 	}
-	rows, err := s.read().query(ctx, `SELECT `+agendaColumns+` FROM agenda_items WHERE call_id IN (`+placeholders(len(callIDs))+`) ORDER BY call_id, position`, args...)
+	rows, err := s.read().query(ctx, `SELECT `+agendaColumns+agendaFrom+` WHERE a.call_id IN (`+placeholders(len(callIDs))+`) ORDER BY a.call_id, a.position`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +190,7 @@ func (s *Store) Agendas(ctx context.Context, callIDs []int64) (map[int64][]*conv
 
 // AgendaItemByID finds one item of a call.
 func (s *Store) AgendaItemByID(ctx context.Context, callID, itemID int64) (*convene.AgendaItem, error) {
-	a, err := scanAgendaItem(s.read().row(ctx, `SELECT `+agendaColumns+` FROM agenda_items WHERE id = ? AND call_id = ?`, itemID, callID))
+	a, err := scanAgendaItem(s.read().row(ctx, `SELECT `+agendaColumns+agendaFrom+` WHERE a.id = ? AND a.call_id = ?`, itemID, callID))
 	return a, notFound(err, "agenda.not_found")
 }
 

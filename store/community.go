@@ -61,9 +61,18 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 		if err := c.Validate(); err != nil {
 			return err
 		}
+		logo, err := imageID(ctx, tx, c.ID, c.Logo, c.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		cover, err := imageID(ctx, tx, c.ID, c.Cover, c.UpdatedAt)
+		if err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `UPDATE communities SET slug = ?, name = ?, description = ?, time_zone = ?, languages = ?, updated_at = ?,
-			public_reach = ?, approve_members = ?, translations = ?, require_translations = ? WHERE id = ?`, c.Slug, c.Name, c.Description,
-			c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt, c.PublicReach, c.ApproveMembers, textsJSON(c), c.RequireTranslations, c.ID)
+			public_reach = ?, approve_members = ?, translations = ?, require_translations = ?, logo_image_id = ?, logo_alt = ?, cover_image_id = ?,
+			cover_alt = ? WHERE id = ?`, c.Slug, c.Name, c.Description, c.TimeZone, strings.Join(c.Languages, ","), c.UpdatedAt, c.PublicReach,
+			c.ApproveMembers, textsJSON(c), c.RequireTranslations, logo, c.LogoAlt, cover, c.CoverAlt, c.ID)
 		if isUniqueViolation(err) {
 			return slugTaken()
 		} else if err != nil {
@@ -72,7 +81,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *convene.Community) error
 		if n, _ := res.RowsAffected(); n == 0 {
 			return convene.NotFound("community.not_found")
 		}
-		return nil
+		return pruneImages(ctx, tx, c.ID)
 	})
 }
 
@@ -102,14 +111,23 @@ func languageUnused(ctx context.Context, tx conn, communityID int64, lang string
 	return nil
 }
 
-const communityColumns = `id, slug, name, description, time_zone, languages, created_at, updated_at, public_reach, approve_members, translations, require_translations`
+// communityColumns and communityFrom read a community with its pictures' places.
+var (
+	communityColumns = `c.id, c.slug, c.name, c.description, c.time_zone, c.languages, c.created_at, c.updated_at, c.public_reach, c.approve_members,
+		c.translations, c.require_translations, c.logo_alt, c.cover_alt, ` + imageRefColumns("li") + `, ` + imageRefColumns("ci")
+	communityFrom = ` FROM communities c LEFT JOIN images li ON li.id = c.logo_image_id LEFT JOIN images ci ON ci.id = c.cover_image_id`
+)
 
 func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, error) {
 	var c convene.Community
 	var langs string
-	if err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers, texts(&c.Texts), &c.RequireTranslations); err != nil {
+	var logo, cover imageRef
+	dest := []any{&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers,
+		texts(&c.Texts), &c.RequireTranslations, &c.LogoAlt, &c.CoverAlt}
+	if err := row.Scan(append(append(dest, logo.targets()...), cover.targets()...)...); err != nil {
 		return nil, err
 	}
+	c.Logo, c.Cover = logo.image(), cover.image()
 	c.Languages = splitLanguages(langs)
 	c.Lang = c.Primary()
 	return &c, nil
@@ -117,19 +135,19 @@ func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, err
 
 // CommunityBySlug finds a community by the slug in its address.
 func (s *Store) CommunityBySlug(ctx context.Context, slug string) (*convene.Community, error) {
-	c, err := scanCommunity(s.read().row(ctx, `SELECT `+communityColumns+` FROM communities WHERE slug = ?`, strings.ToLower(slug)))
+	c, err := scanCommunity(s.read().row(ctx, `SELECT `+communityColumns+communityFrom+` WHERE c.slug = ?`, strings.ToLower(slug)))
 	return c, notFound(err, "community.not_found")
 }
 
 // CommunityByID finds a community.
 func (s *Store) CommunityByID(ctx context.Context, id int64) (*convene.Community, error) {
-	c, err := scanCommunity(s.read().row(ctx, `SELECT `+communityColumns+` FROM communities WHERE id = ?`, id))
+	c, err := scanCommunity(s.read().row(ctx, `SELECT `+communityColumns+communityFrom+` WHERE c.id = ?`, id))
 	return c, notFound(err, "community.not_found")
 }
 
 // Communities lists every community on the instance by name.
 func (s *Store) Communities(ctx context.Context) ([]*convene.Community, error) {
-	rows, err := s.read().query(ctx, `SELECT `+communityColumns+` FROM communities ORDER BY name, id`)
+	rows, err := s.read().query(ctx, `SELECT `+communityColumns+communityFrom+` ORDER BY c.name, c.id`)
 	if err != nil {
 		return nil, err
 	}

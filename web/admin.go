@@ -61,7 +61,8 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 	if c != nil {
 		ed.title, ed.submit, ed.back = l.T("community.edit"), l.T("action.save"), "/c/"+c.Slug
 		ed.initial = versionValues(url.Values{"slug": {c.Slug}, "name": {convene.Original(c, "name")}, "description": {convene.Original(c, "description")},
-			"time_zone": {c.TimeZone}, "languages": {strings.Join(c.Languages, ", ")}}, c)
+			"time_zone": {c.TimeZone}, "languages": {strings.Join(c.Languages, ", ")}, "logo": {imagePath(c, c.Logo)},
+			"logo_alt": {convene.Original(c, "logo_alt")}, "cover": {imagePath(c, c.Cover)}, "cover_alt": {convene.Original(c, "cover_alt")}}, c)
 		ed.languages = c.Languages
 		if c.PublicReach {
 			ed.initial.Set("public_reach", "on")
@@ -87,6 +88,13 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "approve_members", Label: l.T("field.approve_members"), Type: "checkbox", Hint: l.T("hint.approve_members")},
 		{Name: "require_translations", Label: l.T("field.require_translations"), Type: "checkbox", Hint: l.T("hint.require_translations")},
 	}
+	if c != nil { // pictures come once the community exists, from its edit form
+		ed.fields = append(ed.fields,
+			imageField(l, "logo", l.T("field.logo"), l.T("hint.logo")),
+			Field{Name: "logo_alt", Label: l.T("field.logo_alt"), Type: "text", Max: convene.MaxShortText, Hint: l.T("hint.image_alt"), Translate: true},
+			imageField(l, "cover", l.T("field.cover"), l.T("hint.cover")),
+			Field{Name: "cover_alt", Label: l.T("field.cover_alt"), Type: "text", Max: convene.MaxShortText, Hint: l.T("hint.image_alt"), Translate: true})
+	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		nc := &convene.Community{Slug: vals.Get("slug"), Name: vals.Get("name"), Description: vals.Get("description"),
 			TimeZone: vals.Get("time_zone"), Languages: strings.Split(vals.Get("languages"), ","), PublicReach: vals.Get("public_reach") != "",
@@ -105,6 +113,20 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 			return "/c/" + nc.Slug, "flash.community_created", nil
 		}
 		nc.ID = c.ID
+		var refused []convene.FieldError
+		nc.Logo = pictureOf(r, vals, "logo", convene.ImageLogo, c.Logo, &refused)
+		nc.Cover = pictureOf(r, vals, "cover", convene.ImageCover, c.Cover, &refused)
+		nc.LogoAlt, nc.CoverAlt = c.LogoAlt, c.CoverAlt // a form that does not show them (a script's) leaves them
+		if _, shown := vals["logo_alt"]; shown {
+			nc.LogoAlt = vals.Get("logo_alt")
+		}
+		if _, shown := vals["cover_alt"]; shown {
+			nc.CoverAlt = vals.Get("cover_alt")
+		}
+		if len(refused) > 0 {
+			nc.Normalize()
+			return "", "", mergeErrors(refused, nc.Validate())
+		}
 		if err := s.store.UpdateCommunity(ctx, nc); err != nil {
 			return "", "", err
 		}

@@ -25,6 +25,7 @@ func agendaFields(l *Localizer) []Field {
 		{Name: "description", Label: l.T("field.description"), Type: "textarea", Max: convene.MaxDescription, Translate: true},
 		{Name: "presenter_name", Label: l.T("field.presenter_name"), Type: "text", Max: convene.MaxShortText},
 		{Name: "presenter_org", Label: l.T("field.presenter_org"), Type: "text", Max: convene.MaxShortText, Translate: true},
+		imageField(l, "presenter_photo", l.T("field.presenter_photo"), l.T("hint.presenter_photo")),
 		{Name: "minutes", Label: l.T("field.minutes"), Type: "number", Hint: l.T("hint.minutes")},
 	}
 }
@@ -61,7 +62,8 @@ func (s *Server) agendaForm(w http.ResponseWriter, r *http.Request) error {
 	if item != nil {
 		ed.title, ed.submit = l.T("agenda.edit"), l.T("action.save")
 		ed.initial = url.Values{"kind": {item.Kind}, "title": {item.Title}, "description": {item.Description},
-			"presenter_name": {item.PresenterName}, "presenter_org": {item.PresenterOrg}, "minutes": {strconv.Itoa(item.Minutes)}}
+			"presenter_name": {item.PresenterName}, "presenter_org": {item.PresenterOrg}, "minutes": {strconv.Itoa(item.Minutes)},
+			"presenter_photo": {imagePath(c, item.PresenterPhoto)}}
 		versionValues(ed.initial, item)
 	}
 	ed.languages = c.Languages
@@ -70,9 +72,11 @@ func (s *Server) agendaForm(w http.ResponseWriter, r *http.Request) error {
 		var parse []convene.FieldError
 		a := &convene.AgendaItem{CallID: call.ID, Kind: vals.Get("kind"), Title: vals.Get("title"), Description: vals.Get("description"),
 			PresenterName: vals.Get("presenter_name"), PresenterOrg: vals.Get("presenter_org"), Minutes: intField(vals, "minutes", &parse)}
+		var photo *convene.Image
 		if item != nil {
-			a.Translations = maps.Clone(item.Translations)
+			a.Translations, photo = maps.Clone(item.Translations), item.PresenterPhoto
 		}
+		a.PresenterPhoto = pictureOf(r, vals, "presenter_photo", convene.ImagePortrait, photo, &parse)
 		readVersions(vals, c.Languages, a)
 		a.Normalize()
 		if err := mergeErrors(parse, a.Validate()); err != nil {

@@ -71,13 +71,31 @@ type apiCommunity struct {
 	URL          string               `json:"url"`
 	CallsURL     string               `json:"calls_url"`
 	ICSURL       string               `json:"ics_url"`
+	Logo         *apiPicture          `json:"logo"`
+	Cover        *apiPicture          `json:"cover"`
 	Translations convene.Translations `json:"translations"` // every version of its texts: language → field → text
+}
+
+// apiPicture is a picture a community shows, with the words that stand for it.
+type apiPicture struct {
+	URL    string `json:"url"`
+	Alt    string `json:"alt"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+func (s *Server) toAPIPicture(c *convene.Community, img *convene.Image, alt string) *apiPicture {
+	if img == nil {
+		return nil
+	}
+	return &apiPicture{URL: s.absURL(imagePath(c, img)), Alt: alt, Width: img.Width, Height: img.Height}
 }
 
 func (s *Server) toAPICommunity(c *convene.Community) apiCommunity {
 	return apiCommunity{Slug: c.Slug, Name: c.Name, Description: c.Description, TimeZone: c.TimeZone, Languages: c.Languages,
 		URL: s.absURL("/c/" + c.Slug), CallsURL: s.absURL("/api/v1/communities/" + c.Slug + "/calls"),
-		ICSURL: s.absURL("/c/" + c.Slug + "/calendar.ics"), Translations: convene.Versions(c)}
+		ICSURL: s.absURL("/c/" + c.Slug + "/calendar.ics"), Logo: s.toAPIPicture(c, c.Logo, c.LogoAlt), Cover: s.toAPIPicture(c, c.Cover, c.CoverAlt),
+		Translations: convene.Versions(c)}
 }
 
 func (s *Server) apiCommunities(w http.ResponseWriter, r *http.Request) error {
@@ -121,6 +139,7 @@ type apiAgendaItem struct {
 	Description  string               `json:"description,omitempty"`
 	Presenter    string               `json:"presenter"`
 	Organization string               `json:"organization,omitempty"`
+	Photo        string               `json:"presenter_photo,omitempty"`
 	Minutes      int                  `json:"minutes,omitempty"`
 	Translations convene.Translations `json:"translations"` // every version of its texts: language → field → text
 }
@@ -191,6 +210,9 @@ func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*c
 	for _, a := range agenda {
 		out.Agenda = append(out.Agenda, apiAgendaItem{Position: a.Position, Kind: a.Kind, Title: a.Title, Description: a.Description,
 			Presenter: a.PresenterName, Organization: a.PresenterOrg, Minutes: a.Minutes, Translations: convene.Versions(a)})
+		if a.PresenterPhoto != nil {
+			out.Agenda[len(out.Agenda)-1].Photo = s.absURL(imagePath(c, a.PresenterPhoto))
+		}
 	}
 	out.RegisteredCount, out.Registration = cc.registered, cc.registration
 	if call.Capacity > 0 {

@@ -171,6 +171,7 @@ var routeAccess = map[string]access{
 	"GET /c/{slug}/calls/{id}/registrations.csv":                     organizer,
 	"GET /c/{slug}/comments":                                         public,
 	"GET /c/{slug}/edit":                                             organizer,
+	"GET /c/{slug}/images/{file}":                                    public,
 	"GET /c/{slug}/translate":                                        organizer,
 	"GET /c/{slug}/translate/{kind}/{id}":                            organizer, // or the text's author
 	"POST /c/{slug}/translate/{kind}/{id}":                           organizer,

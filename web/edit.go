@@ -45,9 +45,18 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, b base, ed editor)
 		vals = url.Values{}
 	}
 	if r.Method == http.MethodPost {
-		posted, err := parseForm(w, r)
+		parse := parseForm
+		if hasPictures(ed.fields) {
+			parse = parseUpload
+		}
+		posted, err := parse(w, r)
 		if err != nil {
 			return err
+		}
+		for _, f := range ed.fields { // a picture field's value is the picture it has, whatever was posted
+			if f.Type == "image" {
+				posted[f.Name] = ed.initial[f.Name]
+			}
 		}
 		vals = posted
 		if ed.preview != nil {

@@ -164,6 +164,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /communities/new", s.communityForm)
 	handle("GET /c/{slug}", s.cached(s.communityPage))
 	handle("GET /c/{slug}/edit", s.communityForm)
+	handle("GET /c/{slug}/images/{file}", s.image)
 	handle("GET /c/{slug}/translate", s.translatePage)
 	handle("GET /c/{slug}/translate/{kind}/{id}", s.translateTextPage)
 	handle("POST /c/{slug}/translate/{kind}/{id}", s.postTranslateText)

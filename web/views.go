@@ -72,6 +72,7 @@ func loadViews() (*views, error) {
 		"writtenIn":    writtenIn,
 		"languageName": languageName,
 		"optionGroups": optionGroups,
+		"picture":      imagePath,
 		// row and callCtx hand a partial template the few values it needs.
 		"row": func(l *Localizer, c *callView) any {
 			return struct {
