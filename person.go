@@ -24,6 +24,27 @@ var Jurisdictions = []string{"federal", "AB", "BC", "MB", "NB", "NL", "NS", "NT"
 // ProvincesAndTerritories are the thirteen jurisdictions that have a place on the map of Canada.
 var ProvincesAndTerritories = Jurisdictions[1:14]
 
+// Placed reports whether a jurisdiction may name the province or territory it is in, to count
+// on the map of Canada: a municipal government, an Indigenous government or organization.
+func Placed(jurisdiction string) bool { return jurisdiction == "municipal" || jurisdiction == "indigenous" }
+
+// JurisdictionKey is a jurisdiction as profiles and attendance store it: "municipal:ON" for a
+// placed jurisdiction with its province, the jurisdiction alone otherwise. Filters and sums read
+// the jurisdiction and the province back with SplitJurisdiction.
+func JurisdictionKey(jurisdiction, province string) string {
+	if province != "" && Placed(jurisdiction) {
+		return jurisdiction + ":" + province
+	}
+	return jurisdiction
+}
+
+// SplitJurisdiction reads a stored jurisdiction key: its jurisdiction and, for a placed one, its
+// province or territory ("" when none was given).
+func SplitJurisdiction(key string) (jurisdiction, province string) {
+	j, p, _ := strings.Cut(key, ":")
+	return j, p
+}
+
 // Sectors of open-government work, after the Open Government Partnership's stakeholder groups.
 var Sectors = []string{"government", "civil_society", "academia", "private_sector", "media", "indigenous_organization", "other"}
 
@@ -77,6 +98,10 @@ func (u *User) NormalizeProfile() {
 	if u.Jurisdiction != "municipal" {
 		u.Municipality = ""
 	}
+	u.Province = strings.ToUpper(strings.TrimSpace(u.Province))
+	if !Placed(u.Jurisdiction) {
+		u.Province = ""
+	}
 	if u.Visibility == "" {
 		u.Visibility = VisibilityMembers
 	}
@@ -98,6 +123,9 @@ func (u *User) ValidateProfile() error {
 	}
 	if u.Jurisdiction == "municipal" {
 		checkText(&f, "municipality", u.Municipality, MaxShortText, true)
+	}
+	if u.Province != "" && !oneOf(u.Province, ProvincesAndTerritories) {
+		f.add("province", "profile.province.invalid", nil)
 	}
 	if u.Sector != "" && !oneOf(u.Sector, Sectors) {
 		f.add("sector", "profile.sector.invalid", nil)

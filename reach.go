@@ -98,8 +98,12 @@ type ReachReport struct {
 	Season *ReachSeason // the season reported on, when the filter names one
 	Cells  []ReachCell  // every jurisdiction and sector with someone, in no particular order
 	Calls  []ReachCall  // the range's calls with registrations or attendance, oldest first
-	// Previous is the season before the range, with its attendees by jurisdiction, so the
-	// concentration can be compared; nil when there is none.
+	// Placed counts, by province or territory, the attendees of municipal and Indigenous
+	// jurisdictions who gave where they are: they count in their jurisdiction's cells, and on the map.
+	Placed map[string]int
+	// Previous is the season before the range, with its attendees by jurisdiction (municipal and
+	// Indigenous ones in their province when they gave it), so the concentration can be compared;
+	// nil when there is none.
 	Previous         *ReachSeason
 	PreviousAttended map[string]int
 
@@ -113,6 +117,7 @@ type publicSums struct {
 	recordedRegs   int // RecordedRegistrations, coarsened from the true sum
 	recordedCalls  int
 	byJurisdiction map[string]ReachTotals
+	byProvince     map[string]int
 	bySector       map[string]ReachTotals
 }
 
@@ -183,12 +188,22 @@ func (r *ReachReport) Cell(jurisdiction, sector string) ReachCell {
 	return ReachCell{Jurisdiction: jurisdiction, Sector: sector}
 }
 
-// AttendedByProvince is the range's attendees in each of the 13 provinces and territories.
+// AttendedByProvince is the range's attendees in each of the 13 provinces and territories: those
+// of the province's own government and sectors, and those of municipal and Indigenous
+// jurisdictions who gave it (Placed).
 func (r *ReachReport) AttendedByProvince() map[string]int {
+	if r.public != nil {
+		return maps.Clone(r.public.byProvince)
+	}
 	out := map[string]int{}
 	for j, t := range r.ByJurisdiction() {
 		if isProvince(j) {
 			out[j] = t.Attended
+		}
+	}
+	for p, n := range r.Placed {
+		if isProvince(p) && n > 0 {
+			out[p] += n
 		}
 	}
 	return out
@@ -197,9 +212,9 @@ func (r *ReachReport) AttendedByProvince() map[string]int {
 // Gaps lists the provinces and territories, and the sectors, that nobody from attended in the
 // range: where to reach out next.
 func (r *ReachReport) Gaps() (provinces, sectors []string) {
-	byJ, byS := r.ByJurisdiction(), r.BySector()
+	byP, byS := r.AttendedByProvince(), r.BySector()
 	for _, p := range ProvincesAndTerritories {
-		if byJ[p].Attended == 0 {
+		if byP[p] == 0 {
 			provinces = append(provinces, p)
 		}
 	}
@@ -345,6 +360,7 @@ type ReachPerson struct {
 	UserID       int64 // 0 for a guest
 	Name         string
 	Jurisdiction string
+	Province     string // where a municipal or Indigenous jurisdiction is, when given
 	Sector       string
 	Calls        int // calls of the range attended (or registered for)
 }
@@ -377,6 +393,11 @@ func PublicReach(r *ReachReport) *ReachReport {
 	for k, t := range r.BySector() {
 		out.public.bySector[k] = publicTotals(t)
 	}
+	out.public.byProvince = map[string]int{}
+	for k, n := range r.AttendedByProvince() {
+		out.public.byProvince[k] = publicCount(n)
+	}
+	out.Placed = nil // in byProvince, coarsened
 	out.Cells = make([]ReachCell, len(r.Cells))
 	for i, c := range r.Cells {
 		c.Attended, c.FirstTime, c.Retained = publicCount(c.Attended), publicCount(c.FirstTime), publicCount(c.Retained)

@@ -33,6 +33,7 @@ type User struct {
 	Title        string
 	Jurisdiction string // one of Jurisdictions, or ""
 	Municipality string // when Jurisdiction is "municipal"
+	Province     string // the province or territory a municipal or Indigenous jurisdiction is in, or ""
 	Sector       string // one of Sectors, or ""
 	Interests    []string
 	Languages    []string // "en", "fr"; the first is the language of their mail

@@ -36,7 +36,7 @@ func (s *Store) UpdateProfile(ctx context.Context, u *convene.User) error {
 	return s.inTx(ctx, func(tx conn) error {
 		res, err := tx.exec(ctx, `UPDATE users SET name = ?, organization = ?, title = ?, jurisdiction = ?, municipality = ?, sector = ?,
 			languages = ?, time_zone = ?, visibility = ?, bio = ?, reminders_off = ? WHERE id = ?`,
-			u.Name, u.Organization, u.Title, u.Jurisdiction, u.Municipality, u.Sector, strings.Join(u.Languages, ","),
+			u.Name, u.Organization, u.Title, convene.JurisdictionKey(u.Jurisdiction, u.Province), u.Municipality, u.Sector, strings.Join(u.Languages, ","),
 			u.TimeZone, u.Visibility, u.Bio, u.RemindersOff, u.ID)
 		if err != nil {
 			return err
@@ -102,6 +102,15 @@ func (s *Store) Directory(ctx context.Context, f convene.DirectoryFilter) ([]*co
 	return out, s.LoadInterests(ctx, out)
 }
 
+// jurisdictionIs narrows a query to a jurisdiction; a municipal or Indigenous one takes in those
+// stored with their province ("municipal:ON").
+func jurisdictionIs(where []string, args []any, column, jurisdiction string) ([]string, []any) {
+	if convene.Placed(jurisdiction) {
+		return append(where, "("+column+" = ? OR "+column+" LIKE ?)"), append(args, jurisdiction, jurisdiction+":%")
+	}
+	return append(where, column+" = ?"), append(args, jurisdiction)
+}
+
 // directoryQuery is the SQL of a directory page: it walks people in (name, id) order through the
 // users_name index, or narrows by the jurisdiction and sector index or the interest index first.
 func directoryQuery(f convene.DirectoryFilter) (string, []any) {
@@ -113,7 +122,7 @@ func directoryQuery(f convene.DirectoryFilter) (string, []any) {
 		where = append(where, "u.visibility IN ('public', 'members')")
 	}
 	if f.Jurisdiction != "" {
-		where, args = append(where, "u.jurisdiction = ?"), append(args, f.Jurisdiction)
+		where, args = jurisdictionIs(where, args, "u.jurisdiction", f.Jurisdiction)
 	}
 	if f.Sector != "" {
 		where, args = append(where, "u.sector = ?"), append(args, f.Sector)

@@ -334,9 +334,12 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 	if err != nil {
 		return nil, err
 	}
-	rep := &convene.ReachReport{Filter: f, Season: season, Previous: previous}
+	rep := &convene.ReachReport{Filter: f, Season: season, Previous: previous, Placed: map[string]int{}}
 	cells := map[[2]string]*convene.ReachCell{}
-	cell := func(j, sec string) *convene.ReachCell {
+	// A cell is a jurisdiction and a sector; municipal and Indigenous people who gave their
+	// province ("municipal:ON") count in their jurisdiction's cell, and on the map in their province.
+	cell := func(key, sec string) *convene.ReachCell {
+		j, _ := convene.SplitJurisdiction(key)
 		k := [2]string{j, sec}
 		if cells[k] == nil {
 			cells[k] = &convene.ReachCell{Jurisdiction: j, Sector: sec}
@@ -363,7 +366,10 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 			return struct{}{}, nil
 		}
 		x := cell(j, sec)
-		x.Attended, x.FirstTime, x.Retained = attended, first, retained
+		x.Attended, x.FirstTime, x.Retained = x.Attended+attended, x.FirstTime+first, x.Retained+retained
+		if _, province := convene.SplitJurisdiction(j); province != "" {
+			rep.Placed[province] += attended
+		}
 		return struct{}{}, nil
 	}, func(struct{}) {})
 	if err != nil {
@@ -381,7 +387,7 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 			return struct{}{}, err
 		}
 		x := cell(j, sec)
-		x.Registered, x.Registrations, x.RegistrationsAttended = people, regs, came
+		x.Registered, x.Registrations, x.RegistrationsAttended = x.Registered+people, x.Registrations+regs, x.RegistrationsAttended+came
 		return struct{}{}, nil
 	}, func(struct{}) {})
 	if err != nil {
@@ -420,7 +426,12 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 			var j string
 			var n int
 			err := r.Scan(&j, &n)
-			rep.PreviousAttended[j] = n
+			if base, province := convene.SplitJurisdiction(j); province != "" {
+				j = province // placed on the map, which is what the previous season is compared on
+			} else {
+				j = base
+			}
+			rep.PreviousAttended[j] += n
 			return struct{}{}, err
 		}, func(struct{}) {})
 		if err != nil {
@@ -563,8 +574,9 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 		q = `WITH ` + rr.cte + `, ` + registered + `
 			SELECT u.id, u.name, u.jurisdiction, u.sector, g.regs FROM g JOIN users u ON u.id = g.user_id WHERE 1 = 1`
 		if pf.Jurisdiction != "" {
-			q += ` AND u.jurisdiction = ?`
-			args = append(args, value(pf.Jurisdiction))
+			var where []string
+			where, args = jurisdictionIs(nil, args, "u.jurisdiction", value(pf.Jurisdiction))
+			q += ` AND ` + where[0]
 		}
 		if pf.Sector != "" {
 			q += ` AND u.sector = ?`
@@ -586,8 +598,9 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 			q += ` AND p.first_time = 0`
 		}
 		if pf.Jurisdiction != "" {
-			q += ` AND p.jurisdiction = ?`
-			args = append(args, value(pf.Jurisdiction))
+			var where []string
+			where, args = jurisdictionIs(nil, args, "p.jurisdiction", value(pf.Jurisdiction))
+			q += ` AND ` + where[0]
 		}
 		if pf.Sector != "" {
 			q += ` AND p.sector = ?`
@@ -605,6 +618,7 @@ func (s *Store) ReachPeople(ctx context.Context, c *convene.Community, f convene
 		var name sql.NullString
 		err := r.Scan(&p.UserID, &name, &p.Jurisdiction, &p.Sector, &p.Calls)
 		p.Name = name.String
+		p.Jurisdiction, p.Province = convene.SplitJurisdiction(p.Jurisdiction)
 		return p, err
 	}, func(p convene.ReachPerson) { people = append(people, p) })
 	if len(people) > MaxReachPeople {

@@ -50,6 +50,7 @@ func scanUserWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	if langs != "" {
 		u.Languages = strings.Split(langs, ",")
 	}
+	u.Jurisdiction, u.Province = convene.SplitJurisdiction(u.Jurisdiction)
 	return &u, nil
 }
 
@@ -71,7 +72,7 @@ func insertUser(ctx context.Context, c conn, u *convene.User) (int64, error) {
 	u.SessionKey = newSessionKey()
 	return c.insert(ctx, `INSERT INTO users (email, name, password_hash, is_admin, confirmed, created_at, organization, title, jurisdiction,
 		municipality, sector, languages, time_zone, visibility, bio, session_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.Email, u.Name, u.PasswordHash, u.IsAdmin, u.Confirmed, u.CreatedAt, u.Organization, u.Title, u.Jurisdiction,
+		u.Email, u.Name, u.PasswordHash, u.IsAdmin, u.Confirmed, u.CreatedAt, u.Organization, u.Title, convene.JurisdictionKey(u.Jurisdiction, u.Province),
 		u.Municipality, u.Sector, strings.Join(u.Languages, ","), u.TimeZone, u.Visibility, u.Bio, u.SessionKey)
 }
 

@@ -146,6 +146,7 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 		{Name: "title", Label: l.T("people.field.title"), Type: "text", Max: convene.MaxShortText},
 		{Name: "jurisdiction", Label: l.T("people.field.jurisdiction"), Type: "select", Options: jurisdictionOptions(l, "people.jurisdiction.none")},
 		{Name: "municipality", Label: l.T("people.field.municipality"), Type: "text", Max: convene.MaxShortText, Hint: l.T("people.hint.municipality")},
+		{Name: "province", Label: l.T("people.field.province"), Type: "select", Options: provinceOptions(l), Hint: l.T("people.hint.province")},
 		{Name: "sector", Label: l.T("people.field.sector"), Type: "select", Options: sectorOptions(l, "people.sector.none")},
 		{Name: "interests", Label: l.T("people.field.interests"), Type: "text", Max: 600, Hint: l.T("people.hint.interests", "Max", convene.MaxInterests)},
 		{Name: "languages", Label: l.T("field.languages"), Type: "select", Options: profileLanguageOptions(l), Hint: l.T("people.hint.languages")},
@@ -171,7 +172,7 @@ func (s *Server) showMe(w http.ResponseWriter, r *http.Request, u *convene.User,
 		{Name: "delete_email", Label: l.T("me.field.delete_email"), Type: "email", Required: true, Max: 254, Hint: l.T("me.hint.delete_email", "Email", u.Email)},
 	}}
 	initial := url.Values{"name": {u.Name}, "organization": {u.Organization}, "title": {u.Title}, "jurisdiction": {u.Jurisdiction},
-		"municipality": {u.Municipality}, "sector": {u.Sector}, "interests": {strings.Join(u.Interests, ", ")},
+		"municipality": {u.Municipality}, "province": {u.Province}, "sector": {u.Sector}, "interests": {strings.Join(u.Interests, ", ")},
 		"languages": {strings.Join(u.Languages, ",")}, "time_zone": {u.TimeZone}, "visibility": {u.Visibility}, "bio": {u.Bio}}
 	if u.RemindersOff {
 		initial.Set("reminders_off", "on")
@@ -251,7 +252,7 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) error {
 	}
 	nu := *u
 	nu.Name, nu.Organization, nu.Title = vals.Get("name"), vals.Get("organization"), vals.Get("title")
-	nu.Jurisdiction, nu.Municipality, nu.Sector = vals.Get("jurisdiction"), vals.Get("municipality"), vals.Get("sector")
+	nu.Jurisdiction, nu.Municipality, nu.Province, nu.Sector = vals.Get("jurisdiction"), vals.Get("municipality"), vals.Get("province"), vals.Get("sector")
 	nu.Interests = convene.SplitInterests(vals.Get("interests"))
 	nu.Languages = nil
 	if langs := strings.TrimSpace(vals.Get("languages")); langs != "" {
@@ -427,6 +428,7 @@ type apiAccount struct {
 	Title        string          `json:"title"`
 	Jurisdiction string          `json:"jurisdiction"`
 	Municipality string          `json:"municipality"`
+	Province     string          `json:"province,omitempty"`
 	Sector       string          `json:"sector"`
 	Interests    []string        `json:"interests"`
 	Languages    []string        `json:"languages"`
@@ -447,7 +449,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := apiAccount{ID: u.ID, Email: u.Email, Name: u.Name, Organization: u.Organization, Title: u.Title,
-		Jurisdiction: u.Jurisdiction, Municipality: u.Municipality, Sector: u.Sector, Interests: u.Interests,
+		Jurisdiction: u.Jurisdiction, Municipality: u.Municipality, Province: u.Province, Sector: u.Sector, Interests: u.Interests,
 		Languages: u.Languages, TimeZone: u.TimeZone, Visibility: u.Visibility, Bio: u.Bio, Memberships: []apiMembership{}}
 	if out.Interests == nil {
 		out.Interests = []string{}

@@ -65,10 +65,7 @@ func viewPerson(l *Localizer, c *convene.Community, u *convene.User) personView 
 	p := personView{ID: u.ID, Name: u.Name, Organization: u.Organization, Title: u.Title, Interests: u.Interests,
 		URL: profilePath(c, u.ID), Visibility: u.Visibility}
 	if u.Jurisdiction != "" {
-		p.Jurisdiction = l.T("jurisdiction." + u.Jurisdiction)
-		if u.Municipality != "" {
-			p.Jurisdiction += " · " + u.Municipality
-		}
+		p.Jurisdiction = placeLabel(l, u.Jurisdiction, u.Municipality, u.Province)
 	}
 	if u.Sector != "" {
 		p.Sector = l.T("sector." + u.Sector)
@@ -89,6 +86,29 @@ func jurisdictionOptions(l *Localizer, firstKey string) []Option {
 	out := []Option{{Value: "", Label: l.T(firstKey)}}
 	for _, j := range convene.Jurisdictions {
 		out = append(out, Option{Value: j, Label: l.T("jurisdiction." + j)})
+	}
+	return out
+}
+
+// provinceOptions lists the provinces and territories a municipal or Indigenous jurisdiction is in.
+func provinceOptions(l *Localizer) []Option {
+	out := []Option{{Value: "", Label: l.T("people.province.none")}}
+	for _, p := range convene.ProvincesAndTerritories {
+		out = append(out, Option{Value: p, Label: l.T("jurisdiction." + p)})
+	}
+	return out
+}
+
+// placeLabel names a jurisdiction with where it is: "Municipal · Ottawa, Ontario", "Indigenous
+// government or organization · Quebec".
+func placeLabel(l *Localizer, jurisdiction, municipality, province string) string {
+	out := l.T("jurisdiction." + jurisdiction)
+	where := municipality
+	if province != "" {
+		where = strings.TrimPrefix(where+", "+l.T("jurisdiction."+province), ", ")
+	}
+	if where != "" {
+		out += " · " + where
 	}
 	return out
 }
@@ -406,6 +426,7 @@ type apiPerson struct {
 	Title        string   `json:"title"`
 	Jurisdiction string   `json:"jurisdiction"`
 	Municipality string   `json:"municipality"`
+	Province     string   `json:"province,omitempty"`
 	Sector       string   `json:"sector"`
 	Interests    []string `json:"interests"`
 	Languages    []string `json:"languages"`
@@ -414,7 +435,7 @@ type apiPerson struct {
 
 func (s *Server) toAPIPerson(c *convene.Community, u *convene.User) apiPerson {
 	p := apiPerson{ID: u.ID, Name: u.Name, Organization: u.Organization, Title: u.Title, Jurisdiction: u.Jurisdiction,
-		Municipality: u.Municipality, Sector: u.Sector, Interests: u.Interests, Languages: u.Languages, URL: s.absURL(profilePath(c, u.ID))}
+		Municipality: u.Municipality, Province: u.Province, Sector: u.Sector, Interests: u.Interests, Languages: u.Languages, URL: s.absURL(profilePath(c, u.ID))}
 	if p.Interests == nil {
 		p.Interests = []string{}
 	}

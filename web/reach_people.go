@@ -88,6 +88,9 @@ func (s *Server) reachPeople(w http.ResponseWriter, r *http.Request) error {
 	for _, person := range people {
 		pv := reachPersonView{Name: person.Name, Jurisdiction: jurisdictionLabel(l, person.Jurisdiction), Sector: sectorLabel(l, person.Sector),
 			Calls: person.Calls, Guest: person.UserID == 0}
+		if person.Province != "" {
+			pv.Jurisdiction = placeLabel(l, person.Jurisdiction, "", person.Province)
+		}
 		if person.UserID != 0 {
 			pv.URL = "/c/" + c.Slug + "/people/" + strconv.FormatInt(person.UserID, 10)
 		}
