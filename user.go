@@ -52,12 +52,19 @@ const MinPassword = 10
 // NormalizeEmail lowercases and trims an address so the same person always matches.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
+// ValidEmail reports whether a normalized address is one mail can be sent to: a bare address, as
+// RFC 5322 reads it, of at most 254 characters.
+func ValidEmail(email string) bool {
+	a, err := mail.ParseAddress(email)
+	return err == nil && a.Address == email && len(email) <= 254
+}
+
 // ValidateNewUser checks an account before it is created with the given password.
 func ValidateNewUser(u *User, password string) error {
 	var f fieldErrors
 	u.Email = NormalizeEmail(u.Email)
 	u.Name = Line(u.Name)
-	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
+	if !ValidEmail(u.Email) {
 		f.add("email", "email.invalid", nil)
 	}
 	checkText(&f, "name", u.Name, MaxName, true)

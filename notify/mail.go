@@ -78,6 +78,13 @@ func (m Writer) RegistrationLink(to, name, lang, token string, call *convene.Cal
 		"Link", m.BaseURL+"/auth/"+token, "Minutes", LinkTTLMinutes, "Call", call.DisplayTitle(), "When", m.When(lang, call, zone))
 }
 
+// ClaimInvitation invites a guest an organizer recorded at a community's calls to claim their
+// attendance with the link, which works once, for days rather than minutes.
+func (m Writer) ClaimInvitation(to, name, lang, token, community string, days int) convene.Mail {
+	return m.Compose(to, name, lang, "mail.claim.subject", "mail.claim.body",
+		"Link", m.BaseURL+"/claim/"+token, "Community", community, "Days", days)
+}
+
 // WaitlistPromoted tells someone on a waitlist that they now have a place.
 func (m Writer) WaitlistPromoted(u *convene.User, c *convene.Call) convene.Mail {
 	return m.Compose(u.Email, u.Name, u.Language(), "mail.promoted.subject", "mail.promoted.body",

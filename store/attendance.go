@@ -37,6 +37,9 @@ type ParticipantMatch struct {
 	UserID   int64  // 0 when no member matched
 	UserName string // the member's name
 	By       string // MatchEmail, MatchName or MatchOriginalName; "" when unmatched
+	// AccountName is set when no member matched but the participant's address is an account's on
+	// this instance, someone who is not a member: they may be invited to claim their attendance.
+	AccountName string
 }
 
 // How a participant was matched to a member.
@@ -428,7 +431,41 @@ func (s *Store) MatchParticipants(ctx context.Context, communityID int64, ps []c
 			out[i] = m
 		}
 	}
-	return out, nil
+	return out, matchAccounts(ctx, c, ps, out)
+}
+
+// matchAccounts names, for each participant still unmatched, the account on the instance their
+// address belongs to, if any.
+func matchAccounts(ctx context.Context, c conn, ps []convene.Participant, out []ParticipantMatch) error {
+	var emails []any
+	seen := map[string]bool{}
+	for i, p := range ps {
+		if e := convene.NormalizeEmail(p.Email); out[i].UserID == 0 && e != "" && !seen[e] {
+			seen[e] = true
+			emails = append(emails, e)
+		}
+	}
+	names := map[string]string{}
+	for start := 0; start < len(emails); start += attendanceBatch * 10 {
+		batch := emails[start:min(start+attendanceBatch*10, len(emails))]
+		rows, err := c.query(ctx, `SELECT email, name FROM users WHERE email IN (`+placeholders(len(batch))+`)`, batch...)
+		if err != nil {
+			return err
+		}
+		err = collect(rows, func(r interface{ Scan(...any) error }) ([2]string, error) {
+			var v [2]string
+			return v, r.Scan(&v[0], &v[1])
+		}, func(v [2]string) { names[v[0]] = v[1] })
+		if err != nil {
+			return err
+		}
+	}
+	for i, p := range ps {
+		if out[i].UserID == 0 {
+			out[i].AccountName = names[convene.NormalizeEmail(p.Email)]
+		}
+	}
+	return nil
 }
 
 // Choices for a participant nobody matched, besides a member's id.

@@ -92,7 +92,8 @@ func TestAttendanceUploadsAndRecords(t *testing.T) {
 		}
 
 		// Matching: email first, then name (whatever its accents and case), then original name; a
-		// shared name matches nobody.
+		// shared name matches nobody. Someone with an account here but not a member is named, to
+		// be invited to claim their attendance, and not matched.
 		ps := []convene.Participant{
 			{Name: "Al's iPad", OriginalName: "Someone", Email: "ALICE.MARTIN@example.org", Minutes: 50},
 			{Name: "  bob   TREMBLAY ", Minutes: 40},
@@ -106,8 +107,9 @@ func TestAttendanceUploadsAndRecords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []store.ParticipantMatch{{alice.ID, "Alice Martin", store.MatchEmail}, {bob.ID, "Bob Tremblay", store.MatchName},
-			{alice.ID, "Alice Martin", store.MatchOriginalName}, {}, {}, {}, {bob.ID, "Bob Tremblay", store.MatchName}}
+		want := []store.ParticipantMatch{{UserID: alice.ID, UserName: "Alice Martin", By: store.MatchEmail},
+			{UserID: bob.ID, UserName: "Bob Tremblay", By: store.MatchName}, {UserID: alice.ID, UserName: "Alice Martin", By: store.MatchOriginalName},
+			{}, {AccountName: "Dana Outsider"}, {}, {UserID: bob.ID, UserName: "Bob Tremblay", By: store.MatchName}}
 		for i := range want {
 			if ms[i] != want[i] {
 				t.Errorf("row %d matched %+v, want %+v", i, ms[i], want[i])

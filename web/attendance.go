@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"net/http"
@@ -23,6 +24,9 @@ func (s *Server) attendanceRoutes(handle, api func(string, func(http.ResponseWri
 	handle("POST /c/{slug}/calls/{id}/attendance/confirm", s.attendanceConfirm)
 	handle("POST /c/{slug}/calls/{id}/attendance/checkin", s.attendanceCheckIn)
 	handle("POST /c/{slug}/calls/{id}/attendance/remove", s.attendanceRemove)
+	handle("POST /c/{slug}/calls/{id}/attendance/invite", s.attendanceInvite)
+	handle("GET /claim/{token}", s.claim)
+	handle("POST /claim/{token}", s.claim)
 	handle("POST /c/{slug}/calls/{id}/attended", s.attendedSelf)
 	handle("GET /me/attendance", s.myAttendance)
 	api("GET /api/v1/calls/{id}/attendance", s.apiAttendance)
@@ -114,6 +118,9 @@ func (s *Server) attendancePage(w http.ResponseWriter, r *http.Request) error {
 		if kept, err2 := strconv.Atoi(q.Get("kept")); err2 == nil && added >= 0 && kept >= 0 {
 			result = b.L.T("attendance.result", "Added", added, "Kept", kept)
 		}
+	}
+	if invited, err := strconv.Atoi(q.Get("invited")); err == nil && invited > 0 {
+		result += " " + b.L.N("attendance.result_invited", invited)
 	}
 	return s.showAttendance(w, r, http.StatusOK, c, call, b, result, "", "")
 }
@@ -390,7 +397,23 @@ func (s *Server) attendanceConfirm(w http.ResponseWriter, r *http.Request) error
 	if err := s.store.DeleteAttendanceUpload(ctx, token); err != nil {
 		return err
 	}
-	return s.redirect(w, r, callPath(c, call)+"/attendance?added="+strconv.Itoa(res.Added)+"&kept="+strconv.Itoa(res.AlreadyThere), "")
+	// Guests the organizer ticked get an invitation to claim their attendance.
+	invited := 0
+	for i, p := range rep.Participants {
+		choice := cmp.Or(vals.Get("row_"+strconv.Itoa(i)), forAll)
+		if matches[i].UserID != 0 || choice != store.ChoiceGuest || vals.Get("invite_"+strconv.Itoa(i)) == "" || p.Email == "" {
+			continue
+		}
+		guest := store.GuestAttendance(p)
+		if err := s.inviteGuest(ctx, c, p.Email, guest.PersonKey, guest.GuestName); convene.ErrorCode(err) == convene.EINVALID {
+			continue // an address mail cannot go to: the guest stays a guest
+		} else if err != nil {
+			return err
+		}
+		invited++
+	}
+	return s.redirect(w, r, callPath(c, call)+"/attendance?added="+strconv.Itoa(res.Added)+"&kept="+strconv.Itoa(res.AlreadyThere)+
+		"&invited="+strconv.Itoa(invited), "")
 }
 
 // attendanceCheckIn records that an organizer saw a member at the call.

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -47,7 +46,7 @@ func returnTo(next, fallback string) string {
 // cannot be used to flood someone's mailbox.
 func (s *Server) checkLinkRequest(r *http.Request, email string) (string, error) {
 	email = convene.NormalizeEmail(email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+	if !convene.ValidEmail(email) {
 		return "", convene.Invalid("form.invalid", nil, convene.FieldError{Field: "email", Key: "email.invalid"})
 	}
 	ip := clientIP(r)
