@@ -26,7 +26,9 @@ var ProvincesAndTerritories = Jurisdictions[1:14]
 
 // Placed reports whether a jurisdiction may name the province or territory it is in, to count
 // on the map of Canada: a municipal government, an Indigenous government or organization.
-func Placed(jurisdiction string) bool { return jurisdiction == "municipal" || jurisdiction == "indigenous" }
+func Placed(jurisdiction string) bool {
+	return jurisdiction == "municipal" || jurisdiction == "indigenous"
+}
 
 // JurisdictionKey is a jurisdiction as profiles and attendance store it: "municipal:ON" for a
 // placed jurisdiction with its province, the jurisdiction alone otherwise. Filters and sums read

@@ -32,7 +32,9 @@ func TestClaimingAGuestsAttendance(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		leah := person(t, s, "Leah Kilabuk", func(u *convene.User) { u.Jurisdiction, u.Municipality, u.Province, u.Sector = "municipal", "Iqaluit", "NU", "government" })
+		leah := person(t, s, "Leah Kilabuk", func(u *convene.User) {
+			u.Jurisdiction, u.Municipality, u.Province, u.Sector = "municipal", "Iqaluit", "NU", "government"
+		})
 		// Leah joined on her own and was checked in at the second call already.
 		if _, err := s.JoinCommunity(ctx, c.ID, leah.ID); err != nil {
 			t.Fatal(err)
