@@ -12,7 +12,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/demo"
+	"github.com/opengovcall/convene/store"
 )
 
 // axeSource is axe-core, installed by the test command into .tools (npm install --prefix .tools axe-core).
@@ -122,6 +124,38 @@ func TestAccessibility(t *testing.T) {
 		check("comments", chromedp.Navigate(base+fmt.Sprintf("/c/open-gov-canada/comments?on=call:%d", a.demo.RebootID)), chromedp.WaitReady(css(`footer`)))
 		check("timeline filtered", chromedp.Navigate(base+"/c/open-gov-canada/timeline?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
 		check("directory as organizer", chromedp.Navigate(base+"/c/open-gov-canada/people?jurisdiction=ON"), chromedp.WaitReady(css(`footer`)))
+		// Pictures, chosen in Chromium: one too small to be sharp is refused, then a logo is saved.
+		logo, tiny := filepath.Join(t.TempDir(), "logo.png"), filepath.Join(t.TempDir(), "tiny.png")
+		if err := os.WriteFile(logo, drawing(t, 300, 300, true), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(tiny, drawing(t, 40, 40, false), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		check("community form with a picture refused",
+			chromedp.Navigate(base+"/c/open-gov-canada/edit"), chromedp.WaitVisible(css(`#f-logo`)),
+			chromedp.SetUploadFiles(css(`#f-logo`), []string{tiny}), chromedp.Submit(css(`#f-logo_alt`)),
+			chromedp.WaitVisible(css(`#e-f-logo`)))
+		check("community page with the new logo",
+			chromedp.SetUploadFiles(css(`#f-logo`), []string{logo}), chromedp.SetValue(css(`#f-logo_alt`), "A blue circle on a clear ground"),
+			chromedp.Submit(css(`#f-logo_alt`)), chromedp.WaitVisible(css(`img.logo[alt="A blue circle on a clear ground"]`)))
+		held := a.heldCall(t)
+		guest := store.GuestAttendance(convene.Participant{Name: "Guest Visitor", Email: "guest.visitor@example.org", Minutes: 30})
+		if _, err := a.store.RecordAttendance(context.Background(), held.ID, []convene.Attendance{guest}); err != nil {
+			t.Fatal(err)
+		}
+		check("attendance list with a guest to invite", chromedp.Navigate(base+fmt.Sprintf("/c/open-gov-canada/calls/%d/attendance", held.ID)),
+			chromedp.WaitVisible(css(`details.invite`)), chromedp.Click(css(`details.invite > summary`)), chromedp.WaitVisible(css(`details.invite input[type=email]`)))
+		var token string
+		err := a.store.InviteToClaim(context.Background(), "guest.visitor@example.org", store.ClaimPayload{CommunityID: a.demo.Community.ID,
+			PersonKey: guest.PersonKey, GuestName: guest.GuestName, Lang: "en"}, func(tok string) convene.Mail {
+			token = tok
+			return convene.Mail{To: "guest.visitor@example.org", Subject: "claim", Text: tok}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("claiming as a signed-in member", chromedp.Navigate(base+"/claim/"+token), chromedp.WaitVisible(css(`form.stacked button.primary`)))
 		check("French community page", chromedp.Navigate(base+"/lang/fr?next=/c/open-gov-canada"), chromedp.WaitVisible(css(`#next-heading`)))
 
 		// A French page showing a text that has no French version marks it with its language.

@@ -91,9 +91,9 @@ func (s *Server) communityForm(w http.ResponseWriter, r *http.Request) error {
 	if c != nil { // pictures come once the community exists, from its edit form
 		ed.fields = append(ed.fields,
 			imageField(l, "logo", l.T("field.logo"), l.T("hint.logo")),
-			Field{Name: "logo_alt", Label: l.T("field.logo_alt"), Type: "text", Max: convene.MaxShortText, Hint: l.T("hint.image_alt"), Translate: true},
+			Field{Name: "logo_alt", Label: l.T("field.logo_alt"), Type: "text", Max: convene.MaxShortText, Hint: l.T("hint.logo_alt"), Translate: true},
 			imageField(l, "cover", l.T("field.cover"), l.T("hint.cover")),
-			Field{Name: "cover_alt", Label: l.T("field.cover_alt"), Type: "text", Max: convene.MaxShortText, Hint: l.T("hint.image_alt"), Translate: true})
+			Field{Name: "cover_alt", Label: l.T("field.cover_alt"), Type: "text", Max: convene.MaxShortText, Hint: l.T("hint.cover_alt"), Translate: true})
 	}
 	ed.save = func(vals url.Values) (string, string, error) {
 		nc := &convene.Community{Slug: vals.Get("slug"), Name: vals.Get("name"), Description: vals.Get("description"),

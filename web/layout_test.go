@@ -36,7 +36,7 @@ func TestPagesFitEveryScreen(t *testing.T) {
 			pages = append(pages, "/c/open-gov-canada/events/"+events)
 		}
 		organizer := []string{"/c/open-gov-canada/members", "/c/open-gov-canada/reach", "/me", "/me/security", "/me/calendar", "/me/data", call + "/registrations",
-			"/c/open-gov-canada/series/new", "/c/open-gov-canada/translate"}
+			"/c/open-gov-canada/series/new", "/c/open-gov-canada/translate", "/c/open-gov-canada/edit"}
 		shots := os.Getenv("CONVENE_SCREENSHOTS")
 		check := func(who, path string) {
 			t.Helper()
