@@ -12,6 +12,9 @@ CONNS=${BENCH_CONNECTIONS:-50}
 echo "==> Go benchmarks (SQLite, five years of weekly calls)"
 go test -run XXX -bench 'Bare|Call|Community|Feed' -benchmem -benchtime "${BENCH_TIME:-2s}" ./web/ | tee "$out/go-bench.txt"
 
+echo "==> Preparing uploaded pictures"
+go test -run XXX -bench . -benchmem -benchtime 3x ./media/ | tee "$out/go-bench-media.txt"
+
 echo "==> Directory and registration at 100,000 members, SQLite and PostgreSQL"
 go test -run XXX -bench 'Directory$|Register' -benchmem -benchtime "${BENCH_PEOPLE_TIMES:-200x}" ./web/ | tee "$out/go-bench-people.txt"
 go test -run XXX -bench 'Invitations10k' -benchtime 3x ./web/ | tee "$out/go-bench-invitations.txt"
