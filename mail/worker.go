@@ -27,6 +27,8 @@ type Worker struct {
 	BatchSize int
 	// Lease is how long a claimed mail is reserved; longer than a batch takes to send.
 	Lease time.Duration
+	// Delivered, when set, hears how many mails each round of Run sent and failed to send (metrics).
+	Delivered func(sent, failed int)
 
 	outbox Outbox
 	sender Sender
@@ -74,6 +76,9 @@ func (w *Worker) Run(ctx context.Context) {
 	defer timer.Stop()
 	for {
 		sent, failed, err := w.RunOnce(ctx)
+		if w.Delivered != nil && sent+failed > 0 {
+			w.Delivered(sent, failed)
+		}
 		if ctx.Err() != nil {
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -37,6 +38,16 @@ type Runner struct {
 	LinkKey  []byte        // signs the unsubscribe links in mail
 	Lease    time.Duration // how long a claimed job is a worker's before another may take it
 	Wake     func()        // tells the mail worker there is mail to send; may be nil
+
+	lastRun atomic.Int64 // when a batch last ran to its end, in Unix nanoseconds of the machine's clock
+}
+
+// LastRun is when the jobs last ran to the end of a batch (the machine's time); zero before the first.
+func (n *Runner) LastRun() time.Time {
+	if ns := n.lastRun.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
 }
 
 // Config is what a Runner needs to know of its instance.
@@ -143,6 +154,7 @@ func (n *Runner) RunJobsOnce(ctx context.Context) (int, error) {
 	if len(jobs) > 0 {
 		n.wake()
 	}
+	n.lastRun.Store(time.Now().UnixNano())
 	return len(jobs), nil
 }
 

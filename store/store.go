@@ -154,6 +154,17 @@ func (s *Store) MigrateDown(ctx context.Context, version int64) error {
 	return nil
 }
 
+// SchemaCurrent reports whether every embedded migration has been applied: false after this
+// binary was upgraded and before "convene migrate" (or serve, which migrates) ran.
+func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
+	p, err := s.migrations()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	return !pending, err
+}
+
 // migrations is the goose provider of this engine's migrations.
 func (s *Store) migrations() (*goose.Provider, error) {
 	dir, gd := "migrations/sqlite", goose.DialectSQLite3

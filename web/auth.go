@@ -102,9 +102,12 @@ func (s *Server) authenticate(r *http.Request, email, password string) (*convene
 	return u, s.store.SignInSucceeded(ctx, attempt)
 }
 
-// clientIP is the address the request came from. Behind a proxy, deployments set the real address
-// with the proxy's own module; Convene does not trust forwarded headers.
+// clientIP is the address the request came from: behind a trusted proxy (Config.TrustedProxies),
+// the client it forwards; forwarded headers from anyone else are ignored (see package proxy).
 func clientIP(r *http.Request) string {
+	if info := infoOf(r); info != nil {
+		return info.client.Addr // behind a trusted proxy, the client it forwards
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -111,7 +111,11 @@ func (s *Server) cached(h func(http.ResponseWriter, *http.Request) error, params
 		}
 		r = withQuery(r, keptQuery(r.URL.Query(), params))
 		key := v.L.Lang + "|" + v.Zone + "|" + r.URL.RequestURI()
-		if p, ok := s.cache.get(key); ok {
+		p, ok := s.cache.get(key)
+		if s.metrics != nil {
+			s.metrics.PageCache(ok)
+		}
+		if ok {
 			w.Header().Set("Content-Type", p.contentType)
 			_, err := w.Write(p.body)
 			return err

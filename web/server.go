@@ -15,7 +15,9 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/action"
+	"github.com/opengovcall/convene/metrics"
 	"github.com/opengovcall/convene/notify"
+	"github.com/opengovcall/convene/proxy"
 	"github.com/opengovcall/convene/store"
 )
 
@@ -40,6 +42,11 @@ type Config struct {
 	// DBTimeout is how long one request may wait on the database before it is answered 503;
 	// zero means ten seconds.
 	DBTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For, Forwarded and
+	// X-Forwarded-Proto headers say who the client is; from anyone else those headers are ignored.
+	TrustedProxies proxy.Trusted
+	// Metrics, when set, counts requests and page-cache use (see package metrics).
+	Metrics *metrics.Metrics
 	// SetupCode, while the instance has no administrator, is the one-time code that /setup asks
 	// for to make the first one (the console shows it); empty turns the setup page off.
 	SetupCode string
@@ -64,6 +71,8 @@ type Server struct {
 	reach     reachCache
 	wake      func()
 	setup     *setupGate // the first-run setup page, while the instance has no administrator
+	proxies   proxy.Trusted
+	metrics   *metrics.Metrics
 	handler   http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
@@ -101,13 +110,14 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = base.Scheme == "https"
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
-		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode)}
+		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode),
+		proxies: cfg.TrustedProxies, metrics: cfg.Metrics}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = defaultDBTimeout
 	}
 	// A session that cannot be loaded or saved (the database stopped answering) is answered like
 	// any other failure: 503 with a page that says so, not a bare 500.
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.renderError(w, r, err) }
+	sm.ErrorFunc = s.sessionFailed
 	s.mails = notify.Writer{Catalog: catalog, BaseURL: base.String()}
 	s.acts = action.New(st, s.mails, cfg.WakeMail)
 	if cfg.MailFrom == "" {
@@ -140,10 +150,11 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 		s.pageRoutes = append(s.pageRoutes, pattern)
-		mux.Handle(pattern, s.page(h))
+		mux.Handle(pattern, named(pattern, s.page(h)))
 	}
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /static/", s.views.static())
+	mux.Handle("GET /healthz", named("GET /healthz", http.HandlerFunc(s.healthz)))
+	mux.Handle("GET /readyz", named("GET /readyz", http.HandlerFunc(s.readyz)))
+	mux.Handle("GET /static/", named("GET /static/", s.views.static()))
 
 	handle("GET /{$}", s.cached(s.home))
 	handle("GET /signin", s.signIn)
@@ -221,7 +232,7 @@ func (s *Server) routes() http.Handler {
 
 	api := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 		s.apiRoutes = append(s.apiRoutes, pattern)
-		mux.Handle(pattern, s.apiHandler(h))
+		mux.Handle(pattern, named(pattern, s.apiHandler(h)))
 	}
 	api("GET /api/v1/communities", s.apiCommunities)
 	api("GET /api/v1/communities/{slug}", s.apiCommunity)
@@ -258,12 +269,56 @@ func (s *Server) routes() http.Handler {
 		panic(err) // the options are constants
 	}
 	app := s.invalidating(s.sessions.LoadAndSave(s.withViewer(mux)))
-	return s.recoverPanics(gzip(securityHeaders(s.guard(s.apiCORS(cop.Handler(app), app)))))
+	return s.observe(s.recoverPanics(gzip(securityHeaders(s.guard(s.apiCORS(cop.Handler(app), app))))))
 }
 
 // gzipETagSuffix marks the ETag of a compressed response, which must differ from the plain one's;
 // etagMatch reads it back.
 const gzipETagSuffix = "-gzip"
+
+// sessionFailed answers a session that could not be loaded or saved (the database stopped
+// answering) like any other failure, with a page that says so. A failure to save comes once the
+// handler's answer is under way, so it is only logged (the visitor keeps their old session); a
+// client that went away is no failure at all.
+func (s *Server) sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
+	info := infoOf(r)
+	switch {
+	case clientGone(r, err):
+		s.log.Debug("client went away", "method", r.Method, "path", logPath(r), "err", err)
+	case info != nil && info.sessionLoaded:
+		s.log.Warn("session not saved", "method", r.Method, "path", logPath(r), "err", err)
+	default:
+		s.renderError(w, r, err)
+	}
+}
+
+// readyz answers 200 only when the instance can do its work: the database answers, its schema is
+// this binary's, and the background jobs ran recently. /healthz only says the process is alive.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var problems []string
+	if err := s.store.Ping(ctx); err != nil {
+		problems = append(problems, "database: not answering")
+	} else if current, err := s.store.SchemaCurrent(ctx); err != nil || !current {
+		problems = append(problems, "database: schema not up to date (run convene migrate)")
+	}
+	if last := s.jobs.LastRun(); last.IsZero() || time.Since(last) > jobsStale {
+		problems = append(problems, "background jobs: not run in the last "+jobsStale.String())
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if len(problems) > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(strings.Join(problems, "\n") + "\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// jobsStale is how long the background jobs may go without a run before the instance says it is
+// not ready: they run every few seconds while the server runs.
+const jobsStale = 2 * time.Minute
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -285,21 +340,6 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("panic", "path", logPath(r), "panic", v)
-				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-			}
-		}()
 		next.ServeHTTP(w, r)
 	})
 }

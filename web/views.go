@@ -172,6 +172,9 @@ func viewerOf(r *http.Request) *viewer { return r.Context().Value(viewerKey{}).(
 // withViewer works out who is asking before any handler runs.
 func (s *Server) withViewer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info := infoOf(r); info != nil {
+			info.sessionLoaded = true
+		}
 		v := &viewer{L: s.catalog.Localizer(preferredLanguage(r))}
 		if c, err := r.Cookie("tz"); err == nil {
 			if zone, err := url.QueryUnescape(c.Value); err == nil && convene.ValidZone(zone) {
@@ -286,7 +289,14 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 // anything else is logged and shown as a generic failure.
 func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := h(w, r)
+		switch {
+		case err == nil:
+		case clientGone(r, err): // nobody is left to read an error page
+			s.log.Debug("client went away", "method", r.Method, "path", logPath(r), "err", err)
+		case answerStarted(r): // the answer is under way: an error page cannot follow it
+			s.log.Error("request failed after its answer began", "method", r.Method, "path", logPath(r), "err", err)
+		default:
 			s.renderError(w, r, err)
 		}
 	})
