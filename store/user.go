@@ -136,14 +136,23 @@ func (s *Store) ReserveSignIn(ctx context.Context, email, ip string, since time.
 // limit nor all fail it (counting every row would refuse the first ones too, once the later
 // ones were stored). Attempts are swept after a day.
 func (s *Store) CountAttempt(ctx context.Context, kind, key, ip string, since time.Time) (int, error) {
-	id, err := s.read().insert(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,
-		kind, key, ip, false, s.now())
-	if err != nil {
-		return 0, err
-	}
 	var n int
-	err = s.read().row(ctx, `SELECT COUNT(*) FROM sign_in_attempts WHERE kind = ? AND email = ? AND ip = ? AND at >= ? AND id <= ?`,
-		kind, key, ip, since.UTC(), id).Scan(&n)
+	err := s.inTx(ctx, func(tx conn) error {
+		// On PostgreSQL ids are drawn before their rows commit, so a later id may become visible
+		// first and an earlier attempt be missed; attempts at one thing from one client take turns.
+		if s.dialect == postgresDialect {
+			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, kind+"|"+key+"|"+ip); err != nil {
+				return err
+			}
+		}
+		id, err := tx.insert(ctx, `INSERT INTO sign_in_attempts (kind, email, ip, succeeded, at) VALUES (?, ?, ?, ?, ?)`,
+			kind, key, ip, false, s.now())
+		if err != nil {
+			return err
+		}
+		return tx.row(ctx, `SELECT COUNT(*) FROM sign_in_attempts WHERE kind = ? AND email = ? AND ip = ? AND at >= ? AND id <= ?`,
+			kind, key, ip, since.UTC(), id).Scan(&n)
+	})
 	return n, err
 }
 
