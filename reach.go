@@ -96,7 +96,7 @@ type ReachSeason struct {
 type ReachReport struct {
 	Filter ReachFilter
 	Season *ReachSeason // the season reported on, when the filter names one
-	Cells  []ReachCell  // every jurisdiction and sector with someone, in no particular order
+	Cells  []ReachCell  // every jurisdiction and sector with someone, by jurisdiction then sector
 	Calls  []ReachCall  // the range's calls with registrations or attendance, oldest first
 	// Placed counts, by province or territory, the attendees of municipal and Indigenous
 	// jurisdictions who gave where they are: they count in their jurisdiction's cells, and on the map.

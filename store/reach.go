@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -396,6 +397,10 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 	for _, x := range cells {
 		rep.Cells = append(rep.Cells, *x)
 	}
+	// In one order, so that the same figures always read (and export) the same.
+	slices.SortFunc(rep.Cells, func(a, b convene.ReachCell) int {
+		return cmp.Or(strings.Compare(a.Jurisdiction, b.Jurisdiction), strings.Compare(a.Sector, b.Sector))
+	})
 
 	rows, err = db.query(ctx, qs[2].sql, qs[2].args...)
 	if err != nil {
