@@ -19,6 +19,11 @@ build:
 bench:
 	bash scripts/bench.sh
 
+## release: static binaries for linux/amd64, linux/arm64, darwin/arm64 and windows/amd64, and SHA256SUMS, in dist/ (VERSION=… to name it)
+.PHONY: release
+release:
+	bash scripts/release.sh
+
 ## fuzz: run the Zoom invitation fuzzer for a minute
 fuzz:
 	$(GO) test -run XXX -fuzz FuzzParseZoomInvitation -fuzztime 60s .

@@ -44,10 +44,12 @@ pid=
 stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=; }
 trap stop EXIT
 
-# start MODE CACHE: runs the bench server and waits until it answers; sets $call.
+# start MODE CACHE [OBSERVE]: runs the bench server (with metrics and access lines when OBSERVE is
+# "observe") and waits until it answers; sets $call.
 start() {
   stop
-  "$out/benchserver" -mode "$1" -page-cache "$2" -addr "127.0.0.1:$port" -dir "$out" > "$out/server.log" 2>&1 &
+  "$out/benchserver" -mode "$1" -page-cache "$2" -observe="$([ "${3:-}" = observe ] && echo true || echo false)" \
+    -addr "127.0.0.1:$port" -dir "$out" > "$out/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do grep -q ready "$out/server.log" 2>/dev/null && break; sleep 0.1; done
   call=$(sed -n 's/^call=//p' "$out/server.log")
@@ -66,6 +68,8 @@ load() {
 echo "==> wrk, $CONNS connections, $DURATION each"
 start bare 0;          load bare /
 start convene 2s;      load call-page "$call"; load calls-api "/api/v1/communities/bench/calls?from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z"
+start convene 2s observe; load call-page-observed "$call"
+start convene 2s;      load call-page-again "$call"
 start convene 0;       load call-page-rendered "$call"; load calls-api-rendered "/api/v1/communities/bench/calls?from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z"
 stop
 
@@ -73,7 +77,7 @@ ratio() { awk -v a="${rps[$1]}" -v b="${rps[bare]}" 'BEGIN { printf "%.0f%%", 10
 {
   echo "| measured | requests/s | share of bare | p99 latency |"
   echo "|---|---:|---:|---:|"
-  for k in bare call-page calls-api call-page-rendered calls-api-rendered; do
+  for k in bare call-page call-page-observed call-page-again calls-api call-page-rendered calls-api-rendered; do
     echo "| $k | ${rps[$k]} | $(ratio "$k") | ${p99[$k]} |"
   done
 } | tee "$out/summary.md"

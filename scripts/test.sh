@@ -69,6 +69,34 @@ ensure_chromium() {
   fi
 }
 
+# The real peers an operator runs beside Convene, tested in front of it and scraping it: Caddy and
+# nginx (deploy/), Prometheus and promtool. Debian packages; their services are not started (the
+# tests run their own copies on loopback ports).
+ensure_peers() {
+  local missing=()
+  command -v caddy >/dev/null || missing+=(caddy)
+  command -v nginx >/dev/null || missing+=(nginx-light)
+  command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    # A policy-rc.d keeps the packages from starting their services during installation (one the
+    # machine already has is left as it is).
+    local made=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null && as_root chmod +x /usr/sbin/policy-rc.d && made=1
+    fi
+    apt_install "${missing[@]}" || true
+    [ -n "$made" ] && as_root rm -f /usr/sbin/policy-rc.d
+    true
+  fi
+  for p in caddy nginx prometheus promtool; do
+    if ! command -v "$p" >/dev/null && [ "${CI:-}" = true ]; then
+      echo "$p is missing and could not be installed (apt-get install caddy nginx-light prometheus); CI requires it" >&2
+      exit 1
+    fi
+  done
+}
+
 # Node checkers, installed into .tools: axe-core (accessibility), Mozilla's ical.js (an
 # independent iCalendar parser for the feeds), swagger-parser with Ajv (the OpenAPI
 # description and the API's responses against it), and node-feedparser (the Atom news feed).
@@ -102,6 +130,7 @@ ensure_node_tools() {
 
 ensure_postgres
 ensure_chromium
+ensure_peers
 ensure_node_tools
 
 say "gofmt"

@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -24,12 +23,11 @@ import (
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/demo"
 	"github.com/opengovcall/convene/mail"
+	"github.com/opengovcall/convene/metrics"
+	"github.com/opengovcall/convene/proxy"
 	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/web"
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
 
 const usage = `Convene runs a recurring community call that grows a movement.
 
@@ -43,6 +41,9 @@ Commands:
   user      manage accounts: convene user create --email … --name … [--admin], or user promote --email …
   jobs      background work and mail: status (default), retry, run
   attendance  record a held call's attendance: convene attendance import --call ID FILE
+  backup    copy the database to a file while the server runs: convene backup --db … FILE
+  restore   bring a backup back into an empty database: convene restore --db … FILE
+  copy      move an instance from SQLite to PostgreSQL: convene copy --from FILE --to postgres://…
   version   print the version
 
 Run "convene <command> --help" for a command's flags. Every flag can also be set with an
@@ -82,26 +83,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return jobs(ctx, args[1:], stdout, stderr)
 	case "attendance":
 		return attendance(ctx, args[1:], stdin, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout, stderr)
+	case "copy":
+		return copyCmd(ctx, args[1:], stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "convene", buildVersion())
-		return nil
+		return versionCmd(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
-}
-
-func buildVersion() string {
-	if version != "dev" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "dev-" + s.Value[:12]
-			}
-		}
-	}
-	return version
 }
 
 // env reads a CONVENE_* variable with a default, for flags' fallbacks.
@@ -186,7 +178,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobLease := fs.Duration("job-lease", 5*time.Minute, "how long background work claimed by an instance stays reserved; after a crash, another instance takes it over then")
 	pageCache := fs.String("page-cache", env("CONVENE_PAGE_CACHE", "2s"), "how long anonymous visitors may get a public page rendered earlier; 0 turns it off (env CONVENE_PAGE_CACHE)")
 	dbTimeout := fs.String("db-timeout", env("CONVENE_DB_TIMEOUT", "10s"), "how long one request may wait on the database before it is answered 503 (env CONVENE_DB_TIMEOUT)")
+	trusted := fs.String("trusted-proxies", env("CONVENE_TRUSTED_PROXIES", ""), "comma-separated networks (CIDR) of the reverse proxies in front of Convene, e.g. 127.0.0.1/32; only their X-Forwarded-For, Forwarded and X-Forwarded-Proto are believed (env CONVENE_TRUSTED_PROXIES)")
+	metricsAddr := fs.String("metrics-addr", env("CONVENE_METRICS_ADDR", ""), "host:port of a separate listener serving /metrics for Prometheus, e.g. 127.0.0.1:9090; off when empty (env CONVENE_METRICS_ADDR)")
+	logFormat := fs.String("log-format", env("CONVENE_LOG_FORMAT", "text"), "text or json (env CONVENE_LOG_FORMAT)")
+	logLevel := fs.String("log-level", env("CONVENE_LOG_LEVEL", "info"), "debug, info, warn or error (env CONVENE_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	proxies, err := proxy.Parse(*trusted)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if *metricsAddr != "" {
+		if _, port, err := net.SplitHostPort(*metricsAddr); err != nil || port == "" {
+			return fmt.Errorf("--metrics-addr %q: want host:port, e.g. 127.0.0.1:9090", *metricsAddr)
+		}
+	}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
 		return err
 	}
 	requestDBTimeout, err := time.ParseDuration(*dbTimeout)
@@ -210,7 +219,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("--base-url %q: want an absolute http(s) URL such as https://calls.example.org", *baseURL)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	clock := convene.SystemClock{}
 	sender, err := mailCfg.sender(logger)
 	if err != nil {
@@ -232,14 +240,33 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	worker := mail.NewWorker(st, sender, logger, clock)
 	worker.Lease = max(*jobLease/2, time.Second)
+	var m *metrics.Metrics
+	if *metricsAddr != "" {
+		v, commit, _ := buildInfo()
+		m = metrics.New(st, metrics.Build{Version: v, Commit: commit})
+		worker.Delivered = m.MailDelivered
+	}
 	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, DBTimeout: requestDBTimeout, WakeMail: worker.Wake,
-		MailFrom: *mailCfg.from, JobLease: *jobLease, SetupCode: setupCode})
+		MailFrom: *mailCfg.from, JobLease: *jobLease, SetupCode: setupCode, TrustedProxies: proxies, Metrics: m})
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
+	}
+	if m != nil {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go ms.Serve(mln)
+		defer ms.Close()
+		logger.Info("metrics are served", "listen", mln.Addr().String()+"/metrics")
 	}
 	hs := &http.Server{Handler: srv, MaxHeaderBytes: web.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
@@ -249,7 +276,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { srv.RunJobs(ctx, 5*time.Second); close(jobsDone) }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	logger.Info("convene is serving", "url", *baseURL, "listen", ln.Addr().String(), "database", st.Engine(), "version", buildVersion())
+	logger.Info("convene is serving", "url", *baseURL, "listen", ln.Addr().String(), "database", st.Engine(), "version", buildVersion(),
+		"trusted_proxies", proxies.String())
 	select {
 	case err := <-errc:
 		return err
@@ -263,6 +291,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	<-jobsDone
 	<-sweepDone // a refresh of reach summaries ends with its transaction, before the database closes
 	return err
+}
+
+// newLogger writes logs as text or JSON lines, from the given level up.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
 }
 
 // sweep removes expired sessions and old sign-in attempts, and brings reach summaries up to date,

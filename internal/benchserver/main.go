@@ -17,6 +17,7 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/internal/benchdata"
+	"github.com/opengovcall/convene/metrics"
 	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/web"
 )
@@ -26,6 +27,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:18090", "address to listen on")
 	dir := flag.String("dir", os.TempDir(), "folder for the SQLite file")
 	cache := flag.Duration("page-cache", 2*time.Second, "page cache interval, as convene serve's --page-cache")
+	observe := flag.Bool("observe", false, "count requests in the metrics and write an access line per request to DIR/access.log, as convene serve does; otherwise neither")
 	flag.Parse()
 	var h http.Handler
 	switch *mode {
@@ -47,8 +49,17 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		srv, err := web.New(st, web.Config{BaseURL: "http://" + *addr, Clock: clock, PageCacheTTL: *cache,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		cfg := web.Config{BaseURL: "http://" + *addr, Clock: clock, PageCacheTTL: *cache,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		if *observe {
+			f, err := os.Create(filepath.Join(*dir, "access.log"))
+			if err != nil {
+				log.Fatal(err)
+			}
+			cfg.Logger = slog.New(slog.NewTextHandler(f, nil))
+			cfg.Metrics = metrics.New(st, metrics.Build{Version: "bench"})
+		}
+		srv, err := web.New(st, cfg)
 		if err != nil {
 			log.Fatal(err)
 		}
