@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -359,16 +360,8 @@ func everything(t *testing.T, st *store.Store) []string {
 // BenchmarkCopyReach copies the reach benchmark (100,000 members, a million attendance records,
 // about as many registrations, their summaries) from SQLite into PostgreSQL.
 func BenchmarkCopyReach(b *testing.B) {
-	ctx := context.Background()
-	clock := convene.FixedClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
-	dsn, _ := testdb.Copy(b, "sqlite", "reach-copy", clock, func(ctx context.Context, st *store.Store) (any, error) {
-		c, _, err := benchdata.LoadReach(ctx, st)
-		if err != nil {
-			return nil, err
-		}
-		return nil, st.RefreshReach(ctx, c.ID)
-	})
-	src := testdb.OpenDSN(b, dsn, clock)
+	ctx, clock := context.Background(), benchReachClock
+	src := reachDatabase(b)
 	rows, err := src.RowCounts(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -395,4 +388,42 @@ func BenchmarkCopyReach(b *testing.B) {
 		dst.Close()
 	}
 	b.ReportMetric(float64(total), "rows")
+}
+
+// BenchmarkBackupReach backs up the reach benchmark database (100,000 members, a million
+// attendance records) with SQLite's VACUUM INTO and checks the copy, as convene backup does.
+func BenchmarkBackupReach(b *testing.B) {
+	ctx := context.Background()
+	src := reachDatabase(b)
+	var size int64
+	b.ResetTimer()
+	for i := range b.N {
+		file := filepath.Join(b.TempDir(), fmt.Sprintf("backup-%d.db", i))
+		if err := src.BackupSQLite(ctx, file); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := store.CheckSQLiteCopy(ctx, file); err != nil {
+			b.Fatal(err)
+		}
+		if st, err := os.Stat(file); err == nil {
+			size = st.Size()
+		}
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MiB")
+}
+
+// benchReachClock is the reach benchmark database's clock.
+var benchReachClock = convene.FixedClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+
+// reachDatabase is the reach benchmark's SQLite database (100,000 members, 500 calls, a million
+// attendance records, summaries refreshed), built once per test binary and copied for each caller.
+func reachDatabase(b *testing.B) *store.Store {
+	dsn, _ := testdb.Copy(b, "sqlite", "reach-copy", benchReachClock, func(ctx context.Context, st *store.Store) (any, error) {
+		c, _, err := benchdata.LoadReach(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		return nil, st.RefreshReach(ctx, c.ID)
+	})
+	return testdb.OpenDSN(b, dsn, benchReachClock)
 }
