@@ -56,6 +56,11 @@ func TestServeValidatesFlags(t *testing.T) {
 		{[]string{"serve", "--db", " "}, "--db is empty"},
 		{[]string{"serve", "--page-cache", "forever"}, "want a duration from 0 to 1h"},
 		{[]string{"serve", "--db-timeout", "1ns"}, "want a duration from 100ms to 10m"},
+		{[]string{"serve", "--trusted-proxies", "127.0.0.1/32, 10.0.0.0/33"}, `--trusted-proxies: "10.0.0.0/33" is not a network`},
+		{[]string{"serve", "--trusted-proxies", "localhost"}, `"localhost" is not a network such as 10.0.0.0/8`},
+		{[]string{"serve", "--metrics-addr", "9090"}, `--metrics-addr "9090": want host:port`},
+		{[]string{"serve", "--log-format", "xml"}, `--log-format "xml": want text or json`},
+		{[]string{"serve", "--log-level", "loud"}, `--log-level "loud": want debug, info, warn or error`},
 		// Start-up failures name the database without its secrets, wherever the URL holds them.
 		{[]string{"serve", "--db", "postgres://convene@127.0.0.1:1/convene?password=s3cret&sslmode=disable"}, "password=xxxxx"},
 		{[]string{"serve", "--db", "postgres://convene:s3cret@127.0.0.1:1/convene?sslpassword=s3cret"}, "convene:xxxxx@"},
