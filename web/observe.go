@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -109,10 +108,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if s.metrics != nil {
 				s.metrics.ObserveRequest(route, status, elapsed)
 			}
-			if s.log.Enabled(r.Context(), slog.LevelInfo) {
-				s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
-					slog.Int("status", status), slog.Int64("bytes", info.rec.bytes), slog.Duration("duration", elapsed),
-					slog.String("request_id", info.id), slog.String("client", info.client.Addr))
+			if s.access != nil {
+				s.access.write(start, line{method: r.Method, route: route, status: status, bytes: info.rec.bytes, took: elapsed,
+					id: info.id, client: info.client.Addr})
 			}
 		}()
 		next.ServeHTTP(info.rec, r)

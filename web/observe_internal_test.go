@@ -39,6 +39,7 @@ func (s *syncBuffer) String() string {
 func TestFailuresAreLoggedOnceAndQuietlyWhenTheClientLeft(t *testing.T) {
 	logs := &syncBuffer{}
 	s := &Server{log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	s.access = NewAccessLog(logs, "text")
 	started := make(chan struct{})
 	mux := http.NewServeMux()
 	mux.Handle("GET /gone", named("GET /gone", s.page(func(w http.ResponseWriter, r *http.Request) error {

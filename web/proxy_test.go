@@ -46,6 +46,7 @@ func TestClientsBehindAProxyAreToldApart(t *testing.T) {
 	eachAppWith(t, func(cfg *web.Config) {
 		cfg.TrustedProxies = trusted
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+		cfg.AccessLog = web.NewAccessLog(logs, "text")
 	}, func(t *testing.T, a *app) {
 		from := func(addr string) http.Header {
 			return http.Header{"X-Forwarded-For": {addr}, "X-Forwarded-Proto": {"https"}}

@@ -45,6 +45,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For, Forwarded and
 	// X-Forwarded-Proto headers say who the client is; from anyone else those headers are ignored.
 	TrustedProxies proxy.Trusted
+	// AccessLog, when set, takes one line per request (convene serve writes it through a
+	// logbuf.Writer to its log's output); nil logs no requests.
+	AccessLog *AccessLog
 	// Metrics, when set, counts requests and page-cache use (see package metrics).
 	Metrics *metrics.Metrics
 	// SetupCode, while the instance has no administrator, is the one-time code that /setup asks
@@ -73,6 +76,7 @@ type Server struct {
 	setup     *setupGate // the first-run setup page, while the instance has no administrator
 	proxies   proxy.Trusted
 	metrics   *metrics.Metrics
+	access    *AccessLog
 	handler   http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
@@ -111,7 +115,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.Secure = base.Scheme == "https"
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
 		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode),
-		proxies: cfg.TrustedProxies, metrics: cfg.Metrics}
+		proxies: cfg.TrustedProxies, metrics: cfg.Metrics, access: cfg.AccessLog}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = defaultDBTimeout
 	}

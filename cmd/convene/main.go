@@ -22,6 +22,7 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/demo"
+	"github.com/opengovcall/convene/internal/logbuf"
 	"github.com/opengovcall/convene/mail"
 	"github.com/opengovcall/convene/metrics"
 	"github.com/opengovcall/convene/proxy"
@@ -198,6 +199,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// One line per request at info level, written out in batches (at most a fifth of a second
+	// late): a write per request would cost more than serving a cached page.
+	var accessLog *web.AccessLog
+	if logger.Enabled(ctx, slog.LevelInfo) {
+		accessOut := logbuf.New(stderr, 200*time.Millisecond)
+		defer accessOut.Close()
+		accessLog = web.NewAccessLog(accessOut, *logFormat)
+	}
 	requestDBTimeout, err := time.ParseDuration(*dbTimeout)
 	if err != nil || requestDBTimeout < 100*time.Millisecond || requestDBTimeout > 10*time.Minute {
 		return fmt.Errorf("--db-timeout %q: want a duration from 100ms to 10m, such as 10s", *dbTimeout)
@@ -247,7 +256,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		worker.Delivered = m.MailDelivered
 	}
 	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, DBTimeout: requestDBTimeout, WakeMail: worker.Wake,
-		MailFrom: *mailCfg.from, JobLease: *jobLease, SetupCode: setupCode, TrustedProxies: proxies, Metrics: m})
+		MailFrom: *mailCfg.from, JobLease: *jobLease, SetupCode: setupCode, TrustedProxies: proxies, Metrics: m, AccessLog: accessLog})
 	if err != nil {
 		return err
 	}

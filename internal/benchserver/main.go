@@ -17,6 +17,7 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/internal/benchdata"
+	"github.com/opengovcall/convene/internal/logbuf"
 	"github.com/opengovcall/convene/metrics"
 	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/web"
@@ -56,7 +57,7 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
-			cfg.Logger = slog.New(slog.NewTextHandler(f, nil))
+			cfg.AccessLog = web.NewAccessLog(logbuf.New(f, 200*time.Millisecond), "text") // as convene serve writes them
 			cfg.Metrics = metrics.New(st, metrics.Build{Version: "bench"})
 		}
 		srv, err := web.New(st, cfg)
