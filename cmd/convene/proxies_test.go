@@ -182,10 +182,11 @@ func checkBehindProxy(t *testing.T, base string, roots *x509.CertPool, console *
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "Demo Organizer") {
 		t.Fatalf("/me through the proxy: %d", res.StatusCode)
 	}
-	log := console.String()
-	if !strings.Contains(log, "client=127.0.0.2") || !strings.Contains(log, "client=127.0.0.3") {
-		t.Errorf("Convene's log does not tell the visitors apart:\n%.3000s", log)
-	}
+	// Access lines are written out in batches, within a fifth of a second.
+	waitFor(t, "both visitors' access lines", func() bool {
+		log := console.String()
+		return strings.Contains(log, "client=127.0.0.2") && strings.Contains(log, "client=127.0.0.3")
+	})
 }
 
 // caddyRoots reads the root certificate of Caddy's internal authority from its data folder.
