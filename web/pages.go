@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -151,6 +152,37 @@ type homePage struct {
 	base
 	Communities []homeCommunity
 	CanCreate   bool
+}
+
+// rowView is a call as a list shows it, one line: every text computed here once, so that the
+// template only prints (a list of 261 calls spent most of its time in the template's reflection).
+type rowView struct {
+	URL, DateTime, When         string
+	Title, Theme                template.HTML
+	Cancelled, Next             bool
+	Badge, BadgeLabel, NextText string
+	Moved, Extra                string // their badges' labels, empty when not so
+}
+
+func callRow(l *Localizer, c *callView) rowView {
+	r := rowView{URL: c.URL, DateTime: c.StartsAt.UTC().Format(time.RFC3339), Title: callTitle(l, c),
+		When:      l.ShortDate(c.Local) + " · " + l.Clock(c.Local) + " " + l.ZoneAbbreviation(c.Local),
+		Cancelled: c.Status == convene.CallCancelled, Next: c.Next, Badge: c.Badge}
+	if c.Theme != "" {
+		r.Theme = shownText(l, c, "theme")
+	}
+	if c.Next {
+		r.NextText = l.T("call.next")
+	} else {
+		r.BadgeLabel = l.T("status." + c.Badge)
+	}
+	if c.Moved() {
+		r.Moved = l.T("status.moved")
+	}
+	if c.Extra() {
+		r.Extra = l.T("status.extra")
+	}
+	return r
 }
 
 // homeCommunity is a community on the home page, with its next call when it has one.

@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/internal/benchdata"
+	"github.com/opengovcall/convene/internal/testdb"
+	"github.com/opengovcall/convene/web"
+)
+
+// What signed-in people and uncached requests get (issue 17): the page cache serves neither.
+
+// signedBench is the benchmark community's server with the page cache off, an organizer's
+// session cookie (signed in through the sign-in page) and API token, and the middle call's id.
+func signedBench(b *testing.B) (h http.Handler, cookie *http.Cookie, token string, callID int64) {
+	b.Helper()
+	ctx := context.Background()
+	clock := convene.FixedClock(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC))
+	st := testdb.Open(b, "sqlite", clock)
+	callID, err := benchdata.Load(ctx, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, _ := st.CommunityBySlug(ctx, benchdata.Slug)
+	u := &convene.User{Email: "bench.organizer@example.org", Name: "Bench Organizer", Confirmed: true}
+	u.PasswordHash, _ = convene.HashPassword("a bench password")
+	if err := st.CreateUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.JoinCommunity(ctx, c.ID, u.ID); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.SetRole(ctx, c.ID, u.ID, convene.RoleOrganizer); err != nil {
+		b.Fatal(err)
+	}
+	if token, err = st.CreateAPIToken(ctx, u.ID, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := web.New(st, web.Config{BaseURL: "http://bench.example", Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "http://bench.example/signin",
+		strings.NewReader(url.Values{"email": {u.Email}, "password": {"a bench password"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://bench.example")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == "convene_session" {
+			cookie = ck
+		}
+	}
+	if rec.Code != http.StatusSeeOther || cookie == nil {
+		b.Fatalf("sign in: %d", rec.Code)
+	}
+	return srv, cookie, token, callID
+}
+
+// getAs serves path to a client carrying a session cookie or a bearer token, in parallel.
+func getAs(b *testing.B, h http.Handler, path string, cookie *http.Cookie, token string) {
+	b.Helper()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			if cookie != nil {
+				req.AddCookie(cookie)
+			}
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: %d", path, rec.Code)
+			}
+		}
+	})
+}
+
+// BenchmarkUncached serves, with no page cache, what issue 17 measured: the organizer's call page,
+// /api/v1/me with a token, and the series page, community page, calls API (all 261 calls), ICS
+// and Atom feeds of the five-year community to an anonymous visitor.
+func BenchmarkUncached(b *testing.B) {
+	h, cookie, token, callID := signedBench(b)
+	call := fmt.Sprintf("/c/%s/calls/%d", benchdata.Slug, callID)
+	var seriesID int64
+	for _, tc := range []struct {
+		name, path string
+		cookie     *http.Cookie
+		token      string
+	}{
+		{"organizer-call-page", call, cookie, ""},
+		{"api-me-token", "/api/v1/me", nil, token},
+		{"call-page", call, nil, ""},
+		{"community-page", "/c/" + benchdata.Slug, nil, ""},
+		{"series-page", "", nil, ""},
+		{"calls-api-all", "/api/v1/communities/" + benchdata.Slug + "/calls?from=2022-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&limit=1000", nil, ""},
+		{"community-ics", "/c/" + benchdata.Slug + "/calendar.ics", nil, ""},
+		{"news-atom", "/c/" + benchdata.Slug + "/news.atom", nil, ""},
+	} {
+		path := tc.path
+		if tc.name == "series-page" {
+			if seriesID == 0 {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, call, nil))
+				_, rest, _ := strings.Cut(rec.Body.String(), `/c/`+benchdata.Slug+`/series/`)
+				if _, err := fmt.Sscanf(rest, "%d", &seriesID); err != nil {
+					b.Fatal("no series link on the call page")
+				}
+			}
+			path = fmt.Sprintf("/c/%s/series/%d", benchdata.Slug, seriesID)
+		}
+		b.Run(tc.name, func(b *testing.B) { getAs(b, h, path, tc.cookie, tc.token) })
+	}
+}
