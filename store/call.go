@@ -12,7 +12,6 @@ import (
 // callColumns selects a call with its series, so pages never need a second query for it.
 const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
 	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at, c.outcome,
-	EXISTS (SELECT 1 FROM minutes m WHERE m.call_id = c.id) OR EXISTS (SELECT 1 FROM attendance a WHERE a.call_id = c.id),
 	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes,
 	s.join_visibility, s.reveal_minutes, s.reminders, s.created_at, s.updated_at, c.translations, s.translations`
 
@@ -30,7 +29,7 @@ func scanCallWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	var orig sql.NullTime
 	var startsOn string
 	err := row.Scan(append(before, &c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
-		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt, &c.Outcome, &c.Recorded,
+		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt, &c.Outcome,
 		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
 		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.Reminders, &sr.CreatedAt, &sr.UpdatedAt, texts(&c.Texts), texts(&sr.Texts))...)
 	if err != nil {
@@ -47,6 +46,9 @@ func scanCallWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 // CallByID finds a call with its series.
 func (s *Store) CallByID(ctx context.Context, id int64) (*convene.Call, error) {
 	c, err := scanCall(s.read().row(ctx, `SELECT `+callColumns+callFrom+` WHERE c.id = ?`, id))
+	if err == nil {
+		err = s.FillRecorded(ctx, []*convene.Call{c})
+	}
 	return c, notFound(err, "call.not_found")
 }
 
@@ -200,4 +202,36 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 func bumpSequence(ctx context.Context, tx conn, callID int64, now time.Time) error {
 	_, err := tx.exec(ctx, `UPDATE calls SET sequence = sequence + 1, updated_at = ? WHERE id = ?`, now, callID)
 	return err
+}
+
+// FillRecorded says, for each call of a list that ended with no outcome recorded, whether its
+// minutes or attendance show it took place (Call.Recorded, which Call.Shown reads): one query for
+// the list, asked only by the pages that show it, rather than two probes in every call read.
+func (s *Store) FillRecorded(ctx context.Context, calls []*convene.Call) error {
+	now := s.now()
+	var ids []any
+	byID := map[int64]*convene.Call{}
+	for _, c := range calls {
+		if c != nil && c.Status != convene.CallCancelled && c.Outcome == "" && !c.EndsAt().After(now) {
+			ids = append(ids, c.ID)
+			byID[c.ID] = c
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		in := placeholders(len(batch))
+		rows, err := s.read().query(ctx, `SELECT call_id FROM minutes WHERE call_id IN (`+in+`)
+			UNION SELECT DISTINCT call_id FROM attendance WHERE call_id IN (`+in+`)`, append(append([]any{}, batch...), batch...)...)
+		if err != nil {
+			return err
+		}
+		err = collect(rows, func(r interface{ Scan(...any) error }) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		}, func(id int64) { byID[id].Recorded = true })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

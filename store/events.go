@@ -42,7 +42,21 @@ func (s *Store) EventByID(ctx context.Context, id int64) (*convene.Event, error)
 		}
 		e.Links = append(e.Links, convene.EventLink{CallID: call.ID, Relation: rel, Call: call})
 	}
-	return e, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return e, s.FillRecorded(ctx, linkedCalls(e))
+}
+
+// linkedCalls are the calls of events' links.
+func linkedCalls(events ...*convene.Event) []*convene.Call {
+	var out []*convene.Call
+	for _, e := range events {
+		for _, l := range e.Links {
+			out = append(out, l.Call)
+		}
+	}
+	return out
 }
 
 // Events lists a community's events in time order.
@@ -91,7 +105,10 @@ func (s *Store) EventsWithLinks(ctx context.Context, communityID int64) ([]*conv
 			e.Links = append(e.Links, convene.EventLink{CallID: call.ID, Relation: rel, Call: call})
 		}
 	}
-	return events, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return events, s.FillRecorded(ctx, linkedCalls(events...))
 }
 
 // CreateEvent stores a new event of e.CommunityID with its call links, all or nothing. A link to a

@@ -184,9 +184,14 @@ func (s *Store) Timeline(ctx context.Context, communityID int64, now time.Time, 
 		if err != nil {
 			return nil, err
 		}
+		var calls []*convene.Call
 		err = collect(rows, scanCall, func(c *convene.Call) {
 			items = append(items, convene.TimelineItem{Kind: convene.TimelineCall, At: c.StartsAt, Call: c})
+			calls = append(calls, c)
 		})
+		if err == nil {
+			err = s.FillRecorded(ctx, calls) // the timeline says whether each took place
+		}
 		if err != nil {
 			return nil, err
 		}

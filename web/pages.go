@@ -285,6 +285,9 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	past, err := s.store.Calls(ctx, convene.CallFilter{CommunityID: c.ID, To: now, Descending: true, Limit: 12})
+	if err == nil {
+		err = s.store.FillRecorded(ctx, past) // their badges say whether each took place
+	}
 	if err != nil {
 		return err
 	}
@@ -349,6 +352,9 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	calls, err := s.store.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
+	if err == nil {
+		err = s.store.FillRecorded(ctx, calls)
+	}
 	if err != nil {
 		return err
 	}

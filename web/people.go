@@ -322,6 +322,9 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) error {
 			ids[i] = call.ID
 		}
 		statuses, err := s.store.RegistrationStatuses(ctx, person.ID, ids)
+		if err == nil {
+			err = s.store.FillRecorded(ctx, past)
+		}
 		if err != nil {
 			return err
 		}
