@@ -107,6 +107,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	}
 	sm := scs.New()
 	sm.Store = st.Sessions()
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = 30 * 24 * time.Hour
 	sm.IdleTimeout = 7 * 24 * time.Hour
 	sm.Cookie.Name = "convene_session"
