@@ -10,7 +10,7 @@ DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNECTIONS:-50}
 
 echo "==> Go benchmarks (SQLite, five years of weekly calls)"
-go test -run XXX -bench 'Bare|Call|Community|Feed|Observe$' -benchmem -benchtime "${BENCH_TIME:-2s}" ./web/ | tee "$out/go-bench.txt"
+go test -run XXX -bench 'Bare|Call|Community|Feed|Observe$|Uncached' -benchmem -benchtime "${BENCH_TIME:-2s}" ./web/ | tee "$out/go-bench.txt"
 
 echo "==> Preparing uploaded pictures"
 go test -run XXX -bench . -benchmem -benchtime 3x ./media/ | tee "$out/go-bench-media.txt"
