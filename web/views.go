@@ -74,7 +74,7 @@ func loadViews() (*views, error) {
 		"optionGroups": optionGroups,
 		"picture":      imagePath,
 		// row and callCtx hand a partial template the few values it needs.
-		"row": callRow,
+		"row":   callRow,
 		"deref": func(f *Form) Form { return *f },
 		"answer": func(r *convene.Registration, q *convene.Question) string {
 			return r.Answers[strconv.FormatInt(q.ID, 10)]
