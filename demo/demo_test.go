@@ -65,6 +65,9 @@ func TestDemoCarriesOnToAYearFromNow(t *testing.T) {
 		// The last three calls before today kept their records; older ones since the reboot show
 		// that none were kept, not a wall of "held".
 		past, _ := s.Calls(ctx, convene.CallFilter{SeriesID: res.Series.ID, From: reboot.StartsAt.Add(time.Hour), To: now, Descending: true})
+		if err := s.FillRecorded(ctx, past); err != nil {
+			t.Fatal(err)
+		}
 		shown := map[string]int{}
 		for i, call := range past {
 			shown[call.Shown(now)]++

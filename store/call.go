@@ -204,15 +204,15 @@ func bumpSequence(ctx context.Context, tx conn, callID int64, now time.Time) err
 	return err
 }
 
-// FillRecorded says, for each call of a list that ended with no outcome recorded, whether its
-// minutes or attendance show it took place (Call.Recorded, which Call.Shown reads): one query for
-// the list, asked only by the pages that show it, rather than two probes in every call read.
+// FillRecorded says, for each call of a list that has ended, whether its minutes or attendance
+// show it took place (Call.Recorded, which Call.Shown reads): one query for the list, asked only
+// by the pages that show it, rather than two probes in every call read.
 func (s *Store) FillRecorded(ctx context.Context, calls []*convene.Call) error {
 	now := s.now()
 	var ids []any
 	byID := map[int64]*convene.Call{}
 	for _, c := range calls {
-		if c != nil && c.Status != convene.CallCancelled && c.Outcome == "" && !c.EndsAt().After(now) {
+		if c != nil && c.Status != convene.CallCancelled && !c.EndsAt().After(now) {
 			ids = append(ids, c.ID)
 			byID[c.ID] = c
 		}

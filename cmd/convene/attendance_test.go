@@ -40,6 +40,9 @@ func TestAttendanceImportCommand(t *testing.T) {
 			}
 			now := time.Now()
 			calls, err := st.Calls(ctx, convene.CallFilter{CommunityID: c.ID, To: now, Descending: true, Limit: 20})
+			if err == nil {
+				err = st.FillRecorded(ctx, calls)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
