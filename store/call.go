@@ -17,6 +17,26 @@ const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_
 
 const callFrom = ` FROM calls c JOIN series s ON s.id = c.series_id`
 
+// listColumns select a call without its series: a list reads its few series once (Calls) rather
+// than decoding the same series, translations and all, on each of its rows.
+const listColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
+	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at, c.outcome, c.translations`
+
+func scanListedCall(row interface{ Scan(...any) error }) (*convene.Call, error) {
+	var c convene.Call
+	var season sql.NullInt64
+	var orig sql.NullTime
+	err := row.Scan(&c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
+		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt, &c.Outcome, texts(&c.Texts))
+	if err != nil {
+		return nil, err
+	}
+	c.SeasonID = season.Int64
+	c.OriginalStart = timePtr(orig)
+	c.StartsAt = c.StartsAt.UTC()
+	return &c, nil
+}
+
 func scanCall(row interface{ Scan(...any) error }) (*convene.Call, error) {
 	return scanCallWith(row)
 }
@@ -71,7 +91,7 @@ func (s *Store) Calls(ctx context.Context, f convene.CallFilter) ([]*convene.Cal
 	if !f.To.IsZero() {
 		where, args = append(where, "c.starts_at < ?"), append(args, f.To.UTC())
 	}
-	q := `SELECT ` + callColumns + callFrom
+	q := `SELECT ` + listColumns + ` FROM calls c`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
@@ -93,13 +113,16 @@ func (s *Store) Calls(ctx context.Context, f convene.CallFilter) ([]*convene.Cal
 	defer rows.Close()
 	var out []*convene.Call
 	for rows.Next() {
-		c, err := scanCall(rows)
+		c, err := scanListedCall(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.attachSeries(ctx, out)
 }
 
 // NextCall is the community's first scheduled call that has not ended by now.
@@ -231,6 +254,36 @@ func (s *Store) FillRecorded(ctx context.Context, calls []*convene.Call) error {
 		}, func(id int64) { byID[id].Recorded = true })
 		if err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// attachSeries gives each call of a list its series, read once per series: each call gets its own
+// copy (a page localizes each call's series in place), sharing the texts that are only read.
+func (s *Store) attachSeries(ctx context.Context, calls []*convene.Call) error {
+	byID := map[int64]*convene.Series{}
+	var ids []any
+	for _, c := range calls {
+		if _, ok := byID[c.SeriesID]; !ok {
+			byID[c.SeriesID] = nil
+			ids = append(ids, c.SeriesID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := s.read().query(ctx, `SELECT `+seriesColumns+` FROM series WHERE id IN (`+placeholders(len(ids))+`)`, ids...)
+	if err != nil {
+		return err
+	}
+	if err := collect(rows, scanSeries, func(sr *convene.Series) { byID[sr.ID] = sr }); err != nil {
+		return err
+	}
+	for _, c := range calls {
+		if sr := byID[c.SeriesID]; sr != nil {
+			copied := *sr
+			c.Series = &copied
 		}
 	}
 	return nil

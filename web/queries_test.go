@@ -41,9 +41,9 @@ func TestPagesMakeBoundedQueries(t *testing.T) {
 		first := ins[0]
 		reboot := strconv.FormatInt(a.demo.RebootID, 10)
 		pages := map[string]int64{
-			"/c/" + demo.Slug + "/timeline":                                       12,
-			"/c/" + demo.Slug + "/timeline?jurisdiction=ON":                       12,
-			"/api/v1/communities/" + demo.Slug + "/timeline":                      11,
+			"/c/" + demo.Slug + "/timeline":                                       13, // + whether its past calls took place
+			"/c/" + demo.Slug + "/timeline?jurisdiction=ON":                       13,
+			"/api/v1/communities/" + demo.Slug + "/timeline":                      12,
 			"/c/" + demo.Slug + "/news.atom":                                      9, // + the seasons of the series
 			"/c/" + demo.Slug + "/initiatives":                                    6,
 			"/c/" + demo.Slug + "/initiatives/" + strconv.FormatInt(first.ID, 10): 13,
