@@ -119,6 +119,7 @@ func TestCommunityPicturesComeWithWords(t *testing.T) {
 		vals.Set("logo_alt", "Open Government Canada logo")
 		vals.Set("logo_alt:fr", "Logo de Gouvernement ouvert Canada")
 		vals.Set("cover_alt", "People around a table at an open data meetup")
+		vals.Set("cover_alt:fr", "") // not translated yet: the To translate page says so
 		wantStatus(t, org.postFiles(edit, vals, map[string][]byte{"logo": drawing(t, 400, 400, true), "cover": drawing(t, 2400, 1200, false)}), http.StatusSeeOther)
 		c, _ := a.store.CommunityByID(ctx, a.demo.Community.ID)
 		if c.Logo == nil || c.Cover == nil || c.Logo.ContentType != "image/png" || c.Logo.Width != 320 || c.Cover.Width != 1600 || c.Cover.Height != 400 {
@@ -132,6 +133,7 @@ func TestCommunityPicturesComeWithWords(t *testing.T) {
 		mustContain(t, fr, `alt="Logo de Gouvernement ouvert Canada"`)
 		mustNotContain(t, en, "three dots joined") // the demo's pictures are gone with the change that replaced them
 		mustContain(t, a.client().get("/?lang=en").body, `<img class="logo-small" src="`+logo+`" alt=""`)
+		mustContain(t, org.get("/c/open-gov-canada/translate?lang=en").body, "cover image description")
 		mustContain(t, a.client().get("/api/v1/communities/open-gov-canada").body,
 			`"logo":{"url":"`+a.http.URL+logo+`","alt":"Open Government Canada logo","width":320,"height":320}`)
 
