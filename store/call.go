@@ -127,15 +127,27 @@ func (s *Store) Calls(ctx context.Context, f convene.CallFilter) ([]*convene.Cal
 
 // NextCall is the community's first scheduled call that has not ended by now.
 func (s *Store) NextCall(ctx context.Context, communityID int64, now time.Time) (*convene.Call, error) {
-	// A call that started up to MaxDuration ago may still be running; keep the first one not yet over.
-	calls, err := s.Calls(ctx, convene.CallFilter{CommunityID: communityID, From: now.Add(-convene.MaxDuration * time.Minute), Limit: 50})
+	// A call that started up to MaxDuration ago may still be running; keep the first one not yet
+	// over. Cancelled calls are left out by the query, so the few that start within MaxDuration of
+	// each other (at most one a day per series) are all that can come before it.
+	rows, err := s.read().query(ctx, `SELECT `+listColumns+` FROM calls c WHERE c.community_id = ? AND c.status <> ? AND c.starts_at >= ?
+		ORDER BY c.starts_at, c.id LIMIT 50`, communityID, convene.CallCancelled, now.Add(-convene.MaxDuration*time.Minute).UTC())
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range calls {
-		if c.StatusAt(now) == convene.CallScheduled {
-			return c, nil
+	defer rows.Close()
+	for rows.Next() { // in time order: the first not over is the one, and the rest is not read
+		c, err := scanListedCall(rows)
+		if err != nil {
+			return nil, err
 		}
+		if c.StatusAt(now) == convene.CallScheduled {
+			rows.Close()
+			return c, s.attachSeries(ctx, []*convene.Call{c})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	return nil, convene.NotFound("call.none_upcoming")
 }
