@@ -442,19 +442,29 @@ func (s *Server) attendanceCheckIn(w http.ResponseWriter, r *http.Request) error
 	return s.redirect(w, r, callPath(c, call)+"/attendance", flash)
 }
 
-// attendanceRemove deletes one record of the call.
-func (s *Server) attendanceRemove(w http.ResponseWriter, r *http.Request) error {
+// postedRecord reads a form an organizer posted about one attendance record of the path's call:
+// the community, the call, the form and the record's id.
+func (s *Server) postedRecord(w http.ResponseWriter, r *http.Request) (*convene.Community, *convene.Call, url.Values, int64, error) {
 	c, call, _, err := s.organizedCall(r)
 	if err != nil {
-		return err
+		return nil, nil, nil, 0, err
 	}
 	vals, err := parseForm(w, r)
 	if err != nil {
-		return err
+		return nil, nil, nil, 0, err
 	}
 	id, err := strconv.ParseInt(vals.Get("record"), 10, 64)
 	if err != nil {
-		return convene.NotFound("attendance.not_found")
+		return nil, nil, nil, 0, convene.NotFound("attendance.not_found")
+	}
+	return c, call, vals, id, nil
+}
+
+// attendanceRemove deletes one record of the call.
+func (s *Server) attendanceRemove(w http.ResponseWriter, r *http.Request) error {
+	c, call, _, id, err := s.postedRecord(w, r)
+	if err != nil {
+		return err
 	}
 	if err := s.store.RemoveAttendance(r.Context(), c.ID, call.ID, id); err != nil {
 		return err

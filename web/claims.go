@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/opengovcall/convene"
@@ -44,17 +43,9 @@ func (s *Server) inviteGuest(ctx context.Context, c *convene.Community, email, p
 // attendanceInvite invites a guest of the call's attendance list to claim it, at the address the
 // organizer gives.
 func (s *Server) attendanceInvite(w http.ResponseWriter, r *http.Request) error {
-	c, call, _, err := s.organizedCall(r)
+	c, call, vals, id, err := s.postedRecord(w, r)
 	if err != nil {
 		return err
-	}
-	vals, err := parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(vals.Get("record"), 10, 64)
-	if err != nil {
-		return convene.NotFound("attendance.not_found")
 	}
 	ctx := r.Context()
 	guest, err := s.store.GuestRecord(ctx, c.ID, call.ID, id)

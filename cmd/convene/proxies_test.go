@@ -47,14 +47,12 @@ func tool(t *testing.T, name string) string {
 	return path
 }
 
+// freePort is a loopback port nobody listens on (see freeAddr).
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	_, port, _ := net.SplitHostPort(freeAddr(t))
+	n, _ := strconv.Atoi(port)
+	return n
 }
 
 // serveDemo runs "convene serve" on the demo until the test ends and returns its address and
@@ -148,6 +146,29 @@ func signIn(t *testing.T, c *http.Client, base, email, password string) *http.Re
 	return res
 }
 
+// proxyUp waits until the proxy at base answers Convene's /healthz, then checks that plain HTTP on
+// httpPort is sent to HTTPS: with the status redirect, or any redirection when it is 0.
+func proxyUp(t *testing.T, name, base string, httpPort int, roots *x509.CertPool, redirect int) {
+	t.Helper()
+	waitFor(t, name, func() bool {
+		res, err := browserFrom(t, "127.0.0.1", roots).Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+		}
+		return err == nil && res.StatusCode == http.StatusOK
+	})
+	res, err := browserFrom(t, "127.0.0.2", roots).Get("http://localhost:" + strconv.Itoa(httpPort) + "/c/open-gov-canada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc := res.Header.Get("Location")
+	if (redirect != 0 && res.StatusCode != redirect) || res.StatusCode/100 != 3 || !strings.HasPrefix(loc, "https://localhost") ||
+		(redirect == 0 && !strings.HasSuffix(loc, "/c/open-gov-canada")) {
+		t.Errorf("%s, plain HTTP: %d to %q", name, res.StatusCode, loc)
+	}
+}
+
 // checkBehindProxy runs the checks both proxies must pass, at base (https://localhost:PORT):
 // sessions work and their cookie is Secure, each visitor has their own sign-in limit, and
 // Convene's log names each by their own address.
@@ -218,22 +239,7 @@ func TestServeBehindCaddy(t *testing.T) {
 				"CONVENE_HTTP_PORT=" + strconv.Itoa(httpPort), "CONVENE_HTTPS_PORT=" + strconv.Itoa(httpsPort)},
 				caddy, "run", "--config", filepath.Join("..", "..", "deploy", "Caddyfile"), "--adapter", "caddyfile")
 			roots := caddyRoots(t, home)
-			waitFor(t, "caddy", func() bool {
-				res, err := browserFrom(t, "127.0.0.1", roots).Get(base + "/healthz")
-				if err == nil {
-					res.Body.Close()
-				}
-				return err == nil && res.StatusCode == http.StatusOK
-			})
-			// Plain HTTP is sent to HTTPS.
-			res, err := browserFrom(t, "127.0.0.2", roots).Get("http://localhost:" + strconv.Itoa(httpPort) + "/c/open-gov-canada")
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			if loc := res.Header.Get("Location"); res.StatusCode/100 != 3 || !strings.HasPrefix(loc, "https://localhost") || !strings.HasSuffix(loc, "/c/open-gov-canada") {
-				t.Errorf("plain HTTP: %d to %q", res.StatusCode, loc)
-			}
+			proxyUp(t, "caddy", base, httpPort, roots, 0)
 			checkBehindProxy(t, base, roots, console, password)
 		})
 	}
@@ -305,21 +311,7 @@ http {
 				t.Fatalf("nginx -t: %v\n%s", err, out)
 			}
 			startProgram(t, nil, nginx, "-p", dir, "-c", confFile)
-			waitFor(t, "nginx", func() bool {
-				res, err := browserFrom(t, "127.0.0.1", roots).Get(base + "/healthz")
-				if err == nil {
-					res.Body.Close()
-				}
-				return err == nil && res.StatusCode == http.StatusOK
-			})
-			res, err := browserFrom(t, "127.0.0.2", roots).Get("http://localhost:" + strconv.Itoa(httpPort) + "/c/open-gov-canada")
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			if res.StatusCode != http.StatusMovedPermanently || !strings.HasPrefix(res.Header.Get("Location"), "https://localhost") {
-				t.Errorf("plain HTTP: %d to %q", res.StatusCode, res.Header.Get("Location"))
-			}
+			proxyUp(t, "nginx", base, httpPort, roots, http.StatusMovedPermanently)
 			checkBehindProxy(t, base, roots, console, password)
 		})
 	}
