@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -47,15 +48,20 @@ func ours(t reflect.Type) bool {
 
 // localizeAll shows every translatable item reachable from v in lang: through pointers, slices,
 // maps and the fields of Convene's own types, each pointer visited once. own is the language of
-// items that do not say theirs.
+// items that do not say theirs. What each type can reach is worked out once (walkPlanOf), so a
+// page of 261 calls walks only the fields that can hold a translatable item.
 func localizeAll(v reflect.Value, lang, own string, seen map[uintptr]bool) {
+	p := walkPlanOf(v.Type())
+	if !p.reaches {
+		return
+	}
 	switch v.Kind() {
 	case reflect.Pointer:
-		if v.IsNil() || seen[v.Pointer()] || !ours(v.Type().Elem()) {
+		if v.IsNil() || seen[v.Pointer()] {
 			return
 		}
 		seen[v.Pointer()] = true
-		if v.Type().Implements(translatable) {
+		if p.translatable {
 			convene.Localize(v.Interface().(convene.Translatable), lang, own)
 		}
 		localizeAll(v.Elem(), lang, own, seen)
@@ -64,32 +70,82 @@ func localizeAll(v reflect.Value, lang, own string, seen map[uintptr]bool) {
 			localizeAll(v.Elem(), lang, own, seen)
 		}
 	case reflect.Slice, reflect.Array:
-		if k := v.Type().Elem().Kind(); k != reflect.Pointer && k != reflect.Struct && k != reflect.Interface {
-			return
-		}
 		for i := range v.Len() {
 			localizeAll(v.Index(i), lang, own, seen)
 		}
 	case reflect.Map:
-		if k := v.Type().Elem().Kind(); k != reflect.Pointer && k != reflect.Slice && k != reflect.Interface {
-			return
-		}
 		for it := v.MapRange(); it.Next(); {
 			localizeAll(it.Value(), lang, own, seen)
 		}
 	case reflect.Struct:
-		if !ours(v.Type()) {
-			return
-		}
-		if v.CanAddr() && reflect.PointerTo(v.Type()).Implements(translatable) {
+		if p.translatable && v.CanAddr() {
 			convene.Localize(v.Addr().Interface().(convene.Translatable), lang, own)
 		}
-		for i := range v.NumField() {
-			if f := v.Type().Field(i); f.Type.Kind() != reflect.String && (f.IsExported() || f.Anonymous) {
-				localizeAll(v.Field(i), lang, own, seen)
-			}
+		for _, i := range p.fields {
+			localizeAll(v.Field(i), lang, own, seen)
 		}
 	}
+}
+
+// walkPlan is what localizeAll needs to know of a type: whether a translatable item can be
+// reached through it at all, whether it is one (a pointer to one, for structs), and which of a
+// struct's fields can lead to one.
+type walkPlan struct {
+	reaches, translatable bool
+	fields                []int
+}
+
+var walkPlans sync.Map // reflect.Type → *walkPlan
+
+func walkPlanOf(t reflect.Type) *walkPlan {
+	if p, ok := walkPlans.Load(t); ok {
+		return p.(*walkPlan)
+	}
+	p := planWalk(t, map[reflect.Type]bool{})
+	walkPlans.Store(t, p)
+	return p
+}
+
+// planWalk works out t's plan; visiting holds the types being worked out further up, which are
+// taken to reach one (a recursive type is walked, as before plans).
+func planWalk(t reflect.Type, visiting map[reflect.Type]bool) *walkPlan {
+	if visiting[t] {
+		return &walkPlan{reaches: true}
+	}
+	visiting[t] = true
+	defer delete(visiting, t)
+	reaches := func(u reflect.Type) bool {
+		if p, ok := walkPlans.Load(u); ok {
+			return p.(*walkPlan).reaches
+		}
+		return planWalk(u, visiting).reaches
+	}
+	p := &walkPlan{}
+	switch t.Kind() {
+	case reflect.Interface:
+		p.reaches = true
+	case reflect.Pointer:
+		if ours(t.Elem()) {
+			p.translatable = t.Implements(translatable)
+			p.reaches = p.translatable || reaches(t.Elem())
+		}
+	case reflect.Slice, reflect.Array, reflect.Map:
+		if k := t.Elem().Kind(); k == reflect.Pointer || k == reflect.Struct || k == reflect.Interface || k == reflect.Slice {
+			p.reaches = reaches(t.Elem())
+		}
+	case reflect.Struct:
+		if !ours(t) {
+			break
+		}
+		p.translatable = reflect.PointerTo(t).Implements(translatable)
+		for i := range t.NumField() {
+			if f := t.Field(i); f.Type.Kind() != reflect.String && (f.IsExported() || f.Anonymous) && reaches(f.Type) {
+				p.fields = append(p.fields, i)
+			}
+		}
+		p.reaches = p.translatable || len(p.fields) > 0
+	}
+	return p
 }
 
 // localizePage localizes a page's data before it is rendered and returns it; data held by value is

@@ -31,6 +31,7 @@ var staticFiles embed.FS
 type views struct {
 	pages  map[string]*template.Template
 	hashes map[string]string // file name → content hash used in its URL
+	rows   *rowRenderer
 }
 
 func loadViews() (*views, error) {
@@ -73,9 +74,9 @@ func loadViews() (*views, error) {
 		"languageName": languageName,
 		"optionGroups": optionGroups,
 		"picture":      imagePath,
-		// row and callCtx hand a partial template the few values it needs.
-		"row":   callRow,
-		"deref": func(f *Form) Form { return *f },
+		// callRows writes the rows of a call list (rows.go); callCtx hands a partial the few values it needs.
+		"callRows": func(l *Localizer, calls []*callView) (template.HTML, error) { return v.rows.render(l, calls) },
+		"deref":    func(f *Form) Form { return *f },
 		"answer": func(r *convene.Registration, q *convene.Question) string {
 			return r.Answers[strconv.FormatInt(q.ID, 10)]
 		},
@@ -106,6 +107,11 @@ func loadViews() (*views, error) {
 	if err != nil {
 		return nil, err
 	}
+	partials, err := template.New("partials").Funcs(funcs).ParseFS(templateFiles, "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("template partials.html: %w", err)
+	}
+	v.rows = newRowRenderer(partials)
 	for _, p := range pages {
 		name := path.Base(p)
 		if name == "layout.html" || name == "partials.html" {
