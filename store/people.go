@@ -496,15 +496,23 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string, s
 	return raw, err
 }
 
+// tokenUseResolution is how precisely a token's last use is recorded.
+const tokenUseResolution = time.Minute
+
 // UserByAPIToken finds whose token this is and what it may do, and notes its use.
 func (s *Store) UserByAPIToken(ctx context.Context, raw string) (*convene.User, []string, error) {
 	hash := hashSecret(raw)
 	var scopes string
-	u, err := scanUser(scanMore{s.read().row(ctx, `SELECT `+prefixed("u.", userColumns)+`, t.scopes FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash), []any{&scopes}})
+	var last sql.NullTime
+	u, err := scanUser(scanMore{s.read().row(ctx, `SELECT `+prefixed("u.", userColumns)+`, t.scopes, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash), []any{&scopes, &last}})
 	if err != nil {
 		return nil, nil, notFound(err, "token.invalid")
 	}
-	_, _ = s.read().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`, s.now(), hash)
+	// When a token was last used is kept to the minute, as sessions are: a write on every API
+	// request would queue every client behind the database's writer.
+	if now := s.now(); !last.Valid || now.Sub(last.Time) >= tokenUseResolution {
+		_, _ = s.read().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`, now, hash)
+	}
 	return u, strings.Fields(scopes), nil
 }
 

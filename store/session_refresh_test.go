@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/internal/testdb"
 	"github.com/opengovcall/convene/store"
 )
@@ -59,6 +60,59 @@ func TestSessionsAreRefreshedAtMostOnceAMinute(t *testing.T) {
 		}
 		if _, found, _ := ss.FindCtx(ctx, "tok"); found {
 			t.Error("a deleted session is found")
+		}
+	})
+}
+
+// An API token's last use is noted to the minute: a request within the minute writes nothing, and
+// a revoked token is refused on the very next request.
+func TestTokenUseIsNotedAtMostOnceAMinute(t *testing.T) {
+	clock := &movableClock{t: time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)}
+	testdb.Each(t, clock, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		u := &convene.User{Email: "token.user@example.org", Name: "Token User", Confirmed: true}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := s.CreateAPIToken(ctx, u.ID, "script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lastUse := func() time.Time {
+			t.Helper()
+			tokens, err := s.APITokens(ctx, u.ID)
+			if err != nil || len(tokens) != 1 || tokens[0].LastUsedAt == nil {
+				t.Fatalf("tokens %+v, %v", tokens, err)
+			}
+			return tokens[0].LastUsedAt.UTC()
+		}
+		use := func() {
+			t.Helper()
+			if got, _, err := s.UserByAPIToken(ctx, raw); err != nil || got.ID != u.ID {
+				t.Fatalf("token use: %v, %v", got, err)
+			}
+		}
+		first := clock.t
+		use()
+		if got := lastUse(); !got.Equal(first) {
+			t.Errorf("first use noted at %v, want %v", got, first)
+		}
+		clock.t = clock.t.Add(40 * time.Second)
+		use()
+		if got := lastUse(); !got.Equal(first) {
+			t.Errorf("a use within the minute was written: %v", got)
+		}
+		clock.t = clock.t.Add(30 * time.Second)
+		use()
+		if got := lastUse(); !got.Equal(clock.t) {
+			t.Errorf("after a minute the last use is %v, want %v", got, clock.t)
+		}
+		tokens, _ := s.APITokens(ctx, u.ID)
+		if err := s.DeleteAPIToken(ctx, u.ID, tokens[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.UserByAPIToken(ctx, raw); convene.ErrorCode(err) != convene.ENOTFOUND {
+			t.Errorf("a revoked token still answers: %v", err)
 		}
 	})
 }
