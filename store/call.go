@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -74,23 +75,7 @@ func (s *Store) CallByID(ctx context.Context, id int64) (*convene.Call, error) {
 
 // Calls lists the calls a filter selects, in time order.
 func (s *Store) Calls(ctx context.Context, f convene.CallFilter) ([]*convene.Call, error) {
-	var where []string
-	var args []any
-	if f.CommunityID != 0 {
-		where, args = append(where, "c.community_id = ?"), append(args, f.CommunityID)
-	}
-	if f.SeriesID != 0 {
-		where, args = append(where, "c.series_id = ?"), append(args, f.SeriesID)
-	}
-	if f.SeasonID != 0 {
-		where, args = append(where, "c.season_id = ?"), append(args, f.SeasonID)
-	}
-	if !f.From.IsZero() {
-		where, args = append(where, "c.starts_at >= ?"), append(args, f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "c.starts_at < ?"), append(args, f.To.UTC())
-	}
+	where, args := callWhere(f)
 	q := `SELECT ` + listColumns + ` FROM calls c`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
@@ -123,6 +108,59 @@ func (s *Store) Calls(ctx context.Context, f convene.CallFilter) ([]*convene.Cal
 		return nil, err
 	}
 	return out, s.attachSeries(ctx, out)
+}
+
+// callWhere is the condition on calls c that a filter makes, with its arguments.
+func callWhere(f convene.CallFilter) (where []string, args []any) {
+	if f.CommunityID != 0 {
+		where, args = append(where, "c.community_id = ?"), append(args, f.CommunityID)
+	}
+	if f.SeriesID != 0 {
+		where, args = append(where, "c.series_id = ?"), append(args, f.SeriesID)
+	}
+	if f.SeasonID != 0 {
+		where, args = append(where, "c.season_id = ?"), append(args, f.SeasonID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "c.starts_at >= ?"), append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "c.starts_at < ?"), append(args, f.To.UTC())
+	}
+	return where, args
+}
+
+// CallsStamp is a short account of the calls a filter selects and of what a feed of them shows
+// beside them, series and join kits: it changes whenever any of them is added, changed or removed,
+// for the price of one aggregate query instead of reading the calls. A call's last change
+// moves with its agenda, its kit and its schedule (bumpSequence), so the stamp follows those too.
+// Deleting one call and adding another changes the sum of the ids.
+func (s *Store) CallsStamp(ctx context.Context, f convene.CallFilter) (string, error) {
+	where, args := callWhere(f)
+	cond := "1 = 1"
+	if len(where) > 0 {
+		cond = strings.Join(where, " AND ")
+	}
+	// Series and join kits are few: the latest change among all of them stands for theirs.
+	q := `SELECT COUNT(*), COALESCE(SUM(c.id), 0), COALESCE(SUM(c.sequence), 0), MAX(c.updated_at),
+		(SELECT MAX(updated_at) FROM series), (SELECT COUNT(*) FROM join_kits), (SELECT MAX(updated_at) FROM join_kits)
+		FROM calls c WHERE ` + cond
+	all := args
+	var n, ids, seqs, kits int64
+	var callsAt, seriesAt, kitsAt any
+	if err := s.read().row(ctx, q, all...).Scan(&n, &ids, &seqs, &callsAt, &seriesAt, &kits, &kitsAt); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%d/%d/%v/%v/%d/%v", n, ids, seqs, stampTime(callsAt), stampTime(seriesAt), kits, stampTime(kitsAt)), nil
+}
+
+// stampTime writes the latest of some times as the engine gives it (text from SQLite, a time
+// from PostgreSQL), to be compared with itself only.
+func stampTime(v any) string {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return fmt.Sprint(v)
 }
 
 // NextCall is the community's first scheduled call that has not ended by now.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,18 +44,19 @@ func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*con
 // serveFeed writes a calendar with its ETag, answering 304 to a client that has it already. The
 // ETag is worked out from what the feed is made of (which calls, each one's last change and
 // sequence, what its reader may see, the language), so a client that has the feed costs no agenda
-// query and no serialization, and an unchanged feed is served from memory.
+// query and no serialization, and an unchanged feed is served from memory. stamp, when not empty,
+// names what the feed was made from (stampedFeed) and is remembered with the ETag.
 //
 // There is no Last-Modified: the newest change among the calls still in a feed does not move when
 // calls leave it (a paused season, an unsubscription), so clients that sent only If-Modified-Since
 // kept stale calendars. Without it they download the feed, and the ETag does the rest.
-func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, filename string) error {
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, filename, stamp string) error {
 	etag := feed.Validator(f)
-	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", "Accept-Language, Cookie")
+	if stamp != "" {
+		s.feeds.stamp(stamp, etag)
+	}
 	if notModified(w, r, etag) {
+		feedHeaders(w, etag)
 		return nil
 	}
 	body, ok := s.feeds.get(etag)
@@ -77,17 +79,50 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed,
 		body = f.Serialize()
 		s.feeds.put(etag, body)
 	}
+	return writeFeedBody(w, etag, body, filename)
+}
+
+// serveStampedFeed serves a feed made from what stamp names, when it was served before and is
+// still kept, and reports whether it did.
+func (s *Server) serveStampedFeed(w http.ResponseWriter, r *http.Request, stamp, filename string) (bool, error) {
+	etag, ok := s.feeds.stamped(stamp)
+	if !ok {
+		return false, nil
+	}
+	if notModified(w, r, etag) {
+		feedHeaders(w, etag)
+		return true, nil
+	}
+	body, ok := s.feeds.get(etag)
+	if !ok {
+		return false, nil
+	}
+	return true, writeFeedBody(w, etag, body, filename)
+}
+
+func feedHeaders(w http.ResponseWriter, etag string) {
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Language, Cookie")
+}
+
+func writeFeedBody(w http.ResponseWriter, etag, body, filename string) error {
+	feedHeaders(w, etag)
+	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
 	h.Set("Content-Disposition", `inline; filename="`+filename+`"`)
-	_, err := w.Write([]byte(body))
+	_, err := io.WriteString(w, body)
 	return err
 }
 
-// feedCache keeps recently served feeds by validator; a changed feed has a new validator, so an
+// feedCache keeps recently served feeds by validator, and the validators of public feeds by what
+// they were made from (stampedFeed); a changed feed has a new validator and a new stamp, so an
 // entry is never stale, only unused.
 type feedCache struct {
 	mu     sync.Mutex
 	bodies map[string]string
+	etags  map[string]string // stamp → validator
 }
 
 func (c *feedCache) get(etag string) (string, bool) {
@@ -106,6 +141,41 @@ func (c *feedCache) put(etag, body string) {
 	c.bodies[etag] = body
 }
 
+func (c *feedCache) stamped(stamp string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	etag, ok := c.etags[stamp]
+	return etag, ok
+}
+
+func (c *feedCache) stamp(stamp, etag string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.etags == nil || len(c.etags) >= 1024 {
+		c.etags = map[string]string{}
+	}
+	c.etags[stamp] = etag
+}
+
+// stampedFeed names what a public feed is made from, for a reader who is signed in as nobody
+// (calendar apps): the calls it holds with their series and kits (Store.CallsStamp), the
+// last change of the community or series that heads it, the feed's address and language, and the
+// minute, since a kit's reveal time passes. An unchanged feed is then served after that one aggregate query, without
+// reading, localizing and checking every call. A signed-in reader's feed depends on their standing
+// at each call and takes the full way; it returns "" for them.
+func (s *Server) stampedFeed(r *http.Request, c *convene.Community, f convene.CallFilter, changed time.Time) (string, error) {
+	v := viewerOf(r)
+	if v.User != nil {
+		return "", nil
+	}
+	stamp, err := s.store.CallsStamp(r.Context(), f)
+	if err != nil {
+		return "", err
+	}
+	return strings.Join([]string{stamp, v.L.Lang, r.URL.Path, c.UpdatedAt.UTC().Format(time.RFC3339Nano), changed.UTC().Format(time.RFC3339Nano),
+		s.clock.Now().UTC().Truncate(time.Minute).Format(time.RFC3339)}, "|"), nil
+}
+
 // communityFeed is the feed of a community, of one of its series, or of one call, as its reader
 // (often a calendar app, signed in as nobody) may see it.
 func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
@@ -117,6 +187,7 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 	s.localize(r, c, c)
 	f := convene.CallFilter{CommunityID: c.ID}
 	name, file, about, page := c.Name, c.Slug+".ics", c.Description, "/c/"+c.Slug
+	changed := c.UpdatedAt
 	switch {
 	case strings.Contains(r.URL.Path, "/calls/"):
 		call, err := s.callOf(r, c)
@@ -125,7 +196,7 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.localize(r, c, call, call.Series)
 		return s.writeFeed(w, r, c, []*convene.Call{call}, feedAbout{name: call.DisplayTitle(), description: call.Note, page: callPath(c, call)},
-			"call-"+strconv.FormatInt(call.ID, 10)+".ics")
+			"call-"+strconv.FormatInt(call.ID, 10)+".ics", "")
 	case strings.Contains(r.URL.Path, "/series/"):
 		sr, err := s.seriesOf(r, c)
 		if err != nil {
@@ -134,12 +205,22 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 		s.localize(r, c, sr)
 		f = convene.CallFilter{SeriesID: sr.ID}
 		name, file, about, page = sr.Title, c.Slug+"-series-"+strconv.FormatInt(sr.ID, 10)+".ics", sr.Description, seriesPath(c, sr)
+		changed = sr.UpdatedAt // its name and description head the feed, calls or none
+	}
+	stamp, err := s.stampedFeed(r, c, f, changed)
+	if err != nil {
+		return err
+	}
+	if stamp != "" {
+		if served, err := s.serveStampedFeed(w, r, stamp, file); served {
+			return err
+		}
 	}
 	calls, err := s.store.Calls(ctx, f)
 	if err != nil {
 		return err
 	}
-	return s.writeFeed(w, r, c, calls, feedAbout{name: name, description: about, page: page}, file)
+	return s.writeFeed(w, r, c, calls, feedAbout{name: name, description: about, page: page}, file, stamp)
 }
 
 // feedAbout is what a public feed says about itself: its name, description and page.
@@ -147,7 +228,7 @@ type feedAbout struct {
 	name, description, page string
 }
 
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Community, calls []*convene.Call, about feedAbout, file string) error {
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Community, calls []*convene.Call, about feedAbout, file, stamp string) error {
 	contexts, err := s.callContexts(r, c, calls)
 	if err != nil {
 		return err
@@ -159,7 +240,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Co
 	s.localizeData(r, c, entries)
 	f := &feed.Feed{Name: about.name, Description: about.description, URL: s.absURL(about.page), Source: s.absURL(r.URL.Path),
 		TimeZone: c.TimeZone, Instance: s.jobs.Instance, Entries: entries, Labels: feedLabels(viewerOf(r).L), Lang: viewerOf(r).L.Lang}
-	return s.serveFeed(w, r, f, file)
+	return s.serveFeed(w, r, f, file, stamp)
 }
 
 // personalFeed is a member's own calendar: the calls they registered for, with reminders, in
@@ -208,7 +289,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 	if f.TimeZone == "" && len(order) > 0 {
 		f.TimeZone = "America/Toronto"
 	}
-	return s.serveFeed(w, r, f, "convene.ics")
+	return s.serveFeed(w, r, f, "convene.ics", "")
 }
 
 // feedURLs are the addresses a page offers for a feed: download, and subscribe with webcal://.
