@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -20,9 +19,10 @@ import (
 
 // What signed-in people and uncached requests get (issue 17): the page cache serves neither.
 
-// signedBench is the benchmark community's server with the page cache off, an organizer's
-// session cookie (signed in through the sign-in page) and API token, and the middle call's id.
-func signedBench(b *testing.B) (h http.Handler, cookie *http.Cookie, token string, callID int64) {
+// signedBench is the benchmark community's server with the page cache off, the session cookies
+// of an organizer and of a member registered for the middle call (signed in through the sign-in
+// page), the organizer's API token, and the middle call's id.
+func signedBench(b *testing.B) (h http.Handler, organizer, member *http.Cookie, token string, callID int64) {
 	b.Helper()
 	ctx := context.Background()
 	clock := convene.FixedClock(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC))
@@ -31,40 +31,22 @@ func signedBench(b *testing.B) (h http.Handler, cookie *http.Cookie, token strin
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, _ := st.CommunityBySlug(ctx, benchdata.Slug)
-	u := &convene.User{Email: "bench.organizer@example.org", Name: "Bench Organizer", Confirmed: true}
-	u.PasswordHash, _ = convene.HashPassword("a bench password")
-	if err := st.CreateUser(ctx, u); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := st.JoinCommunity(ctx, c.ID, u.ID); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.SetRole(ctx, c.ID, u.ID, convene.RoleOrganizer); err != nil {
-		b.Fatal(err)
-	}
-	if token, err = st.CreateAPIToken(ctx, u.ID, "bench"); err != nil {
-		b.Fatal(err)
-	}
-	srv, err := web.New(st, web.Config{BaseURL: "http://bench.example", Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	people, err := benchdata.AddViewers(ctx, st, callID)
 	if err != nil {
 		b.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodPost, "http://bench.example/signin",
-		strings.NewReader(url.Values{"email": {u.Email}, "password": {"a bench password"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", "http://bench.example")
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
-	for _, ck := range rec.Result().Cookies() {
-		if ck.Name == "convene_session" {
-			cookie = ck
-		}
+	const base = "http://bench.example"
+	srv, err := web.New(st, web.Config{BaseURL: base, Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
 	}
-	if rec.Code != http.StatusSeeOther || cookie == nil {
-		b.Fatalf("sign in: %d", rec.Code)
+	if organizer, err = benchdata.SignIn(srv, base, people.Organizer); err != nil {
+		b.Fatal(err)
 	}
-	return srv, cookie, token, callID
+	if member, err = benchdata.SignIn(srv, base, people.Member); err != nil {
+		b.Fatal(err)
+	}
+	return srv, organizer, member, people.Token, callID
 }
 
 // getAs serves path to a client carrying a session cookie or a bearer token, in parallel.
@@ -89,11 +71,11 @@ func getAs(b *testing.B, h http.Handler, path string, cookie *http.Cookie, token
 	})
 }
 
-// BenchmarkUncached serves, with no page cache, what issue 17 measured: the organizer's call page,
-// /api/v1/me with a token, and the series page, community page, calls API (all 261 calls), ICS
+// BenchmarkUncached serves, with no page cache, what issue 17 measured: the organizer's and a
+// registered member's call page, /api/v1/me and two months of calls with a token, and the series page, community page, calls API (all 261 calls), ICS
 // and Atom feeds of the five-year community to an anonymous visitor.
 func BenchmarkUncached(b *testing.B) {
-	h, cookie, token, callID := signedBench(b)
+	h, cookie, member, token, callID := signedBench(b)
 	call := fmt.Sprintf("/c/%s/calls/%d", benchdata.Slug, callID)
 	var seriesID int64
 	for _, tc := range []struct {
@@ -102,6 +84,8 @@ func BenchmarkUncached(b *testing.B) {
 		token      string
 	}{
 		{"organizer-call-page", call, cookie, ""},
+		{"member-call-page", call, member, ""},
+		{"api-calls-token", "/api/v1/communities/" + benchdata.Slug + "/calls?from=2024-01-01T00:00:00Z&to=2024-03-01T00:00:00Z", nil, token},
 		{"api-me-token", "/api/v1/me", nil, token},
 		{"call-page", call, nil, ""},
 		{"community-page", "/c/" + benchdata.Slug, nil, ""},

@@ -11,3 +11,7 @@ func (s *Server) PageRoutes() []string { return s.pageRoutes }
 
 // APIRoutes lists the JSON API's route patterns.
 func (s *Server) APIRoutes() []string { return s.apiRoutes }
+
+// AsWritten makes a server render pages from their templates as written, looking up every
+// message as it renders, for comparison with the translated templates it uses otherwise.
+func AsWritten(cfg *Config) { cfg.asWritten = true }

@@ -55,8 +55,8 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed,
 	if stamp != "" {
 		s.feeds.stamp(stamp, etag)
 	}
+	feedHeaders(w, etag)
 	if notModified(w, r, etag) {
-		feedHeaders(w, etag)
 		return nil
 	}
 	body, ok := s.feeds.get(etag)
@@ -79,7 +79,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed,
 		body = f.Serialize()
 		s.feeds.put(etag, body)
 	}
-	return writeFeedBody(w, etag, body, filename)
+	return writeFeedBody(w, body, filename)
 }
 
 // serveStampedFeed serves a feed made from what stamp names, when it was served before and is
@@ -89,17 +89,19 @@ func (s *Server) serveStampedFeed(w http.ResponseWriter, r *http.Request, stamp,
 	if !ok {
 		return false, nil
 	}
+	feedHeaders(w, etag)
 	if notModified(w, r, etag) {
-		feedHeaders(w, etag)
 		return true, nil
 	}
 	body, ok := s.feeds.get(etag)
 	if !ok {
 		return false, nil
 	}
-	return true, writeFeedBody(w, etag, body, filename)
+	return true, writeFeedBody(w, body, filename)
 }
 
+// feedHeaders are a feed's validator and caching headers, set before notModified (which marks
+// the ETag of a compressed answer).
 func feedHeaders(w http.ResponseWriter, etag string) {
 	h := w.Header()
 	h.Set("ETag", etag)
@@ -107,8 +109,8 @@ func feedHeaders(w http.ResponseWriter, etag string) {
 	h.Set("Vary", "Accept-Language, Cookie")
 }
 
-func writeFeedBody(w http.ResponseWriter, etag, body, filename string) error {
-	feedHeaders(w, etag)
+// writeFeedBody writes a feed after feedHeaders.
+func writeFeedBody(w http.ResponseWriter, body, filename string) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
 	h.Set("Content-Disposition", `inline; filename="`+filename+`"`)

@@ -53,6 +53,8 @@ type Config struct {
 	// SetupCode, while the instance has no administrator, is the one-time code that /setup asks
 	// for to make the first one (the console shows it); empty turns the setup page off.
 	SetupCode string
+
+	asWritten bool // pages render from their templates as written, every message looked up (tests compare)
 }
 
 // Server serves one Convene instance.
@@ -101,9 +103,12 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := loadViews()
+	v, err := loadViews(catalog)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.asWritten {
+		v.byLang = nil
 	}
 	sm := scs.New()
 	sm.Store = st.Sessions()

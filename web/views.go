@@ -29,13 +29,14 @@ var staticFiles embed.FS
 
 // views holds every parsed page and the checksummed static files.
 type views struct {
-	pages  map[string]*template.Template
-	hashes map[string]string // file name → content hash used in its URL
+	pages  map[string]*template.Template            // as written, for any reader
+	byLang map[string]map[string]*template.Template // language → page, fixed messages translated (views_translated.go)
+	hashes map[string]string                        // file name → content hash used in its URL
 	rows   *rowRenderer
 }
 
-func loadViews() (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, hashes: map[string]string{}}
+func loadViews(catalog *Catalog) (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, byLang: map[string]map[string]*template.Template{}, hashes: map[string]string{}}
 	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -117,11 +118,24 @@ func loadViews() (*views, error) {
 		if name == "layout.html" || name == "partials.html" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", p)
+		parse := func() (*template.Template, error) {
+			return template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", p)
+		}
+		t, err := parse()
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
 		v.pages[strings.TrimSuffix(name, ".html")] = t
+		for _, lang := range locale.Languages {
+			if v.byLang[lang] == nil {
+				v.byLang[lang] = map[string]*template.Template{}
+			}
+			if t, err = parse(); err != nil {
+				return nil, err
+			}
+			translateConstants(t, catalog.Localizer(lang))
+			v.byLang[lang][strings.TrimSuffix(name, ".html")] = t
+		}
 	}
 	return v, nil
 }
@@ -274,6 +288,9 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 	t, ok := s.views.pages[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
+	}
+	if p, ok := data.(interface{ layout() base }); ok && p.layout().L != nil && s.views.byLang[p.layout().L.Lang] != nil {
+		t = s.views.byLang[p.layout().L.Lang][name]
 	}
 	data = localizePage(data)
 	var buf bytes.Buffer
