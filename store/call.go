@@ -142,16 +142,35 @@ func (s *Store) CallsStamp(ctx context.Context, f convene.CallFilter) (string, e
 		cond = strings.Join(where, " AND ")
 	}
 	// Series and join kits are few: the latest change among all of them stands for theirs.
-	q := `SELECT COUNT(*), COALESCE(SUM(c.id), 0), COALESCE(SUM(c.sequence), 0), MAX(c.updated_at),
+	q := `SELECT COUNT(*), COALESCE(SUM(c.id), 0), COALESCE(SUM(c.sequence), 0), COALESCE(SUM(c.capacity), 0), MAX(c.updated_at),
 		(SELECT MAX(updated_at) FROM series), (SELECT COUNT(*) FROM join_kits), (SELECT MAX(updated_at) FROM join_kits)
 		FROM calls c WHERE ` + cond
 	all := args
-	var n, ids, seqs, kits int64
+	var n, ids, seqs, places, kits int64
 	var callsAt, seriesAt, kitsAt any
-	if err := s.read().row(ctx, q, all...).Scan(&n, &ids, &seqs, &callsAt, &seriesAt, &kits, &kitsAt); err != nil {
+	if err := s.read().row(ctx, q, all...).Scan(&n, &ids, &seqs, &places, &callsAt, &seriesAt, &kits, &kitsAt); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d/%d/%d/%v/%v/%d/%v", n, ids, seqs, stampTime(callsAt), stampTime(seriesAt), kits, stampTime(kitsAt)), nil
+	return fmt.Sprintf("%d/%d/%d/%d/%s/%s/%d/%s", n, ids, seqs, places, stampTime(callsAt), stampTime(seriesAt), kits, stampTime(kitsAt)), nil
+}
+
+// RegistrationsStamp is a short account of the registrations to the calls a filter selects: it
+// changes whenever one is made or removed (their number and ids), or changes status (the sums of
+// the ids of those registered and waitlisted, and the latest change, move).
+func (s *Store) RegistrationsStamp(ctx context.Context, f convene.CallFilter) (string, error) {
+	where, args := callWhere(f)
+	q := `SELECT COUNT(*), COALESCE(SUM(r.id), 0), COALESCE(SUM(CASE WHEN r.status = 'registered' THEN r.id ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN r.status = 'waitlisted' THEN r.id ELSE 0 END), 0), MAX(r.updated_at)
+		FROM registrations r JOIN calls c ON c.id = r.call_id`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	var n, ids, registered, waitlisted int64
+	var at any
+	if err := s.read().row(ctx, q, args...).Scan(&n, &ids, &registered, &waitlisted, &at); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%d/%d/%d/%s", n, ids, registered, waitlisted, stampTime(at)), nil
 }
 
 // stampTime writes the latest of some times as the engine gives it (text from SQLite, a time

@@ -242,7 +242,6 @@ func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*c
 const maxAPIRange = 10 * 366 * 24 * time.Hour
 
 func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	c, err := s.communityOf(r)
 	if err != nil {
 		return err
@@ -261,8 +260,8 @@ func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
 			*bound.t = t
 		}
 	}
-	if f.From.IsZero() && f.To.IsZero() {
-		f.From = s.clock.Now().Add(-convene.MaxDuration * time.Minute) // default: what is coming
+	if f.From.IsZero() && f.To.IsZero() { // default: what is coming, to the minute
+		f.From = s.clock.Now().Truncate(time.Minute).Add(-convene.MaxDuration * time.Minute)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() {
 		if !f.From.Before(f.To) {
@@ -281,6 +280,18 @@ func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		f.Limit = 500
 	}
+	// An anonymous caller asking again for unchanged calls gets the answer after one aggregate
+	// query (stamped.go); the counts of registered people are part of it.
+	stamp, err := s.publicStamp(r, f, true, c.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	return s.serveStamped(w, r, stamp, func(w http.ResponseWriter) error { return s.writeAPICalls(w, r, c, f) })
+}
+
+// writeAPICalls writes the calls f selects for the caller.
+func (s *Server) writeAPICalls(w http.ResponseWriter, r *http.Request, c *convene.Community, f convene.CallFilter) error {
+	ctx := r.Context()
 	calls, err := s.store.Calls(ctx, f)
 	if err != nil {
 		return err

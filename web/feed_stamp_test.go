@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,11 +13,12 @@ import (
 	"github.com/opengovcall/convene/web"
 )
 
-// A public feed that has not changed is served from what it was made from (one aggregate query),
-// and every change to what it shows, written by anyone (here straight into the database, as
-// another instance or the command line would), is in it on the very next request: a call's title,
-// its agenda, its cancellation, a new call, the series' and the community's own texts.
-func TestUnchangedFeedsFollowEveryChange(t *testing.T) {
+// A public feed or calls API answer that has not changed is served from what it was made from
+// (one aggregate query), and every change to what it shows, written by anyone (here straight into
+// the database, as another instance or the command line would), is in it on the very next
+// request: a call's title, its agenda, a registration, its cancellation, a new call, the series'
+// and the community's own texts.
+func TestUnchangedPublicAnswersFollowEveryChange(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			clock := &settableClock{t: testNow}
@@ -25,6 +27,7 @@ func TestUnchangedFeedsFollowEveryChange(t *testing.T) {
 			c := a.client()
 			community := "/c/" + a.demo.Community.Slug + "/calendar.ics"
 			series := fmt.Sprintf("/c/%s/series/%d/calendar.ics", a.demo.Community.Slug, a.demo.Series.ID)
+			api := "/api/v1/communities/" + a.demo.Community.Slug + "/calls"
 			fetch := func(path string) response {
 				t.Helper()
 				r := c.get(path)
@@ -60,7 +63,7 @@ func TestUnchangedFeedsFollowEveryChange(t *testing.T) {
 				if !strings.Contains(after.body, want) {
 					t.Errorf("%s: the next request's feed lacks %q", what, want)
 				}
-				if after.header.Get("ETag") == before.header.Get("ETag") {
+				if strings.HasSuffix(path, ".ics") && after.header.Get("ETag") == before.header.Get("ETag") {
 					t.Errorf("%s: the ETag did not change", what)
 				}
 			}
@@ -72,11 +75,69 @@ func TestUnchangedFeedsFollowEveryChange(t *testing.T) {
 				call.Title = "Retitled by another instance"
 				return a.store.UpdateCall(ctx, call)
 			})
+			change("a call's title, in the API", api, `"title":"Retitled again"`, func() error {
+				call, err := a.store.CallByID(ctx, next.ID)
+				if err != nil {
+					return err
+				}
+				call.Title = "Retitled again"
+				return a.store.UpdateCall(ctx, call)
+			})
 			change("an agenda item", community, "Stamped agenda item", func() error {
 				return a.store.AddAgendaItem(ctx, a.demo.Community.ID, &convene.AgendaItem{CallID: next.ID, Kind: convene.AgendaDiscussion,
 					Title: "Stamped agenda item", Minutes: 10})
 			})
-			change("a cancellation", community, "STATUS:CANCELLED", func() error {
+			registered := func() int {
+				t.Helper()
+				var out struct {
+					Calls []struct {
+						ID              int64 `json:"id"`
+						RegisteredCount int   `json:"registered_count"`
+					} `json:"calls"`
+				}
+				if err := json.Unmarshal([]byte(fetch(api).body), &out); err != nil {
+					t.Fatal(err)
+				}
+				for _, call := range out.Calls {
+					if call.ID == next.ID {
+						return call.RegisteredCount
+					}
+				}
+				t.Fatalf("call %d is not in the API's answer", next.ID)
+				return 0
+			}
+			before := registered()
+			u := &convene.User{Email: "stamped.registrant@example.net", Name: "Stamped Registrant", Confirmed: true}
+			if err := a.store.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.store.Register(ctx, next.ID, u.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := registered(); got != before+1 {
+				t.Errorf("after a registration the API counts %d registered, want %d", got, before+1)
+			}
+			if err := a.store.CancelRegistration(ctx, next.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got := registered(); got != before {
+				t.Errorf("after a cancellation the API counts %d registered, want %d", got, before)
+			}
+			call, err := a.store.CallByID(ctx, next.ID) // and the same clock reading still
+			if err != nil {
+				t.Fatal(err)
+			}
+			call.Capacity = 77
+			if err := a.store.UpdateCall(ctx, call); err != nil {
+				t.Fatal(err)
+			}
+			if body := fetch(api).body; !strings.Contains(body, `"capacity":77`) {
+				t.Error("a new capacity is not in the API's next answer")
+			}
+			change("a cancellation", api, `"status":"cancelled"`, func() error {
 				call, err := a.store.CallByID(ctx, next.ID)
 				if err != nil {
 					return err

@@ -44,17 +44,13 @@ func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*con
 // serveFeed writes a calendar with its ETag, answering 304 to a client that has it already. The
 // ETag is worked out from what the feed is made of (which calls, each one's last change and
 // sequence, what its reader may see, the language), so a client that has the feed costs no agenda
-// query and no serialization, and an unchanged feed is served from memory. stamp, when not empty,
-// names what the feed was made from (stampedFeed) and is remembered with the ETag.
+// query and no serialization, and an unchanged feed is served from memory.
 //
 // There is no Last-Modified: the newest change among the calls still in a feed does not move when
 // calls leave it (a paused season, an unsubscription), so clients that sent only If-Modified-Since
 // kept stale calendars. Without it they download the feed, and the ETag does the rest.
-func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, filename, stamp string) error {
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, filename string) error {
 	etag := feed.Validator(f)
-	if stamp != "" {
-		s.feeds.stamp(stamp, etag)
-	}
 	feedHeaders(w, etag)
 	if notModified(w, r, etag) {
 		return nil
@@ -82,24 +78,6 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed,
 	return writeFeedBody(w, body, filename)
 }
 
-// serveStampedFeed serves a feed made from what stamp names, when it was served before and is
-// still kept, and reports whether it did.
-func (s *Server) serveStampedFeed(w http.ResponseWriter, r *http.Request, stamp, filename string) (bool, error) {
-	etag, ok := s.feeds.stamped(stamp)
-	if !ok {
-		return false, nil
-	}
-	feedHeaders(w, etag)
-	if notModified(w, r, etag) {
-		return true, nil
-	}
-	body, ok := s.feeds.get(etag)
-	if !ok {
-		return false, nil
-	}
-	return true, writeFeedBody(w, body, filename)
-}
-
 // feedHeaders are a feed's validator and caching headers, set before notModified (which marks
 // the ETag of a compressed answer).
 func feedHeaders(w http.ResponseWriter, etag string) {
@@ -118,13 +96,11 @@ func writeFeedBody(w http.ResponseWriter, body, filename string) error {
 	return err
 }
 
-// feedCache keeps recently served feeds by validator, and the validators of public feeds by what
-// they were made from (stampedFeed); a changed feed has a new validator and a new stamp, so an
+// feedCache keeps recently served feeds by validator; a changed feed has a new validator, so an
 // entry is never stale, only unused.
 type feedCache struct {
 	mu     sync.Mutex
 	bodies map[string]string
-	etags  map[string]string // stamp → validator
 }
 
 func (c *feedCache) get(etag string) (string, bool) {
@@ -143,41 +119,6 @@ func (c *feedCache) put(etag, body string) {
 	c.bodies[etag] = body
 }
 
-func (c *feedCache) stamped(stamp string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	etag, ok := c.etags[stamp]
-	return etag, ok
-}
-
-func (c *feedCache) stamp(stamp, etag string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.etags == nil || len(c.etags) >= 1024 {
-		c.etags = map[string]string{}
-	}
-	c.etags[stamp] = etag
-}
-
-// stampedFeed names what a public feed is made from, for a reader who is signed in as nobody
-// (calendar apps): the calls it holds with their series and kits (Store.CallsStamp), the
-// last change of the community or series that heads it, the feed's address and language, and the
-// minute, since a kit's reveal time passes. An unchanged feed is then served after that one aggregate query, without
-// reading, localizing and checking every call. A signed-in reader's feed depends on their standing
-// at each call and takes the full way; it returns "" for them.
-func (s *Server) stampedFeed(r *http.Request, c *convene.Community, f convene.CallFilter, changed time.Time) (string, error) {
-	v := viewerOf(r)
-	if v.User != nil {
-		return "", nil
-	}
-	stamp, err := s.store.CallsStamp(r.Context(), f)
-	if err != nil {
-		return "", err
-	}
-	return strings.Join([]string{stamp, v.L.Lang, r.URL.Path, c.UpdatedAt.UTC().Format(time.RFC3339Nano), changed.UTC().Format(time.RFC3339Nano),
-		s.clock.Now().UTC().Truncate(time.Minute).Format(time.RFC3339)}, "|"), nil
-}
-
 // communityFeed is the feed of a community, of one of its series, or of one call, as its reader
 // (often a calendar app, signed in as nobody) may see it.
 func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
@@ -189,7 +130,7 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 	s.localize(r, c, c)
 	f := convene.CallFilter{CommunityID: c.ID}
 	name, file, about, page := c.Name, c.Slug+".ics", c.Description, "/c/"+c.Slug
-	changed := c.UpdatedAt
+	changed := []time.Time{c.UpdatedAt} // what heads the feed, and its time zone
 	switch {
 	case strings.Contains(r.URL.Path, "/calls/"):
 		call, err := s.callOf(r, c)
@@ -198,7 +139,7 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.localize(r, c, call, call.Series)
 		return s.writeFeed(w, r, c, []*convene.Call{call}, feedAbout{name: call.DisplayTitle(), description: call.Note, page: callPath(c, call)},
-			"call-"+strconv.FormatInt(call.ID, 10)+".ics", "")
+			"call-"+strconv.FormatInt(call.ID, 10)+".ics")
 	case strings.Contains(r.URL.Path, "/series/"):
 		sr, err := s.seriesOf(r, c)
 		if err != nil {
@@ -207,22 +148,21 @@ func (s *Server) communityFeed(w http.ResponseWriter, r *http.Request) error {
 		s.localize(r, c, sr)
 		f = convene.CallFilter{SeriesID: sr.ID}
 		name, file, about, page = sr.Title, c.Slug+"-series-"+strconv.FormatInt(sr.ID, 10)+".ics", sr.Description, seriesPath(c, sr)
-		changed = sr.UpdatedAt // its name and description head the feed, calls or none
+		changed = append(changed, sr.UpdatedAt) // its name and description head the feed, calls or none
 	}
-	stamp, err := s.stampedFeed(r, c, f, changed)
+	// A calendar app (signed in as nobody) asking again for an unchanged feed gets it after one
+	// aggregate query (stamped.go); the community or series heading it changes it too.
+	stamp, err := s.publicStamp(r, f, false, changed...)
 	if err != nil {
 		return err
 	}
-	if stamp != "" {
-		if served, err := s.serveStampedFeed(w, r, stamp, file); served {
+	return s.serveStamped(w, r, stamp, func(w http.ResponseWriter) error {
+		calls, err := s.store.Calls(ctx, f)
+		if err != nil {
 			return err
 		}
-	}
-	calls, err := s.store.Calls(ctx, f)
-	if err != nil {
-		return err
-	}
-	return s.writeFeed(w, r, c, calls, feedAbout{name: name, description: about, page: page}, file, stamp)
+		return s.writeFeed(w, r, c, calls, feedAbout{name: name, description: about, page: page}, file)
+	})
 }
 
 // feedAbout is what a public feed says about itself: its name, description and page.
@@ -230,7 +170,7 @@ type feedAbout struct {
 	name, description, page string
 }
 
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Community, calls []*convene.Call, about feedAbout, file, stamp string) error {
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Community, calls []*convene.Call, about feedAbout, file string) error {
 	contexts, err := s.callContexts(r, c, calls)
 	if err != nil {
 		return err
@@ -242,7 +182,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Co
 	s.localizeData(r, c, entries)
 	f := &feed.Feed{Name: about.name, Description: about.description, URL: s.absURL(about.page), Source: s.absURL(r.URL.Path),
 		TimeZone: c.TimeZone, Instance: s.jobs.Instance, Entries: entries, Labels: feedLabels(viewerOf(r).L), Lang: viewerOf(r).L.Lang}
-	return s.serveFeed(w, r, f, file, stamp)
+	return s.serveFeed(w, r, f, file)
 }
 
 // personalFeed is a member's own calendar: the calls they registered for, with reminders, in
@@ -291,7 +231,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 	if f.TimeZone == "" && len(order) > 0 {
 		f.TimeZone = "America/Toronto"
 	}
-	return s.serveFeed(w, r, f, "convene.ics", "")
+	return s.serveFeed(w, r, f, "convene.ics")
 }
 
 // feedURLs are the addresses a page offers for a feed: download, and subscribe with webcal://.

@@ -101,6 +101,19 @@ func TestResponsesAreCompressed(t *testing.T) {
 			if !strings.Contains(strings.ToLower(string(plain)), strings.ToLower(want)) {
 				t.Fatalf("%s: the decompressed body lacks %q", path, want)
 			}
+			// Asked again (an answer kept by its stamp is served compressed ahead), the same bytes.
+			res2, body2 := get(path, "")
+			if res2.Header.Get("Content-Encoding") != "gzip" {
+				t.Fatalf("%s asked again: Content-Encoding %q", path, res2.Header.Get("Content-Encoding"))
+			}
+			if zr2, err := gzip.NewReader(bytes.NewReader(body2)); err != nil {
+				t.Fatalf("%s asked again: %v", path, err)
+			} else if plain2, _ := io.ReadAll(zr2); !bytes.Equal(plain, plain2) {
+				t.Fatalf("%s asked again: another body", path)
+			}
+			if res2.Header.Get("ETag") != res.Header.Get("ETag") {
+				t.Errorf("%s asked again: ETag %q, first %q", path, res2.Header.Get("ETag"), res.Header.Get("ETag"))
+			}
 			if etag := res.Header.Get("ETag"); etag != "" {
 				if !strings.HasSuffix(etag, `-gzip"`) {
 					t.Errorf("%s: compressed ETag %q is the plain one's", path, etag)
