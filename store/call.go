@@ -142,16 +142,16 @@ func (s *Store) CallsStamp(ctx context.Context, f convene.CallFilter) (string, e
 		cond = strings.Join(where, " AND ")
 	}
 	// Series and join kits are few: the latest change among all of them stands for theirs.
-	q := `SELECT COUNT(*), COALESCE(SUM(c.id), 0), COALESCE(SUM(c.sequence), 0), COALESCE(SUM(c.capacity), 0), MAX(c.updated_at),
+	q := `SELECT COUNT(*), COALESCE(SUM(c.id), 0), COALESCE(SUM(c.sequence), 0), COALESCE(SUM(c.capacity), 0), COALESCE(SUM(LENGTH(c.outcome)), 0), MAX(c.updated_at),
 		(SELECT MAX(updated_at) FROM series), (SELECT COUNT(*) FROM join_kits), (SELECT MAX(updated_at) FROM join_kits)
 		FROM calls c WHERE ` + cond
 	all := args
-	var n, ids, seqs, places, kits int64
+	var n, ids, seqs, places, outcomes, kits int64
 	var callsAt, seriesAt, kitsAt any
-	if err := s.read().row(ctx, q, all...).Scan(&n, &ids, &seqs, &places, &callsAt, &seriesAt, &kits, &kitsAt); err != nil {
+	if err := s.read().row(ctx, q, all...).Scan(&n, &ids, &seqs, &places, &outcomes, &callsAt, &seriesAt, &kits, &kitsAt); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d/%d/%d/%d/%s/%s/%d/%s", n, ids, seqs, places, stampTime(callsAt), stampTime(seriesAt), kits, stampTime(kitsAt)), nil
+	return fmt.Sprintf("%d/%d/%d/%d/%d/%s/%s/%d/%s", n, ids, seqs, places, outcomes, stampTime(callsAt), stampTime(seriesAt), kits, stampTime(kitsAt)), nil
 }
 
 // RegistrationsStamp is a short account of the registrations to the calls a filter selects: it
@@ -171,6 +171,17 @@ func (s *Store) RegistrationsStamp(ctx context.Context, f convene.CallFilter) (s
 		return "", err
 	}
 	return fmt.Sprintf("%d/%d/%d/%d/%s", n, ids, registered, waitlisted, stampTime(at)), nil
+}
+
+// RecordedStamp is a short account of which calls a filter selects have minutes or attendance
+// (FillRecorded): their number and the sum of their ids, which any call recorded or unrecorded
+// changes.
+func (s *Store) RecordedStamp(ctx context.Context, f convene.CallFilter) (string, error) {
+	where, args := callWhere(f)
+	where = append(where, `(EXISTS (SELECT 1 FROM minutes m WHERE m.call_id = c.id) OR EXISTS (SELECT 1 FROM attendance a WHERE a.call_id = c.id))`)
+	var n, ids int64
+	err := s.read().row(ctx, `SELECT COUNT(*), COALESCE(SUM(c.id), 0) FROM calls c WHERE `+strings.Join(where, " AND "), args...).Scan(&n, &ids)
+	return fmt.Sprintf("%d/%d", n, ids), err
 }
 
 // stampTime writes the latest of some times as the engine gives it (text from SQLite, a time

@@ -327,6 +327,9 @@ type seriesPage struct {
 	Seasons    []*seasonView
 	Others     []*callView // calls outside any season
 	Kit        *convene.JoinKit
+	// SeasonsHTML is the seasons and other calls as the "series-seasons" template renders them,
+	// kept by a stamp of what they show (seasonsStamp).
+	SeasonsHTML template.HTML
 }
 
 func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
@@ -351,13 +354,44 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	calls, err := s.store.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
+	if b.Organizer {
+		if p.Kit, err = s.store.SeriesJoinKit(ctx, sr.ID); err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+			return err
+		}
+	}
+	if b.User != nil {
+		if p.Subscribed, err = s.store.Subscribed(ctx, sr.ID, b.User.ID); err != nil {
+			return err
+		}
+	}
+	// The seasons' calls are most of the page: they are rendered again only when what they show
+	// changed (fragments.go).
+	stamp, err := s.seasonsStamp(r, c, sr, seasons, b)
+	if err != nil {
+		return err
+	}
+	p.SeasonsHTML, err = s.fragment(stamp, func() (template.HTML, error) {
+		if err := s.fillSeasons(r, c, sr, seasons, &p); err != nil {
+			return "", err
+		}
+		return s.renderFragment("series", "series-seasons", p)
+	})
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "series", p)
+}
+
+// fillSeasons reads a series' calls into its page's seasons, those coming first.
+func (s *Server) fillSeasons(r *http.Request, c *convene.Community, sr *convene.Series, seasons []*convene.Season, p *seriesPage) error {
+	calls, err := s.store.Calls(r.Context(), convene.CallFilter{SeriesID: sr.ID})
 	if err == nil {
-		err = s.store.FillRecorded(ctx, calls)
+		err = s.store.FillRecorded(r.Context(), calls)
 	}
 	if err != nil {
 		return err
 	}
+	b := p.base
 	bySeason := map[int64]*seasonView{}
 	for _, se := range seasons {
 		sv := &seasonView{Season: se}
@@ -393,17 +427,7 @@ func (s *Server) seriesPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return b.StartsOn.In(time.UTC).Compare(a.StartsOn.In(time.UTC))
 	})
-	if b.Organizer {
-		if p.Kit, err = s.store.SeriesJoinKit(ctx, sr.ID); err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
-			return err
-		}
-	}
-	if b.User != nil {
-		if p.Subscribed, err = s.store.Subscribed(ctx, sr.ID, b.User.ID); err != nil {
-			return err
-		}
-	}
-	return s.render(w, http.StatusOK, "series", p)
+	return nil
 }
 
 // liveBefore is how long before its start a call page says "Happening now" and leads to joining.
