@@ -33,6 +33,7 @@ type views struct {
 	byLang map[string]map[string]*template.Template // language → page, fixed messages translated (views_translated.go)
 	hashes map[string]string                        // file name → content hash used in its URL
 	rows   *rowRenderer
+	memo   *partialMemo
 }
 
 func loadViews(catalog *Catalog) (*views, error) {
@@ -75,9 +76,13 @@ func loadViews(catalog *Catalog) (*views, error) {
 		"languageName": languageName,
 		"optionGroups": optionGroups,
 		"picture":      imagePath,
-		// callRows writes the rows of a call list (rows.go); callCtx hands a partial the few values it needs.
-		"callRows": func(l *Localizer, calls []*callView) (template.HTML, error) { return v.rows.render(l, calls) },
-		"deref":    func(f *Form) Form { return *f },
+		// callRows, zoneOptions and zonesTable write partials kept by what they show (partials.go).
+		"callRows":    func(l *Localizer, calls []*callView) (template.HTML, error) { return v.rows.render(l, calls) },
+		"zoneOptions": func(l *Localizer, zone string) (template.HTML, error) { return v.memo.zoneOptions(l, zone) },
+		"zonesTable": func(l *Localizer, zone string, c *callView) (template.HTML, error) {
+			return v.memo.zonesTable(l, zone, c)
+		},
+		"deref": func(f *Form) Form { return *f },
 		"answer": func(r *convene.Registration, q *convene.Question) string {
 			return r.Answers[strconv.FormatInt(q.ID, 10)]
 		},
@@ -95,14 +100,6 @@ func loadViews(catalog *Catalog) (*views, error) {
 				Back string
 			}{l, f, ""}
 		},
-		"callCtx": func(l *Localizer, zone string, c *callView) any {
-			return struct {
-				L         *Localizer
-				Zone      string
-				Call      *callView
-				Organizer bool
-			}{l, zone, c, false}
-		},
 	}
 	pages, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -112,7 +109,7 @@ func loadViews(catalog *Catalog) (*views, error) {
 	if err != nil {
 		return nil, fmt.Errorf("template partials.html: %w", err)
 	}
-	v.rows = newRowRenderer(partials)
+	v.rows, v.memo = newRowRenderer(partials), newPartialMemo(partials)
 	for _, p := range pages {
 		name := path.Base(p)
 		if name == "layout.html" || name == "partials.html" {
