@@ -47,12 +47,9 @@ func (s *Server) fragment(stamp string, make func() (template.HTML, error)) (tem
 
 // renderFragment renders the template name of page with a page's data, as render would inside it.
 func (s *Server) renderFragment(page, name string, data any) (template.HTML, error) {
-	t, ok := s.views.pages[page]
-	if !ok {
-		return "", fmt.Errorf("no template %q", page)
-	}
-	if p, ok := data.(interface{ layout() base }); ok && p.layout().L != nil && s.views.byLang[p.layout().L.Lang] != nil {
-		t = s.views.byLang[p.layout().L.Lang][page]
+	t, err := s.views.page(page, data)
+	if err != nil {
+		return "", err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, localizePage(data)); err != nil {

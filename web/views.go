@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -282,22 +283,42 @@ func (s *Server) newBase(r *http.Request, title string) base {
 
 // render writes a page, buffered so a template failure never sends half a page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
-	t, ok := s.views.pages[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
+	t, err := s.views.page(name, data)
+	if err != nil {
+		return err
 	}
-	if p, ok := data.(interface{ layout() base }); ok && p.layout().L != nil && s.views.byLang[p.layout().L.Lang] != nil {
-		t = s.views.byLang[p.layout().L.Lang][name]
-	}
-	data = localizePage(data)
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", localizePage(data)); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
+	_, err = buf.WriteTo(w)
 	return err
+}
+
+// page is the template of a page for its data's reader: the one with its fixed messages in their
+// language (views_translated.go) when there is one.
+func (v *views) page(name string, data any) (*template.Template, error) {
+	t, ok := v.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	if p, ok := data.(interface{ layout() base }); ok && p.layout().L != nil && v.byLang[p.layout().L.Lang] != nil {
+		t = v.byLang[p.layout().L.Lang][name]
+	}
+	return t, nil
+}
+
+// renderBuffers are the buffers pages are rendered into, reused: a page is tens of kilobytes.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 { // a rare huge page is not kept
+		b.Reset()
+		renderBuffers.Put(b)
+	}
 }
 
 // page adapts a handler that returns an error: application errors become a translated error page,
