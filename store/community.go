@@ -163,6 +163,31 @@ func (s *Store) Communities(ctx context.Context) ([]*convene.Community, error) {
 	return out, rows.Err()
 }
 
+// Membership is a community a person belongs to, with their role there.
+type Membership struct {
+	Community *convene.Community
+	Role      string
+}
+
+// MembershipsOf lists the communities a person belongs to, by name, in one query.
+func (s *Store) MembershipsOf(ctx context.Context, userID int64) ([]Membership, error) {
+	rows, err := s.read().query(ctx, `SELECT `+communityColumns+`, m.role`+communityFrom+` JOIN memberships m ON m.community_id = c.id
+		WHERE m.user_id = ? AND m.role <> '' ORDER BY c.name, c.id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Membership
+	for rows.Next() {
+		var m Membership
+		if m.Community, err = scanCommunity(scanMore{rows, []any{&m.Role}}); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // CountCommunities tells whether the instance is still empty (for serve --demo).
 func (s *Store) CountCommunities(ctx context.Context) (int, error) {
 	var n int

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/store"
 )
 
 // account is the signed-in viewer's own account with their interests, for the pages that show or
@@ -26,28 +27,11 @@ func (s *Server) account(r *http.Request) (*convene.User, error) {
 }
 
 // membership is one community a person belongs to, with their role in it.
-type membership struct {
-	Community *convene.Community
-	Role      string
-}
+type membership = store.Membership
 
 // membershipsOf lists the communities a person belongs to.
 func (s *Server) membershipsOf(r *http.Request, userID int64) ([]membership, error) {
-	cs, err := s.store.Communities(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	roles, err := s.store.RolesOfUser(r.Context(), userID)
-	if err != nil {
-		return nil, err
-	}
-	var out []membership
-	for _, c := range cs {
-		if role := roles[c.ID]; role != "" {
-			out = append(out, membership{Community: c, Role: role})
-		}
-	}
-	return out, nil
+	return s.store.MembershipsOf(r.Context(), userID)
 }
 
 // profileLanguageOptions are the language choices of a profile; the first language is the one of
