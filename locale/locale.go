@@ -26,10 +26,11 @@ var localeFiles embed.FS
 
 // Catalog holds every user-visible message in English and French.
 type Catalog struct {
-	bundle  *i18n.Bundle
-	plain   map[string]map[string]string // language → id → text, for messages without placeholders or plurals
-	mu      sync.Mutex
-	missing map[string]bool
+	bundle   *i18n.Bundle
+	plain    map[string]map[string]string // language → id → text, for messages without placeholders or plurals
+	mu       sync.Mutex
+	missing  map[string]bool
+	speakers map[string]*Localizer // by language, made once
 }
 
 var supported = []language.Tag{language.English, language.French}
@@ -71,7 +72,11 @@ func New() (*Catalog, error) {
 			}
 		}
 	}
-	return &Catalog{bundle: b, plain: plain, missing: map[string]bool{}}, nil
+	c := &Catalog{bundle: b, plain: plain, missing: map[string]bool{}, speakers: map[string]*Localizer{}}
+	for _, lang := range Languages { // a localizer only reads: one per language serves every request
+		c.speakers[lang] = &Localizer{Lang: lang, c: c, l: i18n.NewLocalizer(b, lang)}
+	}
+	return c, nil
 }
 
 // Missing lists the message ids asked for that the catalog lacks, for tests.
@@ -91,7 +96,7 @@ func (c *Catalog) Localizer(lang string) *Localizer {
 	if lang != "fr" {
 		lang = "en"
 	}
-	return &Localizer{Lang: lang, c: c, l: i18n.NewLocalizer(c.bundle, lang)}
+	return c.speakers[lang]
 }
 
 // Localizer translates messages and formats dates for one language.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -109,7 +110,9 @@ func (s *Server) cached(h func(http.ResponseWriter, *http.Request) error, params
 		if s.cache.ttl <= 0 || v.User != nil || r.Header.Get("Authorization") != "" || s.sessions.Exists(r.Context(), "flash") {
 			return h(w, r)
 		}
-		r = withQuery(r, keptQuery(r.URL.Query(), params))
+		if r.URL.RawQuery != "" {
+			r = withQuery(r, keptQuery(r.URL.Query(), params))
+		}
 		key := v.L.Lang + "|" + v.Zone + "|" + r.URL.RequestURI()
 		p, ok := s.cache.get(key)
 		if s.metrics != nil {
@@ -117,6 +120,7 @@ func (s *Server) cached(h func(http.ResponseWriter, *http.Request) error, params
 		}
 		if ok {
 			w.Header().Set("Content-Type", p.contentType)
+			w.Header().Set("Content-Length", strconv.Itoa(len(p.body)))
 			_, err := w.Write(p.body)
 			return err
 		}

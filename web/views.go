@@ -293,6 +293,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len())) // one write, not chunks (compression drops it)
 	w.WriteHeader(status)
 	_, err = buf.WriteTo(w)
 	return err

@@ -15,6 +15,7 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
+	_ "net/http/pprof"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,7 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "folder for the SQLite file")
 	cache := flag.Duration("page-cache", 2*time.Second, "page cache interval, as convene serve's --page-cache")
 	pg := flag.String("postgres", "", "a PostgreSQL server's URL: the benchmark database convene_bench is made afresh there instead of a SQLite file")
+	pprofAddr := flag.String("pprof", "", "address to serve net/http/pprof on while the load runs (e.g. 127.0.0.1:6060), to profile a case")
 	observe := flag.Bool("observe", false, "count requests in the metrics and write an access line per request to DIR/access.log, as convene serve does; otherwise neither")
 	flag.Parse()
 	var h http.Handler
@@ -97,6 +99,9 @@ func main() {
 		}
 	default:
 		log.Fatalf("unknown mode %q", *mode)
+	}
+	if *pprofAddr != "" {
+		go func() { log.Println(http.ListenAndServe(*pprofAddr, nil)) }() // the default mux holds net/http/pprof
 	}
 	fmt.Println("ready")
 	log.Fatal((&http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}).ListenAndServe())
