@@ -15,3 +15,7 @@ func (s *Server) APIRoutes() []string { return s.apiRoutes }
 // AsWritten makes a server render pages from their templates as written, looking up every
 // message as it renders, for comparison with the translated templates it uses otherwise.
 func AsWritten(cfg *Config) { cfg.asWritten = true }
+
+// Unkept makes a server keep nothing by stamp, so that benchmarks measure what the first request
+// after a change costs.
+func Unkept(cfg *Config) { cfg.unkept = true }

@@ -35,6 +35,9 @@ func newFragments() *otter.Cache[string, template.HTML] {
 
 // fragment returns what was kept under stamp, or makes it with make and keeps it.
 func (s *Server) fragment(stamp string, make func() (template.HTML, error)) (template.HTML, error) {
+	if s.unkept {
+		return make()
+	}
 	if html, ok := s.fragments.GetIfPresent(stamp); ok {
 		return html, nil
 	}

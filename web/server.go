@@ -57,6 +57,7 @@ type Config struct {
 	SetupCode string
 
 	asWritten bool // pages render from their templates as written, every message looked up (tests compare)
+	unkept    bool // nothing is kept by stamp: every answer and fragment is made (benchmarks of a first request)
 }
 
 // Server serves one Convene instance.
@@ -79,6 +80,7 @@ type Server struct {
 	stampedAnswers *otter.Cache[string, stampedAnswer]
 	// fragments keeps the costly parts of pages by what they show (fragments.go).
 	fragments *otter.Cache[string, template.HTML]
+	unkept    bool // Config.unkept
 	reach     reachCache
 	wake      func()
 	setup     *setupGate // the first-run setup page, while the instance has no administrator
@@ -126,7 +128,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = base.Scheme == "https"
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
-		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), stampedAnswers: newStampedAnswers(), fragments: newFragments(), wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode),
+		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), stampedAnswers: newStampedAnswers(), fragments: newFragments(), unkept: cfg.unkept, wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode),
 		proxies: cfg.TrustedProxies, metrics: cfg.Metrics, access: cfg.AccessLog}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = defaultDBTimeout

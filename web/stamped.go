@@ -70,7 +70,7 @@ func (s *Server) publicStamp(r *http.Request, f convene.CallFilter, registration
 // serveStamped answers with what was kept under stamp, or makes the answer with write and keeps
 // it when it is a 200. An empty stamp just writes.
 func (s *Server) serveStamped(w http.ResponseWriter, r *http.Request, stamp string, write func(http.ResponseWriter) error) error {
-	if stamp == "" {
+	if stamp == "" || s.unkept {
 		return write(w)
 	}
 	if a, ok := s.stampedAnswers.GetIfPresent(stamp); ok {
