@@ -221,3 +221,15 @@ func wantStatus(t testing.TB, r response, status int) {
 		t.Fatalf("status %d, want %d; body: %.2000s", r.status, status, r.body)
 	}
 }
+
+// eachAppWithClock is eachApp with a clock the test moves, which the store and the server share.
+func eachAppWithClock(t *testing.T, fn func(t *testing.T, a *app, clock *settableClock)) {
+	t.Helper()
+	runBeside(t)
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			clock := &settableClock{t: testNow}
+			fn(t, newApp(t, engine, func(c *web.Config) { c.Clock = clock }), clock)
+		})
+	}
+}
