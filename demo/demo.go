@@ -5,6 +5,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -145,7 +146,11 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := linkIdeas(ctx, st, c); err != nil {
 		return nil, err
 	}
-	// Setting the scene queued updates for calls it edited: the demo mails no one.
+	// Setting the scene queued updates for calls it edited: the demo mails no one. What it wrote is
+	// found by search from the first page.
+	if _, err := st.IndexPending(ctx, math.MaxInt); err != nil {
+		return nil, err
+	}
 	return res, st.SettleJobs(ctx)
 }
 

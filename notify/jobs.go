@@ -40,7 +40,12 @@ type Runner struct {
 	Wake     func()        // tells the mail worker there is mail to send; may be nil
 
 	lastRun atomic.Int64 // when a batch last ran to its end, in Unix nanoseconds of the machine's clock
+	// indexBehind is set when a round left search documents to bring up to date (a large upgrade).
+	indexBehind atomic.Bool
 }
+
+// indexRound is how many search documents one round of jobs brings up to date.
+const indexRound = 2000
 
 // LastRun is when the jobs last ran to the end of a batch (the machine's time); zero before the first.
 func (n *Runner) LastRun() time.Time {
@@ -114,7 +119,7 @@ func (n *Runner) RunJobs(ctx context.Context, interval time.Duration) {
 		if err != nil && ctx.Err() == nil {
 			n.Log.Error("background jobs", "err", err)
 		}
-		if done > 0 {
+		if done > 0 || n.indexBehind.Load() {
 			continue // more may be due
 		}
 		select {
@@ -125,11 +130,17 @@ func (n *Runner) RunJobs(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// RunJobsOnce schedules due reminders and does one batch of due jobs, returning how many it did.
+// RunJobsOnce schedules due reminders, brings search documents up to date, and does one batch of
+// due jobs, returning how many jobs it did.
 func (n *Runner) RunJobsOnce(ctx context.Context) (int, error) {
 	if err := n.scheduleReminders(ctx); err != nil {
 		return 0, err
 	}
+	indexed, err := n.Store.IndexPending(ctx, indexRound) // what was written since is found (package search)
+	if err != nil {
+		return 0, err
+	}
+	n.indexBehind.Store(indexed == indexRound)
 	jobs, err := n.Store.ClaimJobs(ctx, jobBatch, n.Lease)
 	if err != nil {
 		return 0, err

@@ -41,8 +41,13 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, latest int64, err e
 
 // tableNames lists the database's tables, goose's included: on PostgreSQL those of the schema the
 // connection works in.
+// ftsTables (a LIKE pattern) are FTS5's tables, made from search_documents, as PostgreSQL makes
+// its own index from it: not data, and not copied.
+const ftsTables = `'search\_fts%'`
+
 func (s *Store) tableNames(ctx context.Context) ([]string, error) {
-	q := `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`
+	q := `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+		AND name NOT LIKE ` + ftsTables + ` ESCAPE '\' ORDER BY name`
 	if s.dialect == postgresDialect {
 		q = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`
 	}
@@ -423,7 +428,7 @@ func (c *copier) each(ctx context.Context, query string, args []any, fn func(pgx
 // it does when both are at the same schema version: a difference would lose data.
 func (c *copier) compareSource(ctx context.Context) error {
 	rows, err := c.src.QueryContext(ctx, `SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND m.name <> ?`, gooseTable)
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND m.name NOT LIKE `+ftsTables+` ESCAPE '\' AND m.name <> ?`, gooseTable)
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,8 @@ func readSchema(t *testing.T, s *store.Store) schema {
 	db := s.DB()
 	sc := schema{columns: map[string]column{}}
 	if s.Engine() == "sqlite" {
-		for _, tb := range strings1(t, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version'`) {
+		for _, tb := range strings1(t, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version'
+			AND name NOT LIKE 'search_fts%'`) {
 			table := tb[0]
 			for _, c := range strings1(t, db, `SELECT name, type, "notnull", pk FROM pragma_table_info(?)`, table) {
 				// A SQLite INTEGER PRIMARY KEY is never null, whatever it declares.
@@ -106,7 +107,8 @@ func readSchema(t *testing.T, s *store.Store) schema {
 		}
 	} else {
 		for _, c := range strings1(t, db, `SELECT table_name, column_name, data_type, is_nullable, COALESCE(column_default, '')
-			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'`) {
+			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'
+			AND (table_name, column_name) <> ('search_documents', 'vector')`) { // full-text machinery, as FTS5's tables
 			sc.columns[c[0]+"."+c[1]] = column{class: typeClass(c[2]), notNull: c[3] == "NO"}
 			if typeClass(c[2]) == "int" && c[4] != "" && !strings.HasPrefix(c[4], "nextval") {
 				sc.intDefaults = append(sc.intDefaults, c[0]+"."+c[1])
@@ -114,7 +116,7 @@ func readSchema(t *testing.T, s *store.Store) schema {
 		}
 		for _, ix := range strings1(t, db, `SELECT t.relname, i.relname, x.indisunique FROM pg_index x
 			JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-			WHERE n.nspname = current_schema() AND t.relname <> 'goose_db_version'
+			WHERE n.nspname = current_schema() AND t.relname <> 'goose_db_version' AND i.relname <> 'search_documents_vector'
 			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype IN ('p', 'u'))`) {
 			u := "0"
 			if ix[2] == "true" {

@@ -5,6 +5,7 @@ package benchdata
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/demo"
@@ -67,6 +68,9 @@ func Load(ctx context.Context, st *store.Store) (callID int64, err error) {
 		if err := st.UpdateCall(ctx, call); err != nil {
 			return 0, err
 		}
+	}
+	if _, err := st.IndexPending(ctx, math.MaxInt); err != nil { // as a running instance would have
+		return 0, err
 	}
 	return calls[len(calls)/2].ID, nil
 }

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/search"
+)
+
+// searchDoc is one thing as search finds it: its text in every language it is written in, where
+// it leads (link, relative to its community's page), and what it is filtered by.
+type searchDoc struct {
+	communityID          int64
+	kind                 string
+	refID                int64
+	link, title, body    string
+	at                   time.Time
+	jurisdiction, sector string
+}
+
+// Kinds of things search finds.
+const (
+	SearchCall       = "call"
+	SearchMinutes    = "minutes"
+	SearchInitiative = "initiative"
+	SearchUpdate     = "update"
+	SearchAsk        = "ask"
+	SearchIdea       = "idea"
+	SearchEvent      = "event"
+	SearchComment    = "comment"
+)
+
+// SearchKinds lists them, in the order a search page offers them.
+var SearchKinds = []string{SearchCall, SearchMinutes, SearchInitiative, SearchUpdate, SearchAsk, SearchIdea, SearchEvent, SearchComment}
+
+// buildDoc reads the thing kind/id names as search shows it, or nil when nobody may find it (gone,
+// deleted, hidden).
+func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, error) {
+	d := &searchDoc{kind: kind, refID: id}
+	var texts []string // every version of every text
+	var translations sql.NullString
+	var err error
+	switch kind {
+	case SearchCall:
+		var title, theme, note, series string
+		err = tx.row(ctx, `SELECT c.community_id, c.title, c.theme, c.note, c.starts_at, c.translations, s.title FROM calls c
+			JOIN series s ON s.id = c.series_id WHERE c.id = ?`, id).Scan(&d.communityID, &title, &theme, &note, &d.at, &translations, &series)
+		if err == nil {
+			d.title, d.link = firstOf(title, series), "calls/"+strconv.FormatInt(id, 10)
+			texts = append(texts, theme, note, translations.String)
+			err = collectTexts(ctx, tx, &texts, `SELECT title, description, presenter_name, presenter_org, translations FROM agenda_items
+				WHERE call_id = ? ORDER BY position`, id)
+		}
+	case SearchMinutes:
+		var summary, title, series string
+		err = tx.row(ctx, `SELECT m.summary, c.community_id, c.starts_at, c.title, s.title FROM minutes m JOIN calls c ON c.id = m.call_id
+			JOIN series s ON s.id = c.series_id WHERE m.call_id = ?`, id).Scan(&summary, &d.communityID, &d.at, &title, &series)
+		if err == nil {
+			d.title, d.link = firstOf(title, series), "calls/"+strconv.FormatInt(id, 10)+"#minutes"
+			texts = append(texts, summary)
+			err = collectTexts(ctx, tx, &texts, `SELECT body FROM minutes_notes WHERE call_id = ?`, id)
+			if err == nil && strings.TrimSpace(strings.Join(texts, "")) == "" {
+				return nil, nil // nothing written yet
+			}
+		}
+	case SearchInitiative:
+		var description string
+		var deleted sql.NullTime
+		err = tx.row(ctx, `SELECT community_id, name, description, jurisdiction, sector, created_at, deleted_at, translations FROM initiatives
+			WHERE id = ?`, id).Scan(&d.communityID, &d.title, &description, &d.jurisdiction, &d.sector, &d.at, &deleted, &translations)
+		if err == nil {
+			if deleted.Valid {
+				return nil, nil // deleted initiatives are found by nobody
+			}
+			d.link = "initiatives/" + strconv.FormatInt(id, 10)
+			texts = append(texts, description, translations.String)
+		}
+	case SearchUpdate, SearchAsk:
+		table, anchor := "initiative_updates", "#update-"
+		if kind == SearchAsk {
+			table, anchor = "initiative_asks", "#ask-"
+		}
+		var body string
+		var initiative int64
+		var deleted sql.NullTime
+		err = tx.row(ctx, `SELECT x.body, x.created_at, x.translations, i.id, i.community_id, i.name, i.jurisdiction, i.sector, i.deleted_at
+			FROM `+table+` x JOIN initiatives i ON i.id = x.initiative_id WHERE x.id = ?`, id).Scan(&body, &d.at, &translations, &initiative,
+			&d.communityID, &d.title, &d.jurisdiction, &d.sector, &deleted)
+		if err == nil {
+			if deleted.Valid {
+				return nil, nil
+			}
+			d.link = "initiatives/" + strconv.FormatInt(initiative, 10) + anchor + strconv.FormatInt(id, 10)
+			texts = append(texts, body, translations.String)
+		}
+	case SearchIdea:
+		var description string
+		err = tx.row(ctx, `SELECT community_id, title, description, raised_at, translations FROM ideas WHERE id = ?`, id).
+			Scan(&d.communityID, &d.title, &description, &d.at, &translations)
+		d.link = "ideas#idea-" + strconv.FormatInt(id, 10)
+		texts = append(texts, description, translations.String)
+	case SearchEvent:
+		var description, place, address string
+		err = tx.row(ctx, `SELECT community_id, name, description, place, address, starts_at, translations FROM events WHERE id = ?`, id).
+			Scan(&d.communityID, &d.title, &description, &place, &address, &d.at, &translations)
+		d.link = "events/" + strconv.FormatInt(id, 10)
+		texts = append(texts, description, place, address, translations.String)
+	case SearchComment:
+		var target, body string
+		var targetID int64
+		var hidden bool
+		err = tx.row(ctx, `SELECT community_id, target_kind, target_id, body, hidden, created_at, translations FROM comments WHERE id = ?`, id).
+			Scan(&d.communityID, &target, &targetID, &body, &hidden, &d.at, &translations)
+		if err == nil {
+			if hidden {
+				return nil, nil // hidden comments are found by nobody
+			}
+			on := convene.CommentTarget{Kind: target, ID: targetID}.String()
+			d.link = "comments?on=" + url.QueryEscape(on) + "#comment-" + strconv.FormatInt(id, 10)
+			texts = append(texts, body, translations.String)
+		}
+	default:
+		return nil, nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	for _, t := range texts {
+		for _, v := range versionsOf(t) {
+			if v = strings.TrimSpace(v); v != "" {
+				b.WriteString(v)
+				b.WriteString("\n")
+			}
+		}
+	}
+	d.body = strings.TrimSpace(b.String())
+	return d, nil
+}
+
+// versionsOf is a text as it is, or, for a translations column, every text in it.
+func versionsOf(t string) []string {
+	if !strings.HasPrefix(t, "{") {
+		return []string{t}
+	}
+	var tr map[string]map[string]string
+	if json.Unmarshal([]byte(t), &tr) != nil {
+		return []string{t}
+	}
+	var out []string
+	for _, fields := range tr {
+		for _, v := range fields {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// collectTexts appends every text column of a query's rows.
+func collectTexts(ctx context.Context, tx conn, texts *[]string, q string, args ...any) error {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for _, v := range vals {
+			*texts = append(*texts, v.String)
+		}
+	}
+	return rows.Err()
+}
+
+func firstOf(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// termsOf is what a document is found by: its title and its text.
+func termsOf(d *searchDoc) string { return search.Terms(d.title + "\n" + d.body) }
