@@ -174,6 +174,9 @@ func tableDump(t *testing.T, db *sql.DB, table string) []string {
 		}
 		var b strings.Builder
 		for i, v := range values {
+			if table == "search_documents" && cols[i] == "vector" {
+				continue // PostgreSQL's own index of the terms, generated from them
+			}
 			fmt.Fprintf(&b, "%s=", cols[i])
 			switch x := v.(type) {
 			case nil:

@@ -88,7 +88,8 @@ func TestAccessibility(t *testing.T) {
 		}
 		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 		for _, p := range []string{"/", "/c/open-gov-canada", call, series, "/signin", "/signup", "/privacy",
-			"/c/open-gov-canada/people", "/c/open-gov-canada/calls/999999"} {
+			"/c/open-gov-canada/people", "/c/open-gov-canada/calls/999999", "/c/open-gov-canada/search?q=clearinghouse",
+			"/search?q=donn%C3%A9es+ouvertes", "/c/open-gov-canada/search?q=open&from=not-a-date"} {
 			check("visitor "+p, chromedp.Navigate(base+p), chromedp.WaitReady(css(`footer`)))
 		}
 		check("registration form with errors",

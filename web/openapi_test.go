@@ -181,6 +181,9 @@ func TestOpenAPIResponses(t *testing.T) {
 		}
 		rec.get(anon, "/api/v1/communities/{slug}/people", strings.TrimPrefix(*people.Next, a.http.URL), http.StatusOK)
 		rec.get(anon, "/api/v1/communities/{slug}/people", cb+"/people?jurisdiction=XX&sector=YY", http.StatusUnprocessableEntity)
+		rec.get(anon, "/api/v1/communities/{slug}/search", cb+"/search?q=clearinghouse&kind=initiative", http.StatusOK)
+		rec.get(anon, "/api/v1/communities/{slug}/search", cb+"/search?q=donn%C3%A9es&page=2", http.StatusOK)
+		rec.get(anon, "/api/v1/communities/{slug}/search", cb+"/search?q=", http.StatusUnprocessableEntity)
 
 		var inits struct {
 			Initiatives []struct {

@@ -259,6 +259,7 @@ func (s *Server) routes() http.Handler {
 	api("POST /api/v1/calls/{id}/registrations", s.apiRegistration)
 	api("DELETE /api/v1/calls/{id}/registrations", s.apiRegistration)
 	s.peopleRoutes(handle, api)
+	s.searchRoutes(handle, api)
 	s.initiativeRoutes(handle, api)
 	s.eventRoutes(handle, api)
 	s.minutesRoutes(handle, api)
