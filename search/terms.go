@@ -11,11 +11,10 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -65,13 +64,26 @@ func contains(list []string, s string) bool {
 // fold lowers a word and strips its accents and ligatures: "Données" → "donnees", "œuvre" → "oeuvre".
 func fold(s string) string {
 	s = strings.ToLower(s)
-	s = strings.NewReplacer("œ", "oe", "æ", "ae", "ß", "ss").Replace(s)
-	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
-	if err != nil {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii { // most words: nothing to strip
 		return s
 	}
-	return out
+	var b strings.Builder
+	for _, r := range norm.NFD.String(ligatures.Replace(s)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
 }
+
+var ligatures = strings.NewReplacer("œ", "oe", "æ", "ae", "ß", "ss")
 
 // word is a word of a text and where it is, in bytes.
 type word struct {

@@ -100,6 +100,9 @@ var dependents = map[string][]struct{ kind, table, column, parent string }{
 	SearchCall:       {{SearchMinutes, "minutes", "call_id", "call_id"}},
 }
 
+// MaxSearchCount is how far a search counts what it found; a total above it means "more".
+const MaxSearchCount = 1000
+
 // SearchFilter is a search: its words, and where to look.
 type SearchFilter struct {
 	Query        search.Query
@@ -124,7 +127,8 @@ type SearchHit struct {
 	At            time.Time
 }
 
-// Search finds what f asks for, best first, and how many there are in all. Everything indexed is
+// Search finds what f asks for, best first, and how many there are in all (up to
+// MaxSearchCount+1, which means more than MaxSearchCount). Everything indexed is
 // public (calls, minutes, initiatives and their updates and asks, ideas, events, visible
 // comments); hidden comments and deleted initiatives are not in the index at all.
 func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, int, error) {
@@ -133,7 +137,7 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, int, e
 	}
 	var where []string
 	var args []any
-	match, rank := `search_fts MATCH ?`, `bm25(search_fts)`
+	match, rank := `search_fts MATCH ?`, `search_fts.rank` // bm25, which FTS5 can order by itself
 	from := ` FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid JOIN communities c ON c.id = d.community_id`
 	arg := any(f.Query.FTS5())
 	if s.dialect == postgresDialect {
@@ -164,8 +168,8 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, int, e
 		where, args = append(where, `d.sector = ?`), append(args, f.Sector)
 	}
 	cond := ` WHERE ` + strings.Join(where, " AND ")
-	var total int
-	if err := s.read().row(ctx, `SELECT COUNT(*)`+from+cond, args...).Scan(&total); err != nil {
+	var total int // counted up to MaxSearchCount: past it, a searcher narrows rather than counts
+	if err := s.read().row(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+cond+` LIMIT ?) x`, append(args, MaxSearchCount+1)...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit

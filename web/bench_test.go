@@ -390,6 +390,12 @@ func BenchmarkMovement(b *testing.B) {
 				{"timeline-ON-initiatives", base + "/timeline?jurisdiction=ON&kind=initiative"},
 				{"timeline-api", "/api/v1/communities/" + c.Slug + "/timeline"},
 				{"news-atom", base + "/news.atom"},
+				// Search: a word in one initiative's texts, a word in every update (50,000 of them,
+				// ranked), and two words in French.
+				{"search-rare", base + "/search?q=initiative+1234"},
+				{"search-common", base + "/search?q=stuck"},
+				{"search-api-common", "/api/v1/communities/" + c.Slug + "/search?q=stuck&kind=update"},
+				{"search-two-words", base + "/search?q=progress+report&from=2020-01-01&to=2020-12-31"},
 			}
 			for _, p := range paths {
 				b.Run(p.name, func(b *testing.B) {

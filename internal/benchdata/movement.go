@@ -3,6 +3,7 @@ package benchdata
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/opengovcall/convene"
@@ -92,7 +93,7 @@ func LoadMovement(ctx context.Context, st *store.Store) (*convene.Community, err
 			at("(n.i * 17) % 87000 + 100") + `, NULL FROM n`,
 		rows(MovementComments) + `INSERT INTO comments (community_id, target_kind, target_id, author_id, body, hidden, created_at)
 			SELECT ` + cid + `, 'initiative', ` + firstInitiative + ` + n.i % ` + fmt.Sprint(MovementInitiatives) + `, ` + firstPerson + ` + n.i % ` +
-			fmt.Sprint(movementPeople) + `, 'Comment ' || n.i || ' with **Markdown**.', 0, ` + at("(n.i * 5) % 87000 + 200") + ` FROM n`,
+			fmt.Sprint(movementPeople) + `, 'Comment ' || n.i || ' with **Markdown**.', ` + truthFalse(st) + `, ` + at("(n.i * 5) % 87000 + 200") + ` FROM n`,
 		rows(MovementEvents) + `INSERT INTO events (community_id, name, starts_at, ends_at, time_zone, place, online, link, description, created_at, updated_at)
 			SELECT ` + cid + `, 'Gathering ' || n.i, ` + at("n.i * 870") + `, ` + at("n.i * 870 + 8") + `, 'America/Toronto', 'Ottawa', ` + truthFalse(st) +
 			`, '', 'A gathering of the movement.', ` + at("n.i * 870") + `, ` + at("n.i * 870") + ` FROM n`,
@@ -106,6 +107,13 @@ func LoadMovement(ctx context.Context, st *store.Store) (*convene.Community, err
 		if _, err := st.DB().ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("load movement: %w", err)
 		}
+	}
+	// Triggers marked every row for search; a running instance's worker would have indexed them.
+	if _, err := st.IndexPending(ctx, math.MaxInt); err != nil {
+		return nil, fmt.Errorf("index movement: %w", err)
+	}
+	if _, err := st.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
