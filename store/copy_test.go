@@ -223,7 +223,7 @@ func TestCopyRefuses(t *testing.T) {
 			if err := dst.CreateUser(ctx, &convene.User{Email: "there@example.org", Name: "Already There"}); err != nil {
 				t.Fatal(err)
 			}
-		}, "the PostgreSQL database is not empty: users hold rows", false},
+		}, "the PostgreSQL database is not empty: search_dirty, users hold rows", false},
 		{"a target with another application's tables", func(t *testing.T, src, dst *store.Store) {
 			exec(t, dst, `CREATE TABLE visitors (id BIGINT PRIMARY KEY)`)
 		}, "not empty: it has tables that are not Convene's (visitors)", false},

@@ -60,21 +60,19 @@ func (s *Store) indexBatch(ctx context.Context, limit int) (int, error) {
 			return err
 		}
 		for _, m := range marks {
-			d, err := buildDoc(ctx, tx, m.kind, m.id)
+			docs, err := buildDocs(ctx, tx, m.kind, m.id)
 			if err != nil {
 				return err
 			}
-			if d == nil {
-				_, err = tx.exec(ctx, `DELETE FROM search_documents WHERE kind = ? AND ref_id = ?`, m.kind, m.id)
-			} else {
-				_, err = tx.exec(ctx, `INSERT INTO search_documents (community_id, kind, ref_id, link, title, body, at, jurisdiction, sector, terms)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (kind, ref_id) DO UPDATE SET community_id = excluded.community_id, link = excluded.link, title = excluded.title,
-						body = excluded.body, at = excluded.at, jurisdiction = excluded.jurisdiction, sector = excluded.sector, terms = excluded.terms`,
-					d.communityID, d.kind, d.refID, d.link, d.title, d.body, d.at.UTC(), d.jurisdiction, d.sector, termsOf(d))
-			}
-			if err != nil {
+			if _, err := tx.exec(ctx, `DELETE FROM search_documents WHERE kind = ? AND ref_id = ?`, m.kind, m.id); err != nil {
 				return err
+			}
+			for _, d := range docs {
+				if _, err := tx.exec(ctx, `INSERT INTO search_documents (community_id, kind, ref_id, link, title, body, at, jurisdiction, sector, audience, terms)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.communityID, d.kind, d.refID, d.link, d.title, d.body, d.at.UTC(), d.jurisdiction, d.sector,
+					d.audience, termsOf(d)); err != nil {
+					return err
+				}
 			}
 			if _, err := tx.exec(ctx, `DELETE FROM search_dirty WHERE kind = ? AND ref_id = ?`, m.kind, m.id); err != nil {
 				return err
@@ -113,6 +111,9 @@ type SearchFilter struct {
 	Sector       string
 	Limit        int // 20 when 0
 	Offset       int
+	// MemberOf are the communities whose members-only documents (profiles shown to members) the
+	// searcher may find: those they are a signed-in member of.
+	MemberOf []int64
 }
 
 // SearchHit is one thing found.
@@ -128,9 +129,10 @@ type SearchHit struct {
 }
 
 // Search finds what f asks for, best first, and how many there are in all (up to
-// MaxSearchCount+1, which means more than MaxSearchCount). Everything indexed is
-// public (calls, minutes, initiatives and their updates and asks, ideas, events, visible
-// comments); hidden comments and deleted initiatives are not in the index at all.
+// MaxSearchCount+1, which means more than MaxSearchCount). Calls, minutes, initiatives and their
+// updates and asks, ideas, events, visible comments and public profiles are found by anyone;
+// profiles shown to members only by the members of f.MemberOf; hidden comments, deleted
+// initiatives and profiles shown to nobody are not in the index at all.
 func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, int, error) {
 	if _, err := s.IndexPending(ctx, 1000); err != nil { // what was just written is found
 		return nil, 0, err
@@ -148,6 +150,14 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, int, e
 	where, args = append(where, match), append(args, arg)
 	if f.CommunityID != 0 {
 		where, args = append(where, `d.community_id = ?`), append(args, f.CommunityID)
+	}
+	if len(f.MemberOf) == 0 {
+		where = append(where, `d.audience = 'public'`)
+	} else {
+		where = append(where, `(d.audience = 'public' OR d.community_id IN (`+placeholders(len(f.MemberOf))+`))`)
+		for _, id := range f.MemberOf {
+			args = append(args, id)
+		}
 	}
 	if len(f.Kinds) > 0 {
 		where = append(where, `d.kind IN (`+placeholders(len(f.Kinds))+`)`)

@@ -23,6 +23,7 @@ type searchDoc struct {
 	link, title, body    string
 	at                   time.Time
 	jurisdiction, sector string
+	audience             string // "public", or "members" of its community
 }
 
 // Kinds of things search finds.
@@ -35,15 +36,72 @@ const (
 	SearchIdea       = "idea"
 	SearchEvent      = "event"
 	SearchComment    = "comment"
+	SearchProfile    = "profile"
 )
 
 // SearchKinds lists them, in the order a search page offers them.
-var SearchKinds = []string{SearchCall, SearchMinutes, SearchInitiative, SearchUpdate, SearchAsk, SearchIdea, SearchEvent, SearchComment}
+var SearchKinds = []string{SearchCall, SearchMinutes, SearchInitiative, SearchUpdate, SearchAsk, SearchIdea, SearchEvent, SearchComment, SearchProfile}
 
-// buildDoc reads the thing kind/id names as search shows it, or nil when nobody may find it (gone,
-// deleted, hidden).
+// buildDocs reads the thing kind/id names as search shows it: one document, or for a person one
+// per community they belong to, or none when nobody may find it (gone, deleted, hidden, a profile
+// shown to nobody).
+func buildDocs(ctx context.Context, tx conn, kind string, id int64) ([]*searchDoc, error) {
+	if kind == SearchProfile {
+		return profileDocs(ctx, tx, id)
+	}
+	d, err := buildDoc(ctx, tx, kind, id)
+	if d == nil || err != nil {
+		return nil, err
+	}
+	return []*searchDoc{d}, nil
+}
+
+// profileDocs are a person's profile in each community they belong to: public, or for the
+// members of that community; never their email address.
+func profileDocs(ctx context.Context, tx conn, id int64) ([]*searchDoc, error) {
+	var name, organization, title, jurisdiction, municipality, sector, visibility, bio string
+	err := tx.row(ctx, `SELECT name, organization, title, jurisdiction, municipality, sector, visibility, bio FROM users WHERE id = ?`, id).
+		Scan(&name, &organization, &title, &jurisdiction, &municipality, &sector, &visibility, &bio)
+	if errors.Is(err, sql.ErrNoRows) || visibility == convene.VisibilityNobody {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	audience := "members"
+	if visibility == convene.VisibilityPublic {
+		audience = "public"
+	}
+	texts := []string{title, organization, municipality, bio}
+	if err := collectTexts(ctx, tx, &texts, `SELECT tag FROM user_interests WHERE user_id = ? ORDER BY tag`, id); err != nil {
+		return nil, err
+	}
+	var body strings.Builder
+	for _, t := range texts {
+		if t = strings.TrimSpace(t); t != "" {
+			body.WriteString(t + "\n")
+		}
+	}
+	rows, err := tx.query(ctx, `SELECT community_id, created_at FROM memberships WHERE user_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*searchDoc
+	for rows.Next() {
+		d := &searchDoc{kind: SearchProfile, refID: id, title: name, body: strings.TrimSpace(body.String()), link: "people/" + strconv.FormatInt(id, 10),
+			jurisdiction: jurisdiction, sector: sector, audience: audience}
+		if err := rows.Scan(&d.communityID, &d.at); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// buildDoc reads one document of a kind that has one.
 func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, error) {
-	d := &searchDoc{kind: kind, refID: id}
+	d := &searchDoc{kind: kind, refID: id, audience: "public"}
 	var texts []string // every version of every text
 	var translations sql.NullString
 	var err error

@@ -120,8 +120,8 @@ func readSearch(l *Localizer, q url.Values, c *convene.Community, zone string) (
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	var c *convene.Community
 	var b base
+	var err error
 	if r.PathValue("slug") != "" {
-		var err error
 		if c, err = s.communityOf(r); err != nil {
 			return err
 		}
@@ -146,6 +146,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	if ok {
+		if req.filter.MemberOf, err = s.communitiesOfViewer(r); err != nil {
+			return err
+		}
 		hits, total, err := s.store.Search(r.Context(), req.filter)
 		if err != nil {
 			return err
@@ -225,6 +228,9 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	if req.filter.MemberOf, err = s.communitiesOfViewer(r); err != nil {
+		return err
+	}
 	hits, total, err := s.store.Search(r.Context(), req.filter)
 	if err != nil {
 		return err
@@ -240,4 +246,23 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 			SnippetHTML: string(search.Snippet(h.Body, req.filter.Query, snippetLength))})
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// communitiesOfViewer lists the communities the signed-in viewer belongs to, whose members-only profiles
+// their searches may find; none for anyone else (a token's holder included: the API's search is
+// open data).
+func (s *Server) communitiesOfViewer(r *http.Request) ([]int64, error) {
+	v := viewerOf(r)
+	if v.User == nil || isAPI(r) {
+		return nil, nil
+	}
+	ms, err := s.store.MembershipsOf(r.Context(), v.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.Community.ID
+	}
+	return ids, nil
 }

@@ -62,7 +62,6 @@ func TestSearchingTheRecord(t *testing.T) {
 			return out.Total, kinds
 		}
 		member, mu := a.signedIn(t, "search.member@example.net", "Search Member")
-		_ = member
 		calls, _ := a.store.Calls(ctx, convene.CallFilter{CommunityID: a.demo.Community.ID, Limit: 1})
 		on := convene.CommentTarget{Kind: convene.CommentOnCall, ID: calls[0].ID}
 		shown := &convene.Comment{CommunityID: a.demo.Community.ID, Target: on, AuthorID: mu.ID, Body: "A zebra-striped discussion"}
@@ -88,6 +87,44 @@ func TestSearchingTheRecord(t *testing.T) {
 		organizer.signIn()
 		if body := organizer.get("/c/" + slug + "/search?q=quagga").body; strings.Contains(body, "quagga</mark>") {
 			t.Error("an organizer's search finds the hidden comment")
+		}
+
+		// Profiles: a public one is found by anyone; one shown to members by the community's
+		// signed-in members only (never through the open API); one shown to nobody by nobody.
+		for _, p := range []struct{ email, name, visibility, bio string }{
+			{"public.narwhal@example.net", "Public Person", convene.VisibilityPublic, "Narwhal enthusiast"},
+			{"members.narwhal@example.net", "Members Person", convene.VisibilityMembers, "Narwhal researcher"},
+			{"hidden.narwhal@example.net", "Hidden Person", convene.VisibilityNobody, "Narwhal keeper"},
+		} {
+			u := &convene.User{Email: p.email, Name: p.name, Confirmed: true, Visibility: p.visibility, Bio: p.bio}
+			if err := a.store.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.store.JoinCommunity(ctx, a.demo.Community.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		names := func(c *client) string {
+			body := c.get("/c/" + slug + "/search?q=narwhal&kind=profile").body
+			var found []string
+			for _, n := range []string{"Public Person", "Members Person", "Hidden Person"} {
+				if strings.Contains(body, n) {
+					found = append(found, n)
+				}
+			}
+			return strings.Join(found, ", ")
+		}
+		if got := names(visitor); got != "Public Person" {
+			t.Errorf("a visitor's search finds the profiles %q", got)
+		}
+		if got := names(member); got != "Public Person, Members Person" {
+			t.Errorf("a member's search finds the profiles %q", got)
+		}
+		if total, _ := apiSearch("narwhal"); total != 1 {
+			t.Errorf("the API finds %d narwhal profiles, want the public one", total)
+		}
+		if r := visitor.get("/c/" + slug + "/search?q=narwhal+enthusiast"); strings.Contains(r.body, "public.narwhal@example.net") {
+			t.Error("a search result shows an email address")
 		}
 
 		// An edit is found at once; the words it removed are not.

@@ -3,7 +3,9 @@
 -- Go made it into terms (package search: folded, stemmed in English and French); the engine
 -- matches the terms. Triggers on the tables searched mark what changed in search_dirty, whatever
 -- wrote it (any instance, the command line, a job); the job worker, and a search before it runs,
--- bring those documents up to date. Everything that exists is marked once here. (SQLite's triggers
+-- bring those documents up to date. Everything that exists is marked once here. A profile is one
+-- document per community its person belongs to, found by members only when the person shows it to
+-- members only (audience), and never when they show it to nobody. (SQLite's triggers
 -- test for a mark rather than ignore a conflict: an outer upsert's policy would override theirs.)
 CREATE TABLE search_documents (
     id           INTEGER PRIMARY KEY,
@@ -16,8 +18,9 @@ CREATE TABLE search_documents (
     at           TIMESTAMP NOT NULL,
     jurisdiction TEXT NOT NULL DEFAULT '',
     sector       TEXT NOT NULL DEFAULT '',
+    audience     TEXT NOT NULL DEFAULT 'public' CHECK (audience IN ('public', 'members')),
     terms        TEXT NOT NULL,
-    UNIQUE (kind, ref_id)
+    UNIQUE (kind, ref_id, community_id)
 );
 CREATE INDEX search_documents_community ON search_documents (community_id, kind, at);
 
@@ -226,6 +229,61 @@ CREATE TRIGGER search_mark_comments_delete AFTER DELETE ON comments BEGIN
 END;
 -- +goose StatementEnd
 
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_users_insert AFTER INSERT ON users BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = NEW.id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_users_update AFTER UPDATE ON users BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = NEW.id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_users_delete AFTER DELETE ON users BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', OLD.id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = OLD.id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_memberships_insert AFTER INSERT ON memberships BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', NEW.user_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = NEW.user_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_memberships_update AFTER UPDATE ON memberships BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', NEW.user_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = NEW.user_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_memberships_delete AFTER DELETE ON memberships BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', OLD.user_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = OLD.user_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_user_interests_insert AFTER INSERT ON user_interests BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', NEW.user_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = NEW.user_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_user_interests_update AFTER UPDATE ON user_interests BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', NEW.user_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = NEW.user_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER search_mark_user_interests_delete AFTER DELETE ON user_interests BEGIN
+    INSERT INTO search_dirty (kind, ref_id) SELECT 'profile', OLD.user_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE kind = 'profile' AND ref_id = OLD.user_id);
+END;
+-- +goose StatementEnd
+
 INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'call', id FROM calls;
 INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'minutes', call_id FROM minutes;
 INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'initiative', id FROM initiatives;
@@ -234,8 +292,18 @@ INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'ask', id FROM initiati
 INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'idea', id FROM ideas;
 INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'event', id FROM events;
 INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'comment', id FROM comments;
+INSERT OR IGNORE INTO search_dirty (kind, ref_id) SELECT 'profile', id FROM users;
 
 -- +goose Down
+DROP TRIGGER search_mark_users_insert;
+DROP TRIGGER search_mark_users_update;
+DROP TRIGGER search_mark_users_delete;
+DROP TRIGGER search_mark_memberships_insert;
+DROP TRIGGER search_mark_memberships_update;
+DROP TRIGGER search_mark_memberships_delete;
+DROP TRIGGER search_mark_user_interests_insert;
+DROP TRIGGER search_mark_user_interests_update;
+DROP TRIGGER search_mark_user_interests_delete;
 DROP TRIGGER search_mark_calls_insert;
 DROP TRIGGER search_mark_calls_update;
 DROP TRIGGER search_mark_calls_delete;
