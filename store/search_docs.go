@@ -257,5 +257,13 @@ func firstOf(values ...string) string {
 	return ""
 }
 
-// termsOf is what a document is found by: its title and its text.
-func termsOf(d *searchDoc) string { return search.Terms(d.title + "\n" + d.body) }
+// termsOf is what a document is found by: its text, and its own title counted twice, so that a
+// thing named by the words ranks before things that only mention them. An update, an ask, minutes
+// and a comment are shown under what they belong to, whose name is not theirs to be found by.
+func termsOf(d *searchDoc) string {
+	switch d.kind {
+	case SearchUpdate, SearchAsk, SearchMinutes, SearchComment:
+		return search.Terms(d.body)
+	}
+	return search.Terms(d.title + "\n" + d.title + "\n" + d.body)
+}

@@ -37,6 +37,7 @@ type searchPage struct {
 	PrevURL   string
 	NextURL   string
 	Community *convene.Community // nil for the instance
+	Filtered  bool               // a filter is set or wrong: the filters are shown open
 }
 
 type searchResult struct {
@@ -172,6 +173,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		if req.page*searchPageSize < total && req.page < maxSearchPage {
 			p.NextURL = page(req.page + 1)
 		}
+	}
+	for _, name := range []string{"kind", "from", "to", "jurisdiction", "sector"} {
+		p.Filtered = p.Filtered || q.Get(name) != "" || errs[name] != ""
 	}
 	p.Form.Notice = errs["page"] // the form has no field for it
 	delete(errs, "page")
