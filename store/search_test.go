@@ -39,12 +39,7 @@ func foundKind(hits []store.SearchHit, kind string, id int64) bool {
 func TestSearchFindsEachKindAndFollowsChanges(t *testing.T) {
 	testdb.Each(t, convene.FixedClock(utc("2019-11-01T00:00:00Z")), func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c, sr := seedSeries(t, s, "ogc")
-		if err := s.CreateSeason(ctx, &convene.Season{SeriesID: sr.ID, Name: "Fall", StartsOn: date("2019-11-01"), EndsOn: date("2019-12-31")}); err != nil {
-			t.Fatal(err)
-		}
-		calls, _ := s.Calls(ctx, convene.CallFilter{SeriesID: sr.ID})
-		call := calls[0]
+		c, call := oneCall(t, s, 0)
 		call.Theme = "Public consultations on the action plan"
 		if err := s.UpdateCall(ctx, call); err != nil {
 			t.Fatal(err)
