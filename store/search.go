@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -68,9 +69,12 @@ func (s *Store) indexBatch(ctx context.Context, limit int) (int, error) {
 				return err
 			}
 			for _, d := range docs {
-				if _, err := tx.exec(ctx, `INSERT INTO search_documents (community_id, kind, ref_id, link, title, body, at, jurisdiction, sector, audience, terms)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.communityID, d.kind, d.refID, d.link, d.title, d.body, d.at.UTC(), d.jurisdiction, d.sector,
-					d.audience, termsOf(d)); err != nil {
+				if d.titles == "" {
+					d.titles = "{}"
+				}
+				if _, err := tx.exec(ctx, `INSERT INTO search_documents (community_id, kind, ref_id, link, title, titles, body, at, jurisdiction, sector,
+					audience, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.communityID, d.kind, d.refID, d.link, d.title, d.titles, d.body,
+					d.at.UTC(), d.jurisdiction, d.sector, d.audience, termsOf(d)); err != nil {
 					return err
 				}
 			}
@@ -124,6 +128,7 @@ type SearchHit struct {
 	CommunityName string
 	Path          string // the page it leads to
 	Title         string
+	Titles        map[string]string // the title in other languages
 	Body          string
 	At            time.Time
 }
@@ -190,7 +195,7 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, int, e
 	if s.dialect == postgresDialect {
 		rankArgs = append(rankArgs, arg)
 	}
-	rows, err := s.read().query(ctx, `SELECT d.kind, d.ref_id, c.slug, c.name, d.link, d.title, d.body, d.at, `+rank+` AS rank`+from+cond+
+	rows, err := s.read().query(ctx, `SELECT d.kind, d.ref_id, c.slug, c.name, d.link, d.title, d.titles, d.body, d.at, `+rank+` AS rank`+from+cond+
 		` ORDER BY rank, d.at DESC, d.id LIMIT ? OFFSET ?`, append(append(rankArgs, args...), limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -199,11 +204,12 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, int, e
 	var out []SearchHit
 	for rows.Next() {
 		var h SearchHit
-		var link string
+		var link, titles string
 		var r float64
-		if err := rows.Scan(&h.Kind, &h.RefID, &h.CommunitySlug, &h.CommunityName, &link, &h.Title, &h.Body, &h.At, &r); err != nil {
+		if err := rows.Scan(&h.Kind, &h.RefID, &h.CommunitySlug, &h.CommunityName, &link, &h.Title, &titles, &h.Body, &h.At, &r); err != nil {
 			return nil, 0, err
 		}
+		_ = json.Unmarshal([]byte(titles), &h.Titles)
 		h.Path = "/c/" + h.CommunitySlug + "/" + link
 		out = append(out, h)
 	}

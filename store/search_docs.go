@@ -21,6 +21,7 @@ type searchDoc struct {
 	kind                 string
 	refID                int64
 	link, title, body    string
+	titles               string // the title in other languages: JSON, language → title
 	at                   time.Time
 	jurisdiction, sector string
 	audience             string // "public", or "members" of its community
@@ -108,20 +109,31 @@ func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, 
 	switch kind {
 	case SearchCall:
 		var title, theme, note, series string
-		err = tx.row(ctx, `SELECT c.community_id, c.title, c.theme, c.note, c.starts_at, c.translations, s.title FROM calls c
-			JOIN series s ON s.id = c.series_id WHERE c.id = ?`, id).Scan(&d.communityID, &title, &theme, &note, &d.at, &translations, &series)
+		var seriesTexts sql.NullString
+		err = tx.row(ctx, `SELECT c.community_id, c.title, c.theme, c.note, c.starts_at, c.translations, s.title, s.translations FROM calls c
+			JOIN series s ON s.id = c.series_id WHERE c.id = ?`, id).Scan(&d.communityID, &title, &theme, &note, &d.at, &translations, &series, &seriesTexts)
 		if err == nil {
 			d.title, d.link = firstOf(title, series), "calls/"+strconv.FormatInt(id, 10)
+			d.titles = titlesIn(translations.String, "title")
+			if title == "" {
+				d.titles = titlesIn(seriesTexts.String, "title")
+			}
 			texts = append(texts, theme, note, translations.String)
 			err = collectTexts(ctx, tx, &texts, `SELECT title, description, presenter_name, presenter_org, translations FROM agenda_items
 				WHERE call_id = ? ORDER BY position`, id)
 		}
 	case SearchMinutes:
 		var summary, title, series string
-		err = tx.row(ctx, `SELECT m.summary, c.community_id, c.starts_at, c.title, s.title FROM minutes m JOIN calls c ON c.id = m.call_id
-			JOIN series s ON s.id = c.series_id WHERE m.call_id = ?`, id).Scan(&summary, &d.communityID, &d.at, &title, &series)
+		var callTexts, seriesTexts sql.NullString
+		err = tx.row(ctx, `SELECT m.summary, c.community_id, c.starts_at, c.title, s.title, c.translations, s.translations FROM minutes m
+			JOIN calls c ON c.id = m.call_id JOIN series s ON s.id = c.series_id WHERE m.call_id = ?`, id).
+			Scan(&summary, &d.communityID, &d.at, &title, &series, &callTexts, &seriesTexts)
 		if err == nil {
 			d.title, d.link = firstOf(title, series), "calls/"+strconv.FormatInt(id, 10)+"#minutes"
+			d.titles = titlesIn(callTexts.String, "title")
+			if title == "" {
+				d.titles = titlesIn(seriesTexts.String, "title")
+			}
 			texts = append(texts, summary)
 			err = collectTexts(ctx, tx, &texts, `SELECT body FROM minutes_notes WHERE call_id = ?`, id)
 			if err == nil && strings.TrimSpace(strings.Join(texts, "")) == "" {
@@ -137,7 +149,7 @@ func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, 
 			if deleted.Valid {
 				return nil, nil // deleted initiatives are found by nobody
 			}
-			d.link = "initiatives/" + strconv.FormatInt(id, 10)
+			d.link, d.titles = "initiatives/"+strconv.FormatInt(id, 10), titlesIn(translations.String, "name")
 			texts = append(texts, description, translations.String)
 		}
 	case SearchUpdate, SearchAsk:
@@ -148,9 +160,11 @@ func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, 
 		var body string
 		var initiative int64
 		var deleted sql.NullTime
-		err = tx.row(ctx, `SELECT x.body, x.created_at, x.translations, i.id, i.community_id, i.name, i.jurisdiction, i.sector, i.deleted_at
-			FROM `+table+` x JOIN initiatives i ON i.id = x.initiative_id WHERE x.id = ?`, id).Scan(&body, &d.at, &translations, &initiative,
-			&d.communityID, &d.title, &d.jurisdiction, &d.sector, &deleted)
+		var parentTexts sql.NullString
+		err = tx.row(ctx, `SELECT x.body, x.created_at, x.translations, i.id, i.community_id, i.name, i.jurisdiction, i.sector, i.deleted_at,
+			i.translations FROM `+table+` x JOIN initiatives i ON i.id = x.initiative_id WHERE x.id = ?`, id).Scan(&body, &d.at, &translations,
+			&initiative, &d.communityID, &d.title, &d.jurisdiction, &d.sector, &deleted, &parentTexts)
+		d.titles = titlesIn(parentTexts.String, "name")
 		if err == nil {
 			if deleted.Valid {
 				return nil, nil
@@ -162,13 +176,13 @@ func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, 
 		var description string
 		err = tx.row(ctx, `SELECT community_id, title, description, raised_at, translations FROM ideas WHERE id = ?`, id).
 			Scan(&d.communityID, &d.title, &description, &d.at, &translations)
-		d.link = "ideas#idea-" + strconv.FormatInt(id, 10)
+		d.link, d.titles = "ideas#idea-"+strconv.FormatInt(id, 10), titlesIn(translations.String, "title")
 		texts = append(texts, description, translations.String)
 	case SearchEvent:
 		var description, place, address string
 		err = tx.row(ctx, `SELECT community_id, name, description, place, address, starts_at, translations FROM events WHERE id = ?`, id).
 			Scan(&d.communityID, &d.title, &description, &place, &address, &d.at, &translations)
-		d.link = "events/" + strconv.FormatInt(id, 10)
+		d.link, d.titles = "events/"+strconv.FormatInt(id, 10), titlesIn(translations.String, "name")
 		texts = append(texts, description, place, address, translations.String)
 	case SearchComment:
 		var target, body string
@@ -246,6 +260,22 @@ func collectTexts(ctx context.Context, tx conn, texts *[]string, q string, args 
 		}
 	}
 	return rows.Err()
+}
+
+// titlesIn is, from a translations column, field's text in each language that has it, as JSON.
+func titlesIn(translations, field string) string {
+	var tr map[string]map[string]string
+	if json.Unmarshal([]byte(translations), &tr) != nil {
+		return "{}"
+	}
+	out := map[string]string{}
+	for lang, fields := range tr {
+		if v := strings.TrimSpace(fields[field]); v != "" {
+			out[lang] = v
+		}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
 }
 
 func firstOf(values ...string) string {

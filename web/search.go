@@ -156,7 +156,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Searched, p.Total = true, total
 		for _, h := range hits {
-			p.Results = append(p.Results, searchResult{Kind: h.Kind, KindLabel: l.T("search.kind." + h.Kind), Title: h.Title, URL: h.Path,
+			p.Results = append(p.Results, searchResult{Kind: h.Kind, KindLabel: l.T("search.kind." + h.Kind), Title: titleIn(h, l.Lang), URL: h.Path,
 				Community: h.CommunityName, At: h.At, Snippet: search.Snippet(h.Body, req.filter.Query, snippetLength)})
 		}
 		page := func(n int) string {
@@ -246,7 +246,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 		Results []apiSearchResult `json:"results"`
 	}{Query: req.text, Total: total, Page: req.page, Results: []apiSearchResult{}}
 	for _, h := range hits {
-		out.Results = append(out.Results, apiSearchResult{Kind: h.Kind, Title: h.Title, URL: s.absURL(h.Path), Date: h.At.UTC().Format(time.RFC3339),
+		out.Results = append(out.Results, apiSearchResult{Kind: h.Kind, Title: titleIn(h, l.Lang), URL: s.absURL(h.Path), Date: h.At.UTC().Format(time.RFC3339),
 			SnippetHTML: string(search.Snippet(h.Body, req.filter.Query, snippetLength))})
 	}
 	return writeJSON(w, http.StatusOK, out)
@@ -269,4 +269,12 @@ func (s *Server) communitiesOfViewer(r *http.Request) ([]int64, error) {
 		ids[i] = m.Community.ID
 	}
 	return ids, nil
+}
+
+// titleIn is a result's title in lang when it was translated, its original otherwise.
+func titleIn(h store.SearchHit, lang string) string {
+	if t := h.Titles[lang]; t != "" {
+		return t
+	}
+	return h.Title
 }

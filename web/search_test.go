@@ -35,8 +35,9 @@ func TestSearchingTheRecord(t *testing.T) {
 		if body := page("/search?q=clearinghouse").body; !strings.Contains(body, "<mark>") || !strings.Contains(body, a.demo.Community.Name) {
 			t.Error("the instance search does not find the clearinghouse, with its community")
 		}
-		if body := page("/c/" + slug + "/search?q=" + url.QueryEscape("centre d’échange") + "&lang=fr").body; !strings.Contains(body, "<mark>") {
-			t.Error("the French version of a text is not found")
+		if body := page("/c/" + slug + "/search?q=" + url.QueryEscape("centre d’échange") + "&lang=fr").body; !strings.Contains(body, "<mark>") ||
+			!strings.Contains(body, ">Centre d’échange ouvert</a>") {
+			t.Error("the French version of a text is not found, or its result is not titled in French")
 		}
 		if body := page("/c/" + slug).body; !strings.Contains(body, `/c/`+slug+`/search"`) {
 			t.Error("the community page does not lead to its search")

@@ -13,6 +13,7 @@ CREATE TABLE search_documents (
     ref_id       BIGINT NOT NULL,
     link         TEXT NOT NULL,
     title        TEXT NOT NULL,
+    titles       TEXT NOT NULL DEFAULT '{}',
     body         TEXT NOT NULL,
     at           TIMESTAMPTZ NOT NULL,
     jurisdiction TEXT NOT NULL DEFAULT '',

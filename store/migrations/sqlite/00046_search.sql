@@ -14,6 +14,7 @@ CREATE TABLE search_documents (
     ref_id       INTEGER NOT NULL,
     link         TEXT NOT NULL,
     title        TEXT NOT NULL,
+    titles       TEXT NOT NULL DEFAULT '{}',
     body         TEXT NOT NULL,
     at           TIMESTAMP NOT NULL,
     jurisdiction TEXT NOT NULL DEFAULT '',
