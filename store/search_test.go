@@ -125,3 +125,30 @@ func TestSearchFindsEachKindAndFollowsChanges(t *testing.T) {
 		}
 	})
 }
+
+// A search counts what it finds up to store.MaxSearchCount and then stops: a total past it means
+// "more than that", and pages still come best first.
+func TestSearchCountsUpToItsLimit(t *testing.T) {
+	testdb.Each(t, convene.FixedClock(utc("2019-11-01T00:00:00Z")), func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, call := oneCall(t, s, 0)
+		author := person(t, s, "Prolific Author", nil)
+		hidden := "0"
+		if s.Engine() == "postgres" {
+			hidden = "FALSE"
+		}
+		for i := 0; i < store.MaxSearchCount+5; i++ {
+			if _, err := s.DB().ExecContext(ctx, pgOrNot(s, `INSERT INTO comments (community_id, target_kind, target_id, author_id, body, hidden, created_at)
+				VALUES (?, 'call', ?, ?, 'Another pangolin sighting', `+hidden+`, ?)`), c.ID, call.ID, author.ID, utc("2019-11-01T00:00:00Z")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.IndexPending(ctx, 2*store.MaxSearchCount); err != nil { // the worker's part: a search indexes 1,000 at most
+			t.Fatal(err)
+		}
+		hits, total := find(t, s, c.ID, "pangolin")
+		if total != store.MaxSearchCount+1 || len(hits) != 20 {
+			t.Errorf("%d results, %d on the page; want %d (more than the limit) and 20", total, len(hits), store.MaxSearchCount+1)
+		}
+	})
+}

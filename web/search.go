@@ -38,6 +38,7 @@ type searchPage struct {
 	NextURL   string
 	Community *convene.Community // nil for the instance
 	Filtered  bool               // a filter is set or wrong: the filters are shown open
+	MaxCount  int                // how far results are counted (store.MaxSearchCount)
 }
 
 type searchResult struct {
@@ -139,7 +140,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	if c != nil {
 		action = "/c/" + c.Slug + "/search"
 	}
-	p := searchPage{base: b, Community: c, Form: Form{Action: action, Submit: l.T("search.submit"), Fields: searchFields(l, c != nil)}}
+	p := searchPage{base: b, Community: c, MaxCount: store.MaxSearchCount, Form: Form{Action: action, Submit: l.T("search.submit"), Fields: searchFields(l, c != nil)}}
 	q := r.URL.Query()
 	req, ok, errs := readSearch(l, q, c, b.Zone)
 	status := http.StatusOK
