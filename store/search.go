@@ -21,6 +21,11 @@ const indexBatch = 500
 
 // IndexPending brings up to limit marked documents up to date and returns how many it did.
 func (s *Store) IndexPending(ctx context.Context, limit int) (int, error) {
+	// Most calls find nothing marked: a read says so without opening a write transaction.
+	var marked int
+	if err := s.read().row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_dirty LIMIT 1) x`).Scan(&marked); err != nil || marked == 0 {
+		return 0, err
+	}
 	done := 0
 	for done < limit {
 		n, err := s.indexBatch(ctx, min(indexBatch, limit-done))

@@ -222,11 +222,8 @@ func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, 
 
 // versionsOf is a text as it is, or, for a translations column, every text in it.
 func versionsOf(t string) []string {
-	if !strings.HasPrefix(t, "{") {
-		return []string{t}
-	}
-	var tr map[string]map[string]string
-	if json.Unmarshal([]byte(t), &tr) != nil {
+	tr, ok := translationsOf(t)
+	if !ok {
 		return []string{t}
 	}
 	var out []string
@@ -236,6 +233,15 @@ func versionsOf(t string) []string {
 		}
 	}
 	return out
+}
+
+// translationsOf reads a translations column.
+func translationsOf(t string) (convene.Translations, bool) {
+	var tr convene.Translations
+	if !strings.HasPrefix(t, "{") || json.Unmarshal([]byte(t), &tr) != nil {
+		return nil, false
+	}
+	return tr, true
 }
 
 // collectTexts appends every text column of a query's rows.
@@ -264,13 +270,10 @@ func collectTexts(ctx context.Context, tx conn, texts *[]string, q string, args 
 
 // titlesIn is, from a translations column, field's text in each language that has it, as JSON.
 func titlesIn(translations, field string) string {
-	var tr map[string]map[string]string
-	if json.Unmarshal([]byte(translations), &tr) != nil {
-		return "{}"
-	}
+	tr, _ := translationsOf(translations)
 	out := map[string]string{}
-	for lang, fields := range tr {
-		if v := strings.TrimSpace(fields[field]); v != "" {
+	for _, lang := range tr.Languages() {
+		if v := strings.TrimSpace(tr.Get(lang, field)); v != "" {
 			out[lang] = v
 		}
 	}

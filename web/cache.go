@@ -83,19 +83,34 @@ func (c *pageCache) bytes() uint64 {
 	return c.pages.WeightedSize()
 }
 
-// capture records what a handler writes so it can be cached.
+// capture records what a handler writes so it can be kept: the status, the body, and the headers
+// that describe it as they were when it began (before the compression layer marks them).
 type capture struct {
 	http.ResponseWriter
 	status int
+	header http.Header
 	buf    bytes.Buffer
 }
 
+func (w *capture) keepHeader() {
+	if w.header == nil {
+		w.header = http.Header{}
+		for _, k := range []string{"Content-Type", "Content-Disposition", "ETag", "Cache-Control", "Vary"} {
+			for _, v := range w.ResponseWriter.Header().Values(k) {
+				w.header.Add(k, v)
+			}
+		}
+	}
+}
+
 func (w *capture) WriteHeader(status int) {
+	w.keepHeader()
 	w.status = status
 	w.ResponseWriter.WriteHeader(status)
 }
 
 func (w *capture) Write(b []byte) (int, error) {
+	w.keepHeader()
 	w.buf.Write(b)
 	return w.ResponseWriter.Write(b)
 }

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/maypok86/otter/v2"
-
 	"github.com/opengovcall/convene"
 )
 
@@ -21,31 +19,13 @@ import (
 // page, the reader's own part included, is rendered on every request. Like stamped answers, a
 // kept fragment is never stale, only unused.
 
-// fragmentBytes bounds the fragments kept.
-const fragmentBytes = 16 << 20
-
-func newFragments() *otter.Cache[string, template.HTML] {
-	return otter.Must(&otter.Options[string, template.HTML]{
-		MaximumWeight: fragmentBytes,
-		Weigher: func(key string, html template.HTML) uint32 {
-			return uint32(min(len(key)+len(html)+64, 1<<31))
-		},
-	})
-}
-
-// fragment returns what was kept under stamp, or makes it with make and keeps it.
+// fragment returns what was kept under stamp, or makes it with make and keeps it, beside the
+// partials (partials.go).
 func (s *Server) fragment(stamp string, make func() (template.HTML, error)) (template.HTML, error) {
 	if s.unkept {
 		return make()
 	}
-	if html, ok := s.fragments.GetIfPresent(stamp); ok {
-		return html, nil
-	}
-	html, err := make()
-	if err == nil {
-		s.fragments.Set(stamp, html)
-	}
-	return html, err
+	return s.views.memo.keep("fragment|"+stamp, make)
 }
 
 // renderFragment renders the template name of page with a page's data, as render would inside it.

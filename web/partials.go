@@ -32,7 +32,7 @@ type rowRenderer struct {
 // other kept partials.
 const (
 	rowCacheBytes     = 8 << 20
-	partialCacheBytes = 8 << 20
+	partialCacheBytes = 24 << 20 // fragments of pages (fragments.go) included
 )
 
 func newRowRenderer(partials *template.Template) *rowRenderer {
@@ -78,17 +78,25 @@ func newPartialMemo(partials *template.Template) *partialMemo {
 
 // render executes the partial name with data, or returns what it wrote before for key.
 func (m *partialMemo) render(name, key string, data any) (template.HTML, error) {
-	key = name + "|" + key
+	return m.keep(name+"|"+key, func() (template.HTML, error) {
+		var w strings.Builder
+		if err := m.tmpl.ExecuteTemplate(&w, name, data); err != nil {
+			return "", err
+		}
+		return template.HTML(w.String()), nil
+	})
+}
+
+// keep returns what was kept under key, or makes it and keeps it.
+func (m *partialMemo) keep(key string, make func() (template.HTML, error)) (template.HTML, error) {
 	if html, ok := m.kept.GetIfPresent(key); ok {
 		return html, nil
 	}
-	var w strings.Builder
-	if err := m.tmpl.ExecuteTemplate(&w, name, data); err != nil {
-		return "", err
+	html, err := make()
+	if err == nil {
+		m.kept.Set(key, html)
 	}
-	html := template.HTML(w.String())
-	m.kept.Set(key, html)
-	return html, nil
+	return html, err
 }
 
 // zoneOptions writes the zone picker's options for the reader of l, zone selected.

@@ -261,13 +261,15 @@ func (s *Server) communitiesOfViewer(r *http.Request) ([]int64, error) {
 	if v.User == nil || isAPI(r) {
 		return nil, nil
 	}
-	ms, err := s.store.MembershipsOf(r.Context(), v.User.ID)
+	roles, err := s.store.RolesOfUser(r.Context(), v.User.ID)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(ms))
-	for i, m := range ms {
-		ids[i] = m.Community.ID
+	var ids []int64
+	for id, role := range roles {
+		if role != "" {
+			ids = append(ids, id)
+		}
 	}
 	return ids, nil
 }

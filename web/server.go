@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"github.com/maypok86/otter/v2"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -78,16 +77,14 @@ type Server struct {
 	feeds     feedCache
 	// stampedAnswers keeps public answers made of calls by what they were made from (stamped.go).
 	stampedAnswers *otter.Cache[string, stampedAnswer]
-	// fragments keeps the costly parts of pages by what they show (fragments.go).
-	fragments *otter.Cache[string, template.HTML]
-	unkept    bool // Config.unkept
-	reach     reachCache
-	wake      func()
-	setup     *setupGate // the first-run setup page, while the instance has no administrator
-	proxies   proxy.Trusted
-	metrics   *metrics.Metrics
-	access    *AccessLog
-	handler   http.Handler
+	unkept         bool // Config.unkept
+	reach          reachCache
+	wake           func()
+	setup          *setupGate // the first-run setup page, while the instance has no administrator
+	proxies        proxy.Trusted
+	metrics        *metrics.Metrics
+	access         *AccessLog
+	handler        http.Handler
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
 	apiRoutes []string
@@ -128,7 +125,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = base.Scheme == "https"
 	s := &Server{store: st, clock: cfg.Clock, log: cfg.Logger, baseURL: base, catalog: catalog, views: v, sessions: sm,
-		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), stampedAnswers: newStampedAnswers(), fragments: newFragments(), unkept: cfg.unkept, wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode),
+		cache: newPageCache(cfg.PageCacheTTL, cfg.PageCacheBytes), stampedAnswers: newStampedAnswers(), unkept: cfg.unkept, wake: cfg.WakeMail, dbTimeout: cfg.DBTimeout, setup: newSetupGate(cfg.SetupCode),
 		proxies: cfg.TrustedProxies, metrics: cfg.Metrics, access: cfg.AccessLog}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = defaultDBTimeout

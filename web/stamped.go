@@ -97,7 +97,7 @@ func (s *Server) serveStamped(w http.ResponseWriter, r *http.Request, stamp stri
 		_, err := w.Write(body)
 		return err
 	}
-	cw := &stampCapture{ResponseWriter: w, status: http.StatusOK}
+	cw := &capture{ResponseWriter: w, status: http.StatusOK}
 	if err := write(cw); err != nil {
 		return err
 	}
@@ -127,36 +127,4 @@ func acceptsGzip(r *http.Request) bool {
 		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
 	}
 	return false
-}
-
-// stampCapture records an answer as its handler wrote it: the headers as they were when it began
-// (before the compression layer marks them), and the body.
-type stampCapture struct {
-	http.ResponseWriter
-	status int
-	header http.Header
-	buf    bytes.Buffer
-}
-
-func (w *stampCapture) keepHeader() {
-	if w.header == nil {
-		w.header = http.Header{}
-		for _, k := range []string{"Content-Type", "Content-Disposition", "ETag", "Cache-Control", "Vary"} {
-			for _, v := range w.ResponseWriter.Header().Values(k) {
-				w.header.Add(k, v)
-			}
-		}
-	}
-}
-
-func (w *stampCapture) WriteHeader(status int) {
-	w.keepHeader()
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *stampCapture) Write(b []byte) (int, error) {
-	w.keepHeader()
-	w.buf.Write(b)
-	return w.ResponseWriter.Write(b)
 }
