@@ -17,6 +17,7 @@ type Standing struct {
 	SignedIn   bool
 	Member     bool // of the call's community
 	Registered bool // for the call, with a place (not waitlisted)
+	InPerson   bool // registered to attend in the room: the video link is not theirs
 	Organizer  bool // of the call's community, or an instance admin
 }
 
@@ -53,15 +54,22 @@ func (r Rights) Manages(in *Initiative) bool {
 	return r.Organizer() || (r.SignedIn && in.IsLead(r.UserID))
 }
 
-// At is their standing at one call of the community, given their registration status there.
-func (r Rights) At(registration string) Standing {
-	return Standing{SignedIn: r.SignedIn, Member: r.Member(), Organizer: r.Organizer(), Registered: registration == RegRegistered}
+// Place is a person's registration at one call: its status ("" for none) and how they attend.
+type Place struct {
+	Status string
+	Mode   string
+}
+
+// At is their standing at one call of the community, given their place there.
+func (r Rights) At(p Place) Standing {
+	return Standing{SignedIn: r.SignedIn, Member: r.Member(), Organizer: r.Organizer(), Registered: p.Status == RegRegistered,
+		InPerson: p.Status == RegRegistered && p.Mode == AttendInPerson}
 }
 
 // StandingOf is a signed-in person's standing at a call, from their role in its community ("" for
-// none) and their registration status ("" for none).
-func StandingOf(u *User, role, registration string) Standing {
-	return RightsOf(u, role).At(registration)
+// none) and their place there.
+func StandingOf(u *User, role string, p Place) Standing {
+	return RightsOf(u, role).At(p)
 }
 
 // JoinLevel is the visibility that applies to a call's join kit: its own, or its series'.
@@ -91,8 +99,13 @@ type JoinAccess struct {
 }
 
 // JoinAccessFor decides whether a viewer with standing st sees the call's join kit at now.
-// Organizers always do; everyone else needs the call's level, and waits for the reveal time.
+// Nobody does for a call held only in a room. Organizers always do otherwise; everyone else needs
+// the call's level, and waits for the reveal time; registrants who come in person are not sent
+// the link a registered-only call keeps for those online.
 func (c *Call) JoinAccessFor(st Standing, now time.Time) JoinAccess {
+	if !c.Online() {
+		return JoinAccess{Need: "in_person"} // no video link: everyone meets in the room
+	}
 	if st.Organizer {
 		return JoinAccess{Visible: true}
 	}
@@ -105,6 +118,9 @@ func (c *Call) JoinAccessFor(st Standing, now time.Time) JoinAccess {
 			return JoinAccess{Need: "member"}
 		}
 	case JoinRegistered:
+		if st.InPerson {
+			return JoinAccess{Need: "online"} // they come to the room: the link goes to those online
+		}
 		if !st.Registered {
 			return JoinAccess{Need: "register"}
 		}

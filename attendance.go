@@ -31,6 +31,7 @@ type Attendance struct {
 	Jurisdiction string // the person's at the time
 	Sector       string
 	Source       string
+	Mode         string // AttendOnline or AttendInPerson: how they took part
 	Minutes      int
 	CreatedAt    time.Time
 }
@@ -55,3 +56,21 @@ const MaxReportBytes = 10 << 20
 // SmallCount is the smallest count shown publicly: fewer people than this could be identified, so
 // public views show "fewer than 5" instead.
 const SmallCount = 5
+
+// AttendanceModeAt is how someone took part in a call, from how it took place, how the record
+// came to be and how they registered (regMode, "" for no registration): a participant report is
+// of the video call; at a hybrid call a check-in or their own word follows their registration,
+// and a check-in without one was in the room.
+func AttendanceModeAt(call *Call, source, regMode string) string {
+	switch {
+	case call.Mode() != CallHybrid:
+		return call.AttendanceModes()[0]
+	case source == AttendanceReport:
+		return AttendOnline
+	case regMode != "":
+		return regMode
+	case source == AttendanceCheckIn:
+		return AttendInPerson
+	}
+	return AttendOnline
+}

@@ -34,11 +34,17 @@ type Call struct {
 	Note            string // shown on the call page, e.g. "two weeks before the OGP Summit"
 	Sequence        int    // raised whenever time or status changes, for calendar updates
 	JoinVisibility  string // overrides the series' join-kit visibility when set
-	Capacity        int    // places for registration; 0 for no limit
-	Outcome         string // once it has ended: CallHeld, CallNotHeld, or "" until recorded
-	Recorded        bool   // read only: it has attendance or minutes
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	Capacity        int    // places for registration (online ones on a hybrid call); 0 for no limit
+	// AttendanceMode is CallOnline, CallInPerson or CallHybrid ("" reads as online).
+	AttendanceMode   string
+	Venue            *Venue // where it meets in person; nil for a call only online
+	InPersonCapacity int    // places in the room; 0 for no limit
+	// OwnAccessibility is what this call offers when it differs from its series; nil for the series'.
+	OwnAccessibility *Accessibility
+	Outcome          string // once it has ended: CallHeld, CallNotHeld, or "" until recorded
+	Recorded         bool   // read only: it has attendance or minutes
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 	Texts
 
 	// Filled by the store for display.
@@ -125,6 +131,18 @@ func (c *Call) Normalize() {
 	c.Theme = Line(c.Theme)
 	c.Note = Para(c.Note)
 	c.StartsAt = c.StartsAt.UTC().Truncate(time.Minute)
+	if c.AttendanceMode == "" {
+		c.AttendanceMode = CallOnline
+	}
+	if c.Venue != nil {
+		c.Venue.Normalize()
+		if c.Venue.Empty() {
+			c.Venue = nil
+		}
+	}
+	if c.OwnAccessibility != nil {
+		c.OwnAccessibility.Normalize()
+	}
 	if c.Status == "" {
 		c.Status = CallScheduled
 	}
@@ -153,6 +171,10 @@ func (c *Call) Validate() error {
 	}
 	if c.Capacity < 0 || c.Capacity > 100000 {
 		f.add("capacity", "capacity.range", map[string]any{"Max": 100000})
+	}
+	c.checkHybrid(&f)
+	if c.OwnAccessibility != nil {
+		c.OwnAccessibility.check(&f)
 	}
 	return f.err()
 }

@@ -78,6 +78,34 @@ type ReachCall struct {
 	Registered int
 	Attended   int
 	FirstTime  int
+	// Mode is how the call took place; of its registrations and attendance, InPersonRegistered
+	// and InPersonAttended were in the room (all of them for a call held only in person).
+	Mode               string
+	InPersonRegistered int
+	InPersonAttended   int
+}
+
+// ReachModeCounts are registrations and attendance (one per person and call) in one way of
+// taking part.
+type ReachModeCounts struct{ Registered, Attended int }
+
+// ReachModeSplit sums a report's calls by how people took part; nil when every call was online.
+func ReachModeSplit(calls []ReachCall) map[string]ReachModeCounts {
+	hybrid := false
+	out := map[string]ReachModeCounts{}
+	for _, c := range calls {
+		hybrid = hybrid || (c.Mode != "" && c.Mode != CallOnline)
+		on, in := out[AttendOnline], out[AttendInPerson]
+		on.Registered += c.Registered - c.InPersonRegistered
+		on.Attended += c.Attended - c.InPersonAttended
+		in.Registered += c.InPersonRegistered
+		in.Attended += c.InPersonAttended
+		out[AttendOnline], out[AttendInPerson] = on, in
+	}
+	if !hybrid {
+		return nil
+	}
+	return out
 }
 
 // Returning is the call's attendees who had come before.
@@ -106,6 +134,9 @@ type ReachReport struct {
 	// nil when there is none.
 	Previous         *ReachSeason
 	PreviousAttended map[string]int
+	// Modes splits registrations and attendance by how people took part (AttendOnline,
+	// AttendInPerson); nil when every call in the range was online.
+	Modes map[string]ReachModeCounts
 
 	// public holds a public report's sums, each coarsened from the true sum rather than added up
 	// from coarsened cells (see PublicReach); nil in a full report.
@@ -407,7 +438,14 @@ func PublicReach(r *ReachReport) *ReachReport {
 	out.Calls = make([]ReachCall, len(r.Calls))
 	for i, c := range r.Calls {
 		c.Registered, c.Attended, c.FirstTime = publicCount(c.Registered), publicCount(c.Attended), publicCount(c.FirstTime)
+		c.InPersonRegistered, c.InPersonAttended = publicCount(c.InPersonRegistered), publicCount(c.InPersonAttended)
 		out.Calls[i] = c
+	}
+	if r.Modes != nil { // coarsened from the true sums
+		out.Modes = map[string]ReachModeCounts{}
+		for k, m := range r.Modes {
+			out.Modes[k] = ReachModeCounts{Registered: publicCount(m.Registered), Attended: publicCount(m.Attended)}
+		}
 	}
 	if r.PreviousAttended != nil {
 		out.PreviousAttended = make(map[string]int, len(r.PreviousAttended))

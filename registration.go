@@ -21,11 +21,32 @@ type Registration struct {
 	UserID  int64
 	Status  string
 	Answers map[string]string // question id → answer
+	Mode    string            // AttendOnline or AttendInPerson
+	// Accommodation is what the person asked for to take part (personal: organizers only).
+	Accommodation string
 	// ICalSequence is the last calendar SEQUENCE mailed to the person for the call, -1 for none.
 	ICalSequence int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	User         *User // filled for organizers' lists
+}
+
+// Signup is what a person gives when registering: answers to the series' questions, how they
+// attend (for a hybrid call) and any accommodation they need.
+type Signup struct {
+	Answers       map[string]string
+	Mode          string
+	Accommodation string
+}
+
+// Normalize trims the accommodation request.
+func (s *Signup) Normalize() { s.Accommodation = Para(s.Accommodation); s.Mode = strings.TrimSpace(s.Mode) }
+
+// CheckAccommodation refuses a request that is too long or not text.
+func CheckAccommodation(text string) error {
+	var f fieldErrors
+	checkText(&f, "accommodation", text, MaxAccommodation, false)
+	return f.err()
 }
 
 // Kinds of registration question.

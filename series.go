@@ -21,9 +21,10 @@ type Series struct {
 	StartTime       string // local wall-clock time, "15:04"
 	TimeZone        string // IANA zone the wall-clock time is in
 	DurationMinutes int
-	JoinVisibility  string // one of JoinLevels
-	RevealMinutes   int    // show the join kit only from this many minutes before a call; 0 for always
-	Reminders       string // minutes before each call that reminders go out, comma-separated, e.g. "1440,60"
+	JoinVisibility  string        // one of JoinLevels
+	RevealMinutes   int           // show the join kit only from this many minutes before a call; 0 for always
+	Reminders       string        // minutes before each call that reminders go out, comma-separated, e.g. "1440,60"
+	Accessibility   Accessibility // what its calls offer, unless a call says otherwise
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	Texts
@@ -46,6 +47,7 @@ func (s *Series) Normalize() {
 	if s.JoinVisibility == "" {
 		s.JoinVisibility = JoinEveryone
 	}
+	s.Accessibility.Normalize()
 }
 
 // Validate checks the series before it is stored.
@@ -76,6 +78,7 @@ func (s *Series) Validate() error {
 		e, _ := AsError(err)
 		f.add("reminders", e.Key, e.Args)
 	}
+	s.Accessibility.check(&f)
 	if s.RevealMinutes < 0 || s.RevealMinutes > 7*24*60 {
 		f.add("reveal_minutes", "reveal_minutes.range", map[string]any{"Max": 7 * 24 * 60})
 	}

@@ -314,16 +314,16 @@ func TestRegisteringNeedsTheRequiredAnswers(t *testing.T) {
 			t.Fatalf("questions %v, %v", qs, err)
 		}
 		for _, series := range []bool{false, true} {
-			_, err := acts.Register(ctx, w.as(w.outsider), w.call, series, nil)
+			_, err := acts.Register(ctx, w.as(w.outsider), w.call, series, convene.Signup{})
 			code(t, err, convene.EINVALID, "")
 		}
-		_, err = acts.Register(ctx, w.as(nil), w.call, false, nil)
+		_, err = acts.Register(ctx, w.as(nil), w.call, false, convene.Signup{})
 		code(t, err, convene.EUNAUTHORIZED, "signin.required")
 		if *woken != 0 {
 			t.Fatal("a refused registration woke the mailer")
 		}
 		answers := map[string]string{itoa(qs[0].ID): "Treasury Board"}
-		if status, err := acts.Register(ctx, w.as(w.outsider), w.call, true, answers); err != nil || status != convene.RegRegistered {
+		if status, err := acts.Register(ctx, w.as(w.outsider), w.call, true, convene.Signup{Answers: answers}); err != nil || status != convene.RegRegistered {
 			t.Fatalf("subscribe: %q, %v", status, err)
 		}
 		if ok, err := s.Subscribed(ctx, w.call.SeriesID, w.outsider.ID); err != nil || !ok {

@@ -6,22 +6,36 @@ import (
 	"github.com/opengovcall/convene"
 )
 
-// Register gives the actor a place at a call (or a waitlist spot) and returns which; with series
-// set it subscribes them to the call's whole series instead and returns RegRegistered. The store
-// checks what holds for every path: answers to the series' required questions, capacity, and
+// Register gives the actor a place at a call (or a waitlist spot) in the way they attend and
+// returns which; with series set it subscribes them to the call's whole series instead, and
+// this call takes the way they chose and their accommodation request. The store checks what holds
+// for every path: answers to the series' required questions, capacity per way of attending, and
 // that the call still takes registrations.
-func (a *Actions) Register(ctx context.Context, who Actor, call *convene.Call, series bool, answers map[string]string) (string, error) {
+func (a *Actions) Register(ctx context.Context, who Actor, call *convene.Call, series bool, in convene.Signup) (string, error) {
 	u, err := who.signedIn()
 	if err != nil {
 		return "", err
 	}
 	if series {
-		if err := a.Subscribe(ctx, who, call.SeriesID, answers); err != nil {
+		if _, err := call.AttendMode(in.Mode, false); err != nil { // asked before anything is written
 			return "", err
 		}
-		return convene.RegRegistered, nil
+		if err := convene.CheckAccommodation(convene.Para(in.Accommodation)); err != nil {
+			return "", err
+		}
+		if err := a.Subscribe(ctx, who, call.SeriesID, in.Answers); err != nil {
+			return "", err
+		}
+		status := convene.RegRegistered
+		if in.Mode != "" || in.Accommodation != "" {
+			if status, err = a.store.SignUp(ctx, call.ID, u.ID, in); err != nil {
+				return "", err
+			}
+			a.wakeMail()
+		}
+		return status, nil
 	}
-	status, err := a.store.Register(ctx, call.ID, u.ID, answers)
+	status, err := a.store.SignUp(ctx, call.ID, u.ID, in)
 	if err != nil {
 		return "", err
 	}
@@ -62,6 +76,20 @@ func (a *Actions) Unsubscribe(ctx context.Context, who Actor, seriesID int64) er
 		return err
 	}
 	if err := a.store.Unsubscribe(ctx, seriesID, u.ID); err != nil {
+		return err
+	}
+	a.wakeMail()
+	return nil
+}
+
+// SetAccommodation changes what the actor asked for to take part in a call ("" withdraws it); the
+// organizers are mailed a new request.
+func (a *Actions) SetAccommodation(ctx context.Context, who Actor, callID int64, text string) error {
+	u, err := who.signedIn()
+	if err != nil {
+		return err
+	}
+	if err := a.store.SetAccommodation(ctx, callID, u.ID, text); err != nil {
 		return err
 	}
 	a.wakeMail()

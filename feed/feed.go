@@ -28,6 +28,31 @@ type Entry struct {
 	Agenda    []*convene.AgendaItem
 	Kit       *convene.JoinKit
 	KitHidden bool
+	// Mode is how the reader attends (convene.AttendOnline or AttendInPerson), "" for a feed read
+	// by anyone: one who comes online is not given the room, one who comes in person is.
+	Mode string
+	// Access is what the call offers for accessibility, one sentence each in the feed's language.
+	Access []string
+}
+
+// venue is the room the entry's reader is shown, nil for none.
+func (e Entry) venue() *convene.Venue {
+	if !e.Call.InPerson() || e.Mode == convene.AttendOnline {
+		return nil
+	}
+	return e.Call.Venue
+}
+
+// Location is the entry's LOCATION: the room for one who comes in person (or anyone, for a call
+// held in one), otherwise the video link when the reader may see it, otherwise the call's page.
+func (e Entry) Location() string {
+	if v := e.venue(); v != nil {
+		return v.Place()
+	}
+	if e.Kit != nil && e.Kit.JoinURL != "" {
+		return e.Kit.JoinURL
+	}
+	return e.URL
 }
 
 // Feed is a calendar to write.
@@ -49,6 +74,9 @@ type Feed struct {
 // Labels are the few words a feed's descriptions need, in the reader's language.
 type Labels struct {
 	Agenda, Join, MeetingID, Passcode, OneTap, DialIn, LocalNumbers, HiddenKit, Page, Cancelled string
+	// InPerson heads the venue, Map and AccessNotes label its map link and access notes, and
+	// Accessibility heads what the call offers.
+	InPerson, Map, AccessNotes, Accessibility string
 	// Colon separates a label from its value: ": " in English, " : " in French.
 	Colon string
 }
@@ -121,12 +149,12 @@ func Validator(f *Feed) string {
 	fmt.Fprintf(h, "%s|%s|%s|%d|%v|%s|%s|%s|%s\n", f.Name, f.TimeZone, f.Instance, f.Alarm, f.Labels, f.Description, f.URL, f.Source, f.Lang)
 	for _, e := range f.Entries {
 		c := e.Call
-		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%t", c.ID, c.Sequence, c.UpdatedAt.UnixNano(), c.StartsAt.Unix(), e.URL, e.KitHidden)
+		fmt.Fprintf(h, "%d|%d|%d|%d|%s|%t|%s|%q", c.ID, c.Sequence, c.UpdatedAt.UnixNano(), c.StartsAt.Unix(), e.URL, e.KitHidden, e.Mode, e.Access)
 		if e.Kit != nil {
 			fmt.Fprintf(h, "|kit %d %d", e.Kit.ID, e.Kit.UpdatedAt.UnixNano())
 		}
 		if c.Series != nil {
-			fmt.Fprintf(h, "|%s", c.Series.Title)
+			fmt.Fprintf(h, "|%s|%d", c.Series.Title, c.Series.UpdatedAt.UnixNano())
 		}
 		h.Write([]byte{'\n'})
 	}
@@ -158,11 +186,7 @@ func (f *Feed) addEvent(cal *ics.Calendar, e Entry) {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
 	ev.SetURL(e.URL)
-	if e.Kit != nil && e.Kit.JoinURL != "" {
-		ev.SetLocation(e.Kit.JoinURL)
-	} else {
-		ev.SetLocation(e.URL)
-	}
+	ev.SetLocation(e.Location())
 	ev.SetDescription(f.Describe(e))
 	if e.Kit != nil {
 		addConference(ev, e.Kit, f.Labels)
@@ -225,10 +249,16 @@ func (f *Feed) Describe(e Entry) string {
 		}
 		b.WriteString("\n")
 	}
+	if v := e.venue(); v != nil {
+		b.WriteString(VenueText(v, l) + "\n")
+	}
 	if e.Kit != nil {
 		b.WriteString(l.Join + "\n" + KitText(e.Kit, l) + "\n")
 	} else if e.KitHidden {
 		b.WriteString(l.HiddenKit + "\n\n")
+	}
+	if len(e.Access) > 0 {
+		b.WriteString(l.Accessibility + "\n- " + strings.Join(e.Access, "\n- ") + "\n\n")
 	}
 	b.WriteString(l.Page + l.colon() + e.URL)
 	return b.String()
@@ -249,6 +279,20 @@ func paramSafe(name string) string {
 		return r
 	}, name)
 	return strings.Join(strings.Fields(name), " ")
+}
+
+// VenueText is where a call meets as plain text: the heading, the place on one line, then its map
+// and access notes.
+func VenueText(v *convene.Venue, l Labels) string {
+	var b strings.Builder
+	b.WriteString(l.InPerson + "\n" + v.Place() + "\n")
+	if v.MapURL != "" {
+		b.WriteString(l.Map + l.colon() + v.MapURL + "\n")
+	}
+	if v.AccessNotes != "" {
+		b.WriteString(l.AccessNotes + l.colon() + v.AccessNotes + "\n")
+	}
+	return b.String()
 }
 
 // KitText is a join kit as plain text, line by line: link, meeting ID, passcode, one-tap strings,
@@ -290,7 +334,7 @@ func GoogleLink(e Entry, details string) string {
 	v.Set("text", e.Call.DisplayTitle())
 	v.Set("dates", e.Call.StartsAt.UTC().Format(layout)+"/"+e.Call.EndsAt().UTC().Format(layout))
 	v.Set("details", details)
-	v.Set("location", e.URL)
+	v.Set("location", e.Location())
 	return "https://calendar.google.com/calendar/render?" + v.Encode()
 }
 
@@ -303,7 +347,7 @@ func OutlookLink(e Entry, details string) string {
 	v.Set("startdt", e.Call.StartsAt.UTC().Format(time.RFC3339))
 	v.Set("enddt", e.Call.EndsAt().UTC().Format(time.RFC3339))
 	v.Set("body", details)
-	v.Set("location", e.URL)
+	v.Set("location", e.Location())
 	return "https://outlook.live.com/calendar/0/deeplink/compose?" + v.Encode()
 }
 

@@ -41,8 +41,16 @@ func (n *Runner) Announcement(l *locale.Localizer, c *convene.Community, call *c
 		}
 		b.WriteString("\n")
 	}
+	if call.InPerson() && call.Venue != nil {
+		b.WriteString(feed.VenueText(call.Venue, FeedLabels(l)) + "\n")
+	}
+	if lines := l.Accessibility(call.Accessibility()); len(lines) > 0 {
+		b.WriteString(l.T("accessibility.heading") + "\n• " + strings.Join(lines, "\n• ") + "\n\n")
+	}
 	url := n.abs(CallPath(c, call))
-	if kit != nil {
+	if !call.Online() {
+		b.WriteString(l.T("announce.register_in_person", "URL", url) + "\n")
+	} else if kit != nil {
 		b.WriteString(l.T("announce.join") + "\n" + feed.KitText(kit, FeedLabels(l)))
 		b.WriteString("\n")
 		b.WriteString(l.T("announce.register", "URL", url) + "\n")
@@ -123,13 +131,13 @@ func (n *Runner) announceJob(ctx context.Context, callID int64) (store.JobResult
 	if err != nil {
 		return store.JobResult{}, err
 	}
-	statuses := map[int64]string{}
+	places := map[int64]convene.Place{}
 	regs, err := n.Store.CallRegistrations(ctx, cm.call.ID)
 	if err != nil {
 		return store.JobResult{}, err
 	}
 	for _, r := range regs {
-		statuses[r.UserID] = r.Status
+		places[r.UserID] = convene.Place{Status: r.Status, Mode: r.Mode}
 	}
 	ids := make([]int64, len(users))
 	for i, u := range users {
@@ -141,10 +149,10 @@ func (n *Runner) announceJob(ctx context.Context, callID int64) (store.JobResult
 	}
 	var res store.JobResult
 	for _, u := range users {
-		st := convene.StandingOf(u, roles[u.ID], statuses[u.ID])
+		st := convene.StandingOf(u, roles[u.ID], places[u.ID])
 		kit := cm.kit
-		if kit != nil && !cm.call.JoinAccessFor(st, n.Clock.Now()).Visible {
-			kit = nil
+		if kit != nil && (st.InPerson || !cm.call.JoinAccessFor(st, n.Clock.Now()).Visible) {
+			kit = nil // the room is theirs: the announcement gives the venue
 		}
 		l := n.Mails.Catalog.Localizer(u.Language())
 		cm.in(l.Lang)

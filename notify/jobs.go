@@ -108,7 +108,8 @@ func FeedLabels(l *locale.Localizer) feed.Labels {
 	return feed.Labels{Agenda: l.T("call.agenda"), Join: l.T("call.join"), MeetingID: l.T("field.meeting_id"),
 		Passcode: l.T("field.passcode"), OneTap: l.T("joinkit.one_tap"), DialIn: l.T("joinkit.dial_by_location"),
 		LocalNumbers: l.T("joinkit.find_local"), HiddenKit: l.T("feed.kit_hidden"), Page: l.T("feed.page"),
-		Cancelled: l.T("call.cancelled_notice"), Colon: l.T("punct.colon")}
+		Cancelled: l.T("call.cancelled_notice"), Colon: l.T("punct.colon"), InPerson: l.T("venue.heading"),
+		Map: l.T("venue.map"), AccessNotes: l.T("venue.access_notes"), Accessibility: l.T("accessibility.heading")}
 }
 
 // RunJobs does background work until ctx ends: invitations and their updates, reminders and
@@ -204,6 +205,12 @@ func (n *Runner) runJob(ctx context.Context, j store.Job, calls map[int64]*callM
 			return store.JobResult{}, err
 		}
 		return n.announceJob(ctx, p.CallID)
+	case store.JobAccommodation:
+		var p store.AccommodationPayload
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return store.JobResult{}, err
+		}
+		return n.accommodationJob(ctx, p)
 	}
 	return store.JobResult{}, fmt.Errorf("unknown job kind %q", j.Kind)
 }
@@ -213,6 +220,7 @@ type recipient struct {
 	user     *convene.User
 	standing convene.Standing
 	status   string
+	mode     string // how they attend
 	sequence int // the last SEQUENCE they were sent for the call, -1 for none
 }
 
@@ -297,7 +305,9 @@ func (n *Runner) recipients(ctx context.Context, cm *callMailContext, only int64
 	}
 	var out []recipient
 	for _, r := range regs {
-		out = append(out, recipient{user: r.User, standing: convene.StandingOf(r.User, roles[r.UserID], r.Status), sequence: r.ICalSequence, status: r.Status})
+		place := convene.Place{Status: r.Status, Mode: r.Mode}
+		out = append(out, recipient{user: r.User, standing: convene.StandingOf(r.User, roles[r.UserID], place), sequence: r.ICalSequence,
+			status: r.Status, mode: r.Mode})
 	}
 	return out, nil
 }
@@ -308,15 +318,8 @@ func (n *Runner) invitation(cm *callMailContext, r recipient, method string, pro
 	u, call := r.user, cm.call
 	l := n.Mails.Catalog.Localizer(u.Language())
 	cm.in(l.Lang)
-	e := feed.Entry{Call: call, URL: n.abs(CallPath(cm.community, call)), Agenda: cm.agenda}
 	now := n.Clock.Now()
-	if cm.kit != nil {
-		if call.JoinAccessFor(r.standing, now).Visible {
-			e.Kit = cm.kit
-		} else {
-			e.KitHidden = true
-		}
-	}
+	e := n.entryFor(cm, r, l, now)
 	seq := max(call.Sequence, r.sequence+1)
 	f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l), Lang: l.Lang}
 	icsMethod := ics.MethodRequest
@@ -340,6 +343,23 @@ func (n *Runner) invitation(cm *callMailContext, r recipient, method string, pro
 	m.Calendar, m.CalendarMethod = body, method
 	m = n.withCallUnsubscribe(m, cm, u)
 	return m, store.SentSequence{CallID: call.ID, UserID: u.ID, Sequence: seq}
+}
+
+// entryFor is a call as one registrant's calendar and mail show it: the venue if they come in
+// person, the join kit if they attend online and their standing allows, and what the call offers
+// for accessibility, in their language.
+func (n *Runner) entryFor(cm *callMailContext, r recipient, l *locale.Localizer, now time.Time) feed.Entry {
+	call := cm.call
+	e := feed.Entry{Call: call, URL: n.abs(CallPath(cm.community, call)), Agenda: cm.agenda, Mode: r.mode,
+		Access: l.Accessibility(call.Accessibility())}
+	if cm.kit != nil && call.Online() && r.mode != convene.AttendInPerson {
+		if call.JoinAccessFor(r.standing, now).Visible {
+			e.Kit = cm.kit
+		} else {
+			e.KitHidden = true
+		}
+	}
+	return e
 }
 
 // feedDetails is the agenda and join information as plain text, the way the calendar entry has it.
@@ -484,14 +504,7 @@ func (n *Runner) reminderJob(ctx context.Context, p store.ReminderPayload) (stor
 		}
 		l := n.Mails.Catalog.Localizer(r.user.Language())
 		cm.in(l.Lang)
-		e := feed.Entry{Call: cm.call, URL: n.abs(CallPath(cm.community, cm.call)), Agenda: cm.agenda}
-		if cm.kit != nil {
-			if cm.call.JoinAccessFor(r.standing, n.Clock.Now()).Visible {
-				e.Kit = cm.kit
-			} else {
-				e.KitHidden = true
-			}
-		}
+		e := n.entryFor(cm, r, l, n.Clock.Now())
 		f := &feed.Feed{Instance: n.Instance, Labels: FeedLabels(l), Lang: l.Lang}
 		m := n.Mails.Compose(r.user.Email, r.user.Name, r.user.Language(), "mail.reminder.subject", "mail.reminder.body",
 			"Call", cm.call.DisplayTitle(), "When", n.Mails.When(r.user.Language(), cm.call, r.user.TimeZone),

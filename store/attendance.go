@@ -147,21 +147,22 @@ func (s *Store) RecordAttendanceProgress(ctx context.Context, callID int64, list
 		if err != nil {
 			return err
 		}
-		if err := fillProfiles(ctx, tx, call.CommunityID, rows); err != nil {
+		if err := fillProfiles(ctx, tx, call, rows); err != nil {
 			return err
 		}
 		for start := 0; start < len(rows); start += attendanceBatch {
 			batch := rows[start:min(start+attendanceBatch, len(rows))]
-			q := `INSERT INTO attendance (community_id, call_id, person_key, user_id, guest_name, jurisdiction, sector, source, minutes, created_at) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(batch)), ", ") +
+			q := `INSERT INTO attendance (community_id, call_id, person_key, user_id, guest_name, jurisdiction, sector, source, minutes, created_at, mode) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(batch)), ", ") +
 				` ON CONFLICT (call_id, person_key) DO NOTHING RETURNING person_key`
-			args := make([]any, 0, len(batch)*10)
+			args := make([]any, 0, len(batch)*11)
 			for _, a := range batch {
 				var user any
 				if a.UserID != 0 {
 					user = a.UserID
 				}
-				args = append(args, call.CommunityID, callID, a.PersonKey, user, a.GuestName, a.Jurisdiction, a.Sector, a.Source, a.Minutes, now)
+				args = append(args, call.CommunityID, callID, a.PersonKey, user, a.GuestName, a.Jurisdiction, a.Sector, a.Source, a.Minutes, now,
+					convene.AttendanceModeAt(call, a.Source, a.Mode))
 			}
 			added, err := tx.query(ctx, q, args...)
 			if err != nil {
@@ -223,7 +224,7 @@ func attendanceRows(list []convene.Attendance) ([]*convene.Attendance, error) {
 
 // fillProfiles copies each member's jurisdiction and sector into their record, refusing anyone
 // who is not a member of the community.
-func fillProfiles(ctx context.Context, tx conn, communityID int64, rows []*convene.Attendance) error {
+func fillProfiles(ctx context.Context, tx conn, call *convene.Call, rows []*convene.Attendance) error {
 	byUser := map[int64]*convene.Attendance{}
 	var ids []any
 	for _, a := range rows {
@@ -235,20 +236,22 @@ func fillProfiles(ctx context.Context, tx conn, communityID int64, rows []*conve
 	found := 0
 	for start := 0; start < len(ids); start += attendanceBatch {
 		batch := ids[start:min(start+attendanceBatch, len(ids))]
-		list, err := tx.query(ctx, `SELECT u.id, u.jurisdiction, u.sector FROM users u JOIN memberships m ON m.user_id = u.id AND m.community_id = ?
-			WHERE u.id IN (`+placeholders(len(batch))+`)`, append([]any{communityID}, batch...)...)
+		list, err := tx.query(ctx, `SELECT u.id, u.jurisdiction, u.sector, COALESCE(r.mode, '') FROM users u
+			JOIN memberships m ON m.user_id = u.id AND m.community_id = ?
+			LEFT JOIN registrations r ON r.call_id = ? AND r.user_id = u.id AND r.status = 'registered'
+			WHERE u.id IN (`+placeholders(len(batch))+`)`, append([]any{call.CommunityID, call.ID}, batch...)...)
 		if err != nil {
 			return err
 		}
 		err = collect(list, func(r interface{ Scan(...any) error }) (*convene.Attendance, error) {
 			var id int64
-			var j, sector string
-			if err := r.Scan(&id, &j, &sector); err != nil {
+			var j, sector, mode string
+			if err := r.Scan(&id, &j, &sector, &mode); err != nil {
 				return nil, err
 			}
 			a := byUser[id]
 			if a != nil {
-				a.Jurisdiction, a.Sector = j, sector
+				a.Jurisdiction, a.Sector, a.Mode = j, sector, mode // the mode they registered in
 			}
 			return a, nil
 		}, func(a *convene.Attendance) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -14,21 +15,24 @@ import (
 const callColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
 	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at, c.outcome,
 	s.id, s.community_id, s.title, s.description, s.rrule, s.starts_on, s.start_time, s.time_zone, s.duration_minutes,
-	s.join_visibility, s.reveal_minutes, s.reminders, s.created_at, s.updated_at, c.translations, s.translations`
+	s.join_visibility, s.reveal_minutes, s.reminders, s.created_at, s.updated_at, c.translations, s.translations,
+	c.accessibility, c.attendance_mode, c.venue, c.in_person_capacity, s.accessibility`
 
 const callFrom = ` FROM calls c JOIN series s ON s.id = c.series_id`
 
 // listColumns select a call without its series: a list reads its few series once (Calls) rather
 // than decoding the same series, translations and all, on each of its rows.
 const listColumns = `c.id, c.community_id, c.series_id, c.season_id, c.original_start, c.starts_at, c.duration_minutes,
-	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at, c.outcome, c.translations`
+	c.status, c.title, c.theme, c.note, c.sequence, c.join_visibility, c.capacity, c.created_at, c.updated_at, c.outcome, c.translations,
+	c.accessibility, c.attendance_mode, c.venue, c.in_person_capacity`
 
 func scanListedCall(row interface{ Scan(...any) error }) (*convene.Call, error) {
 	var c convene.Call
 	var season sql.NullInt64
 	var orig sql.NullTime
 	err := row.Scan(&c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
-		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt, &c.Outcome, texts(&c.Texts))
+		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt, &c.Outcome, texts(&c.Texts),
+		jsonColumn(&c.OwnAccessibility), &c.AttendanceMode, jsonColumn(&c.Venue), &c.InPersonCapacity)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +56,8 @@ func scanCallWith(row interface{ Scan(...any) error }, before ...any) (*convene.
 	err := row.Scan(append(before, &c.ID, &c.CommunityID, &c.SeriesID, &season, &orig, &c.StartsAt, &c.DurationMinutes,
 		&c.Status, &c.Title, &c.Theme, &c.Note, &c.Sequence, &c.JoinVisibility, &c.Capacity, &c.CreatedAt, &c.UpdatedAt, &c.Outcome,
 		&sr.ID, &sr.CommunityID, &sr.Title, &sr.Description, &sr.RRule, &startsOn, &sr.StartTime, &sr.TimeZone,
-		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.Reminders, &sr.CreatedAt, &sr.UpdatedAt, texts(&c.Texts), texts(&sr.Texts))...)
+		&sr.DurationMinutes, &sr.JoinVisibility, &sr.RevealMinutes, &sr.Reminders, &sr.CreatedAt, &sr.UpdatedAt, texts(&c.Texts), texts(&sr.Texts),
+		jsonColumn(&c.OwnAccessibility), &c.AttendanceMode, jsonColumn(&c.Venue), &c.InPersonCapacity, accessColumn(&sr.Accessibility))...)
 	if err != nil {
 		return nil, err
 	}
@@ -242,10 +247,10 @@ func (s *Store) CreateCall(ctx context.Context, c *convene.Call) error {
 			season = c.SeasonID
 		}
 		id, err := tx.insert(ctx, `INSERT INTO calls (community_id, series_id, season_id, starts_at, duration_minutes, status, title, theme, note,
-			join_visibility, capacity, created_at, updated_at, translations)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			join_visibility, capacity, created_at, updated_at, translations, accessibility, attendance_mode, venue, in_person_capacity)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.CommunityID, c.SeriesID, season, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note,
-			c.JoinVisibility, c.Capacity, now, now, textsJSON(c))
+			c.JoinVisibility, c.Capacity, now, now, textsJSON(c), jsonOf(c.OwnAccessibility), c.Mode(), jsonOf(c.Venue), c.InPersonCapacity)
 		if err != nil {
 			return err
 		}
@@ -276,16 +281,21 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 		seq := old.Sequence
 		if !old.StartsAt.Equal(c.StartsAt) || old.DurationMinutes != c.DurationMinutes || old.Status != c.Status ||
 			old.Title != c.Title || old.Theme != c.Theme || old.Note != c.Note || old.JoinVisibility != c.JoinVisibility ||
-			textsJSON(old) != textsJSON(c) {
+			textsJSON(old) != textsJSON(c) || old.Mode() != c.Mode() || !reflect.DeepEqual(old.Venue, c.Venue) ||
+			!reflect.DeepEqual(old.OwnAccessibility, c.OwnAccessibility) {
 			seq++
 		}
 		c.Sequence, c.UpdatedAt = seq, now
 		c.SeriesID, c.SeasonID, c.OriginalStart, c.Series, c.CreatedAt = old.SeriesID, old.SeasonID, old.OriginalStart, old.Series, old.CreatedAt
 		_, err = tx.exec(ctx, `UPDATE calls SET starts_at = ?, duration_minutes = ?, status = ?, title = ?, theme = ?, note = ?, sequence = ?,
-			join_visibility = ?, capacity = ?, updated_at = ?, translations = ?, outcome = ?
+			join_visibility = ?, capacity = ?, updated_at = ?, translations = ?, outcome = ?,
+			accessibility = ?, attendance_mode = ?, venue = ?, in_person_capacity = ?
 			WHERE id = ?`, c.StartsAt, c.DurationMinutes, c.Status, c.Title, c.Theme, c.Note, c.Sequence, c.JoinVisibility, c.Capacity, now, textsJSON(c),
-			c.Outcome, c.ID)
+			c.Outcome, jsonOf(c.OwnAccessibility), c.Mode(), jsonOf(c.Venue), c.InPersonCapacity, c.ID)
 		if err != nil {
+			return err
+		}
+		if err := keepModes(ctx, tx, c, now); err != nil {
 			return err
 		}
 		if seq != old.Sequence {
@@ -294,7 +304,8 @@ func (s *Store) UpdateCall(ctx context.Context, c *convene.Call) error {
 			}
 		}
 		// More places, or no limit any more: the waitlist moves up.
-		if c.Status == convene.CallScheduled && (c.Capacity == 0 || c.Capacity > old.Capacity) {
+		if c.Status == convene.CallScheduled && (c.Capacity == 0 || c.Capacity > old.Capacity ||
+			c.InPersonCapacity == 0 || c.InPersonCapacity > old.InPersonCapacity || c.Mode() != old.Mode()) {
 			return promoteWaitlist(ctx, tx, c.ID, now)
 		}
 		return nil

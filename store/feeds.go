@@ -45,23 +45,23 @@ func (s *Store) UserByFeedToken(ctx context.Context, raw string) (*convene.User,
 
 // RegisteredCalls lists the calls a person holds a place or a waitlist spot at, starting from a
 // moment, with their status at each.
-func (s *Store) RegisteredCalls(ctx context.Context, userID int64, from time.Time) ([]*convene.Call, map[int64]string, error) {
-	rows, err := s.read().query(ctx, `SELECT r.status, `+callColumns+callFrom+` JOIN registrations r ON r.call_id = c.id
+func (s *Store) RegisteredCalls(ctx context.Context, userID int64, from time.Time) ([]*convene.Call, map[int64]convene.Place, error) {
+	rows, err := s.read().query(ctx, `SELECT r.status, r.mode, `+callColumns+callFrom+` JOIN registrations r ON r.call_id = c.id
 		WHERE r.user_id = ? AND r.status <> 'cancelled' AND c.starts_at >= ? ORDER BY c.starts_at, c.id`, userID, from.UTC())
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
 	var calls []*convene.Call
-	statuses := map[int64]string{}
+	places := map[int64]convene.Place{}
 	for rows.Next() {
-		var st string
-		c, err := scanCallWith(rows, &st)
+		var p convene.Place
+		c, err := scanCallWith(rows, &p.Status, &p.Mode)
 		if err != nil {
 			return nil, nil, err
 		}
 		calls = append(calls, c)
-		statuses[c.ID] = st
+		places[c.ID] = p
 	}
-	return calls, statuses, rows.Err()
+	return calls, places, rows.Err()
 }

@@ -16,6 +16,8 @@ const (
 	JobCallChanged = "call_changed" // a call changed: update everyone registered
 	JobReminder    = "reminder"     // remind everyone registered, some minutes before a call
 	JobAnnounce    = "announce"     // email a call's announcement to its series' people
+	// JobAccommodation tells a community's organizers what a registrant needs to take part.
+	JobAccommodation = "accommodation"
 )
 
 // InvitePayload says which mail to write to whom.
@@ -27,6 +29,12 @@ type InvitePayload struct {
 	// Everyone, with no UserID, invites everyone with a place at the call who was never sent it:
 	// the subscribers a call just added to their series gave places to.
 	Everyone bool `json:"everyone,omitempty"`
+}
+
+// AccommodationPayload names a registration whose accommodation request organizers must read.
+type AccommodationPayload struct {
+	CallID int64 `json:"call_id"`
+	UserID int64 `json:"user_id"`
 }
 
 // CallPayload names a call.
@@ -67,8 +75,13 @@ func enqueueJob(ctx context.Context, tx conn, kind string, payload any, uniqueKe
 	if uniqueKey != "" {
 		key = uniqueKey
 	}
-	if p, ok := payload.(InvitePayload); ok && p.UserID != 0 {
-		user = p.UserID // so erasing the person drops their pending mail
+	switch p := payload.(type) { // so erasing the person drops their pending mail
+	case InvitePayload:
+		if p.UserID != 0 {
+			user = p.UserID
+		}
+	case AccommodationPayload:
+		user = p.UserID
 	}
 	_, err = tx.exec(ctx, `INSERT INTO jobs (kind, payload, unique_key, user_id, run_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (unique_key) DO NOTHING`, kind, string(b), key, user, runAt.UTC(), now)

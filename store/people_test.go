@@ -170,14 +170,14 @@ func TestRegistrationRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids := []int64{calls[0].ID, calls[1].ID, calls[2].ID, extra.ID}
-		st, _ := s.RegistrationStatuses(ctx, u.ID, ids)
-		if st[calls[0].ID] != "" || st[calls[1].ID] != "" || st[calls[2].ID] != "registered" || st[extra.ID] != "registered" {
+		st, _ := s.Places(ctx, u.ID, ids)
+		if st[calls[0].ID].Status != "" || st[calls[1].ID].Status != "" || st[calls[2].ID].Status != "registered" || st[extra.ID].Status != "registered" {
 			t.Fatalf("subscription statuses: %v", st)
 		}
 		if err := s.Unsubscribe(ctx, sr.ID, u.ID); err != nil {
 			t.Fatal(err)
 		}
-		st, _ = s.RegistrationStatuses(ctx, u.ID, ids)
+		st, _ = s.Places(ctx, u.ID, ids)
 		if len(st) != 0 {
 			t.Fatalf("after unsubscribing: %v", st)
 		}

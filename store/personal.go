@@ -38,14 +38,7 @@ type PersonalData struct {
 		Series string    `json:"series"`
 		Since  time.Time `json:"since"`
 	} `json:"subscriptions"`
-	Registrations []struct {
-		CallID   int64             `json:"call_id"`
-		Call     string            `json:"call"`
-		StartsAt time.Time         `json:"starts_at"`
-		Status   string            `json:"status"`
-		Answers  map[string]string `json:"answers"`
-		Since    time.Time         `json:"registered_at"`
-	} `json:"registrations"`
+	Registrations []PersonalRegistration `json:"registrations"`
 	SurveyAnswers []PersonalSurveyAnswer `json:"survey_answers"`
 	Attendance    []PersonalAttendance   `json:"attendance"`
 	APITokens     []APIToken             `json:"api_tokens"`
@@ -119,23 +112,16 @@ func (s *Store) ExportPersonalData(ctx context.Context, userID int64) (*Personal
 		}
 	}
 	rows.Close()
-	rows, err = c.query(ctx, `SELECT r.call_id, CASE WHEN c.title <> '' THEN c.title ELSE s.title END, c.starts_at, r.status, r.answers, r.created_at
+	rows, err = c.query(ctx, `SELECT r.call_id, CASE WHEN c.title <> '' THEN c.title ELSE s.title END, c.starts_at, r.status, r.answers, r.created_at, r.mode, r.accommodation
 		FROM registrations r JOIN calls c ON c.id = r.call_id JOIN series s ON s.id = c.series_id WHERE r.user_id = ? ORDER BY c.starts_at`, userID)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		d.Registrations = append(d.Registrations, struct {
-			CallID   int64             `json:"call_id"`
-			Call     string            `json:"call"`
-			StartsAt time.Time         `json:"starts_at"`
-			Status   string            `json:"status"`
-			Answers  map[string]string `json:"answers"`
-			Since    time.Time         `json:"registered_at"`
-		}{})
+		d.Registrations = append(d.Registrations, PersonalRegistration{})
 		r := &d.Registrations[len(d.Registrations)-1]
 		var answers string
-		if err := rows.Scan(&r.CallID, &r.Call, &r.StartsAt, &r.Status, &answers, &r.Since); err != nil {
+		if err := rows.Scan(&r.CallID, &r.Call, &r.StartsAt, &r.Status, &answers, &r.Since, &r.Mode, &r.Accommodation); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -236,7 +222,7 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 			args []any
 		}{
 			{`DELETE FROM registrations WHERE user_id = ? AND (status = 'cancelled' OR call_id IN (SELECT id FROM calls WHERE starts_at > ?))`, []any{userID, now}},
-			{`UPDATE registrations SET user_id = NULL, answers = '{}' WHERE user_id = ?`, []any{userID}},
+			{`UPDATE registrations SET user_id = NULL, answers = '{}', accommodation = '' WHERE user_id = ?`, []any{userID}},
 			{`DELETE FROM auth_tokens WHERE email = ?`, []any{email}},
 			{`DELETE FROM sign_in_attempts WHERE email = ?`, []any{email}},
 			{`DELETE FROM outbox WHERE recipient = ?`, []any{convene.NormalizeEmail(email)}},
@@ -250,4 +236,17 @@ func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 		}
 		return nil
 	})
+}
+
+// PersonalRegistration is one of a person's registrations as their data export shows it: how they
+// attend and what they asked for to take part included.
+type PersonalRegistration struct {
+	CallID        int64             `json:"call_id"`
+	Call          string            `json:"call"`
+	StartsAt      time.Time         `json:"starts_at"`
+	Status        string            `json:"status"`
+	Mode          string            `json:"mode"`
+	Answers       map[string]string `json:"answers"`
+	Accommodation string            `json:"accommodation,omitempty"`
+	Since         time.Time         `json:"registered_at"`
 }

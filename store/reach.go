@@ -408,7 +408,7 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 	}
 	err = collect(rows, func(r interface{ Scan(...any) error }) (convene.ReachCall, error) {
 		var rc convene.ReachCall
-		err := r.Scan(&rc.CallID, &rc.StartsAt, &rc.Title, &rc.Registered, &rc.Attended)
+		err := r.Scan(&rc.CallID, &rc.StartsAt, &rc.Title, &rc.Registered, &rc.Attended, &rc.Mode)
 		rc.StartsAt = rc.StartsAt.UTC()
 		rc.FirstTime = firstTimers[rc.CallID]
 		return rc, err
@@ -420,6 +420,11 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 	if err != nil {
 		return nil, err
 	}
+
+	if err := splitModes(ctx, db, rep.Calls); err != nil {
+		return nil, err
+	}
+	rep.Modes = convene.ReachModeSplit(rep.Calls)
 
 	if previous != nil {
 		rep.PreviousAttended = map[string]int{}
@@ -444,6 +449,51 @@ func (s *Store) Reach(ctx context.Context, c *convene.Community, f convene.Reach
 		}
 	}
 	return rep, nil
+}
+
+// splitModes counts, for each call of a report held in a room, the registrations and attendance
+// that were in person: all of a call held only in person, and for a hybrid call one query over
+// the hybrid calls alone, so reports of calls all online cost nothing more.
+func splitModes(ctx context.Context, db conn, calls []convene.ReachCall) error {
+	byID := map[int64]*convene.ReachCall{}
+	var hybrid []any
+	for i := range calls {
+		c := &calls[i]
+		switch c.Mode {
+		case convene.CallInPerson:
+			c.InPersonRegistered, c.InPersonAttended = c.Registered, c.Attended
+		case convene.CallHybrid:
+			byID[c.CallID] = c
+			hybrid = append(hybrid, c.CallID)
+		}
+	}
+	for start := 0; start < len(hybrid); start += 500 {
+		batch := hybrid[start:min(start+500, len(hybrid))]
+		in := placeholders(len(batch))
+		rows, err := db.query(ctx, `SELECT call_id, 0, COUNT(*) FROM attendance WHERE mode = 'in_person' AND call_id IN (`+in+`) GROUP BY call_id
+			UNION ALL SELECT call_id, 1, COUNT(*) FROM registrations WHERE status = 'registered' AND mode = 'in_person' AND call_id IN (`+in+`) GROUP BY call_id`,
+			append(append([]any{}, batch...), batch...)...)
+		if err != nil {
+			return err
+		}
+		err = collect(rows, func(r interface{ Scan(...any) error }) (struct{}, error) {
+			var id int64
+			var kind, n int
+			if err := r.Scan(&id, &kind, &n); err != nil {
+				return struct{}{}, err
+			}
+			if kind == 0 {
+				byID[id].InPersonAttended = n
+			} else {
+				byID[id].InPersonRegistered = n
+			}
+			return struct{}{}, nil
+		}, func(struct{}) {})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reachQuery is one statement of a reach report.
@@ -491,7 +541,7 @@ func reachQueries(c *convene.Community, rr reachRange, previous *convene.ReachSe
 		}
 	}
 	qs = append(qs, reachQuery{"calls", `WITH ` + rr.cte + `
-		SELECT c.id, c.starts_at, c.title, COALESCE(k.registered, 0), COALESCE(k.attended, 0)
+		SELECT c.id, c.starts_at, c.title, COALESCE(k.registered, 0), COALESCE(k.attended, 0), c.attendance_mode
 		FROM calls c LEFT JOIN reach_calls k ON k.call_id = c.id WHERE c.id IN (SELECT id FROM rc) ORDER BY c.starts_at, c.id`, rr.args})
 	if previous != nil {
 		qs = append(qs, reachQuery{"previous season", `SELECT jurisdiction, SUM(attended) FROM reach_cells

@@ -17,9 +17,9 @@ func lockedCall(ctx context.Context, tx conn, callID int64) (*convene.Call, erro
 	return c, notFound(err, "call.not_found")
 }
 
-// registerInTx gives a person a place at a call, or a place in line when it is full. Registering
-// again changes nothing.
-func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, answers map[string]string, now time.Time) (string, error) {
+// registerInTx gives a person a place at a call in a way of attending, or a place in line when
+// that way is full. Registering again changes nothing.
+func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, answers map[string]string, mode string, now time.Time) (string, error) {
 	if err := c.TakesRegistrations(now); err != nil {
 		return "", err
 	}
@@ -30,21 +30,19 @@ func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, a
 	} else if err != nil && notFound(err, "") == err {
 		return "", err
 	}
+	full, err := modeFull(ctx, tx, c, mode)
+	if err != nil {
+		return "", err
+	}
 	status = convene.RegRegistered
-	if c.Capacity > 0 {
-		var taken int
-		if err := tx.row(ctx, `SELECT COUNT(*) FROM registrations WHERE call_id = ? AND status = 'registered'`, c.ID).Scan(&taken); err != nil {
-			return "", err
-		}
-		if taken >= c.Capacity {
-			status = convene.RegWaitlisted
-		}
+	if full {
+		status = convene.RegWaitlisted
 	}
 	b, _ := json.Marshal(nonNilAnswers(answers))
-	if _, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (call_id, user_id) DO UPDATE SET status = excluded.status, answers = excluded.answers,
+	if _, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (call_id, user_id) DO UPDATE SET status = excluded.status, answers = excluded.answers, mode = excluded.mode,
 			created_at = excluded.created_at, updated_at = excluded.updated_at`,
-		c.ID, userID, status, string(b), now, now); err != nil {
+		c.ID, userID, status, string(b), mode, now, now); err != nil {
 		return "", err
 	}
 	if status == convene.RegRegistered {
@@ -53,6 +51,76 @@ func registerInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, a
 		}
 	}
 	return status, joinByTakingPart(ctx, tx, c.CommunityID, userID, now)
+}
+
+// modeFull reports whether every place to attend a call in a mode is taken.
+func modeFull(ctx context.Context, tx conn, c *convene.Call, mode string) (bool, error) {
+	places := c.PlacesFor(mode)
+	if places <= 0 {
+		return false, nil
+	}
+	var taken int
+	err := tx.row(ctx, `SELECT COUNT(*) FROM registrations WHERE call_id = ? AND status = 'registered' AND mode = ?`, c.ID, mode).Scan(&taken)
+	return taken >= places, err
+}
+
+// switchMode moves someone already registered (or waiting) to the other way of attending a hybrid
+// call. With a place, they move only if the other way has one free: nobody loses a place by
+// asking. Their calendar entry follows, and whoever waited for the place they leave takes it.
+func switchMode(ctx context.Context, tx conn, c *convene.Call, userID int64, status, mode string, now time.Time) (string, error) {
+	full, err := modeFull(ctx, tx, c, mode)
+	if err != nil {
+		return "", err
+	}
+	if full && status == convene.RegRegistered {
+		return "", convene.Errorf(convene.ECONFLICT, "registration.mode.full."+mode, nil)
+	}
+	next := convene.RegRegistered
+	if full {
+		next = convene.RegWaitlisted
+	}
+	if _, err := tx.exec(ctx, `UPDATE registrations SET mode = ?, status = ?, updated_at = ? WHERE call_id = ? AND user_id = ?`,
+		mode, next, now, c.ID, userID); err != nil {
+		return "", err
+	}
+	if next == convene.RegRegistered {
+		if err := enqueueJob(ctx, tx, JobInvite, InvitePayload{CallID: c.ID, UserID: userID, Method: "REQUEST"}, "", now, now); err != nil {
+			return "", err
+		}
+	}
+	return next, promoteWaitlist(ctx, tx, c.ID, now)
+}
+
+// keepModes moves the registrations of a call in a way it no longer offers to the one it does: a
+// hybrid call that becomes online only keeps its people, who now attend online.
+func keepModes(ctx context.Context, tx conn, c *convene.Call, now time.Time) error {
+	modes := c.AttendanceModes()
+	if len(modes) != 1 {
+		return nil
+	}
+	_, err := tx.exec(ctx, `UPDATE registrations SET mode = ?, updated_at = ? WHERE call_id = ? AND mode <> ?`, modes[0], now, c.ID, modes[0])
+	return err
+}
+
+// setAccommodation records what a registrant needs to take part and, when they asked for
+// something new, queues the mail that tells the organizers.
+func setAccommodation(ctx context.Context, tx conn, callID, userID int64, text string, now time.Time) error {
+	var was string
+	if err := tx.row(ctx, `SELECT accommodation FROM registrations WHERE call_id = ? AND user_id = ? AND status <> 'cancelled'`,
+		callID, userID).Scan(&was); err != nil {
+		return notFound(err, "registration.not_found")
+	}
+	if was == text {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE registrations SET accommodation = ?, updated_at = ? WHERE call_id = ? AND user_id = ?`,
+		text, now, callID, userID); err != nil {
+		return err
+	}
+	if text == "" {
+		return nil
+	}
+	return enqueueJob(ctx, tx, JobAccommodation, AccommodationPayload{CallID: callID, UserID: userID}, "", now, now)
 }
 
 func nonNilAnswers(a map[string]string) map[string]string {
@@ -99,23 +167,76 @@ func cleanAnswers(ctx context.Context, tx conn, seriesID int64, given map[string
 	return convene.CleanAnswers(qs, given)
 }
 
-// Register gives a person a place at a call, or puts them on its waitlist when it is full, and
-// returns which. Registering twice is harmless. Cancelled and past calls take no registrations,
-// and the series' required questions must be answered.
+// Register gives a person a place at a call (online, on a hybrid call), or puts them on its
+// waitlist when it is full, and returns which. See SignUp.
 func (s *Store) Register(ctx context.Context, callID, userID int64, answers map[string]string) (status string, err error) {
+	return s.signUp(ctx, callID, userID, convene.Signup{Answers: answers}, true)
+}
+
+// SignUp gives a person a place at a call in the way they attend, or puts them on that way's
+// waitlist when it is full, and returns which; on a hybrid call they must say which way.
+// Registering twice is harmless; registering again the other way moves them when it has room.
+// Cancelled and past calls take no registrations, the series' required questions must be
+// answered, and an accommodation request is kept for the organizers and mailed to them.
+func (s *Store) SignUp(ctx context.Context, callID, userID int64, in convene.Signup) (status string, err error) {
+	return s.signUp(ctx, callID, userID, in, false)
+}
+
+func (s *Store) signUp(ctx context.Context, callID, userID int64, in convene.Signup, defaultOnline bool) (status string, err error) {
+	in.Normalize()
+	if err := convene.CheckAccommodation(in.Accommodation); err != nil {
+		return "", err
+	}
 	now := s.now()
 	err = s.inTx(ctx, func(tx conn) error {
 		c, err := lockedCall(ctx, tx, callID)
 		if err != nil {
 			return err
 		}
-		if answers, err = cleanAnswers(ctx, tx, c.SeriesID, answers); err != nil {
+		mode, err := c.AttendMode(in.Mode, defaultOnline)
+		if err != nil {
 			return err
 		}
-		status, err = registerInTx(ctx, tx, c, userID, answers, now)
-		return err
+		var was string
+		err = tx.row(ctx, `SELECT status, mode FROM registrations WHERE call_id = ? AND user_id = ? AND status <> 'cancelled'`,
+			c.ID, userID).Scan(&status, &was)
+		switch {
+		case err == nil && was != mode:
+			if err := c.TakesRegistrations(now); err != nil {
+				return err
+			}
+			if status, err = switchMode(ctx, tx, c, userID, status, mode, now); err != nil {
+				return err
+			}
+		case err == nil: // registered already, the same way
+		case notFound(err, "") != err:
+			answers, err := cleanAnswers(ctx, tx, c.SeriesID, in.Answers)
+			if err != nil {
+				return err
+			}
+			if status, err = registerInTx(ctx, tx, c, userID, answers, mode, now); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		if in.Accommodation != "" {
+			return setAccommodation(ctx, tx, c.ID, userID, in.Accommodation, now)
+		}
+		return nil
 	})
 	return status, err
+}
+
+// SetAccommodation changes what a registrant asked for to take part in a call ("" withdraws it);
+// a new request is mailed to the organizers.
+func (s *Store) SetAccommodation(ctx context.Context, callID, userID int64, text string) error {
+	text = convene.Para(text)
+	if err := convene.CheckAccommodation(text); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.inTx(ctx, func(tx conn) error { return setAccommodation(ctx, tx, callID, userID, text, now) })
 }
 
 // CancelRegistration gives up a person's place; the first person waiting takes it and is told.
@@ -140,7 +261,7 @@ func cancelInTx(ctx context.Context, tx conn, c *convene.Call, userID int64, now
 		}
 		return err
 	}
-	if _, err := tx.exec(ctx, `UPDATE registrations SET status = 'cancelled', updated_at = ? WHERE call_id = ? AND user_id = ?`,
+	if _, err := tx.exec(ctx, `UPDATE registrations SET status = 'cancelled', accommodation = '', updated_at = ? WHERE call_id = ? AND user_id = ?`,
 		now, c.ID, userID); err != nil {
 		return err
 	}
@@ -162,32 +283,30 @@ func promoteWaitlist(ctx context.Context, tx conn, callID int64, now time.Time) 
 	if c.Status == convene.CallCancelled || !c.EndsAt().After(now) {
 		return nil
 	}
-	for {
-		if c.Capacity > 0 {
-			var taken int
-			if err := tx.row(ctx, `SELECT COUNT(*) FROM registrations WHERE call_id = ? AND status = 'registered'`, callID).Scan(&taken); err != nil {
+	for _, mode := range c.AttendanceModes() {
+		for {
+			full, err := modeFull(ctx, tx, c, mode)
+			if err != nil || full {
+				break
+			}
+			var regID, userID int64
+			err = tx.row(ctx, `SELECT id, user_id FROM registrations WHERE call_id = ? AND status = 'waitlisted' AND mode = ? AND user_id IS NOT NULL
+				ORDER BY created_at, id LIMIT 1`, callID, mode).Scan(&regID, &userID)
+			if err != nil {
+				if notFound(err, "") != err {
+					break // nobody waiting
+				}
 				return err
 			}
-			if taken >= c.Capacity {
-				return nil
+			if _, err := tx.exec(ctx, `UPDATE registrations SET status = 'registered', updated_at = ? WHERE id = ?`, now, regID); err != nil {
+				return err
 			}
-		}
-		var regID, userID int64
-		err := tx.row(ctx, `SELECT id, user_id FROM registrations WHERE call_id = ? AND status = 'waitlisted' AND user_id IS NOT NULL
-			ORDER BY created_at, id LIMIT 1`, callID).Scan(&regID, &userID)
-		if err != nil {
-			if notFound(err, "") != err {
-				return nil // nobody waiting
+			if err := enqueueJob(ctx, tx, JobInvite, InvitePayload{CallID: callID, UserID: userID, Method: "REQUEST", Promoted: true}, "", now, now); err != nil {
+				return err
 			}
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE registrations SET status = 'registered', updated_at = ? WHERE id = ?`, now, regID); err != nil {
-			return err
-		}
-		if err := enqueueJob(ctx, tx, JobInvite, InvitePayload{CallID: callID, UserID: userID, Method: "REQUEST", Promoted: true}, "", now, now); err != nil {
-			return err
 		}
 	}
+	return nil
 }
 
 // Subscribe registers a person for every future call of a series, and for calls added later,
@@ -219,7 +338,8 @@ func (s *Store) Subscribe(ctx context.Context, seriesID, userID int64, answers m
 			if err != nil {
 				return err
 			}
-			if _, err := registerInTx(ctx, tx, c, userID, answers, now); err != nil {
+			mode, _ := c.AttendMode("", true)
+			if _, err := registerInTx(ctx, tx, c, userID, answers, mode, now); err != nil {
 				return err
 			}
 		}
@@ -265,21 +385,22 @@ func registerSubscribers(ctx context.Context, tx conn, seriesID, callID int64, n
 	if err != nil {
 		return err
 	}
-	if c.Capacity > 0 {
+	mode, _ := c.AttendMode("", true) // subscribers attend online when they may
+	if c.PlacesFor(mode) > 0 {
 		ids, err := tx.ids(ctx, `SELECT user_id FROM subscriptions WHERE series_id = ? ORDER BY created_at, user_id`, seriesID)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if _, err := registerInTx(ctx, tx, c, id, nil, now); err != nil {
+			if _, err := registerInTx(ctx, tx, c, id, nil, mode, now); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	res, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at)
-		SELECT ?, user_id, 'registered', '{}', ?, ? FROM subscriptions WHERE series_id = ?
-		ON CONFLICT (call_id, user_id) DO NOTHING`, callID, now, now, seriesID)
+	res, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, mode, created_at, updated_at)
+		SELECT ?, user_id, 'registered', '{}', ?, ?, ? FROM subscriptions WHERE series_id = ?
+		ON CONFLICT (call_id, user_id) DO NOTHING`, callID, mode, now, now, seriesID)
 	if err != nil {
 		return err
 	}
@@ -297,9 +418,10 @@ func (s *Store) Subscribed(ctx context.Context, seriesID, userID int64) (bool, e
 	return n > 0, err
 }
 
-// RegistrationStatuses tells a person's status at each of several calls ("" where they have none).
-func (s *Store) RegistrationStatuses(ctx context.Context, userID int64, callIDs []int64) (map[int64]string, error) {
-	out := map[int64]string{}
+// Places tells a person's place at each of several calls: status and way of attending (absent
+// where they have none).
+func (s *Store) Places(ctx context.Context, userID int64, callIDs []int64) (map[int64]convene.Place, error) {
+	out := map[int64]convene.Place{}
 	if len(callIDs) == 0 || userID == 0 {
 		return out, nil
 	}
@@ -307,7 +429,7 @@ func (s *Store) RegistrationStatuses(ctx context.Context, userID int64, callIDs 
 	for _, id := range callIDs {
 		args = append(args, id)
 	}
-	rows, err := s.read().query(ctx, `SELECT call_id, status FROM registrations WHERE user_id = ? AND status <> 'cancelled'
+	rows, err := s.read().query(ctx, `SELECT call_id, status, mode FROM registrations WHERE user_id = ? AND status <> 'cancelled'
 		AND call_id IN (`+placeholders(len(callIDs))+`)`, args...)
 	if err != nil {
 		return nil, err
@@ -315,11 +437,30 @@ func (s *Store) RegistrationStatuses(ctx context.Context, userID int64, callIDs 
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var st string
-		if err := rows.Scan(&id, &st); err != nil {
+		var p convene.Place
+		if err := rows.Scan(&id, &p.Status, &p.Mode); err != nil {
 			return nil, err
 		}
-		out[id] = st
+		out[id] = p
+	}
+	return out, rows.Err()
+}
+
+// RegisteredByMode counts the people with a place at a call, per way of attending.
+func (s *Store) RegisteredByMode(ctx context.Context, callID int64) (map[string]int, error) {
+	out := map[string]int{}
+	rows, err := s.read().query(ctx, `SELECT mode, COUNT(*) FROM registrations WHERE call_id = ? AND status = 'registered' GROUP BY mode`, callID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mode string
+		var n int
+		if err := rows.Scan(&mode, &n); err != nil {
+			return nil, err
+		}
+		out[mode] = n
 	}
 	return out, rows.Err()
 }
@@ -354,7 +495,7 @@ func (s *Store) RegisteredCounts(ctx context.Context, callIDs []int64) (map[int6
 // CallRegistrations lists who registered for a call, for its organizers: places first, then the
 // waitlist, each in order of registration; cancelled ones last.
 func (s *Store) CallRegistrations(ctx context.Context, callID int64) ([]*convene.Registration, error) {
-	rows, err := s.read().query(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, r.ical_sequence, `+prefixed("u.", userColumns)+`
+	rows, err := s.read().query(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, r.ical_sequence, r.mode, r.accommodation, `+prefixed("u.", userColumns)+`
 		FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.call_id = ?
 		ORDER BY CASE r.status WHEN 'registered' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.created_at, r.id`, callID)
 	if err != nil {
@@ -365,7 +506,7 @@ func (s *Store) CallRegistrations(ctx context.Context, callID int64) ([]*convene
 	for rows.Next() {
 		var r convene.Registration
 		var answers string
-		dest := []any{&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt, &r.ICalSequence}
+		dest := []any{&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt, &r.ICalSequence, &r.Mode, &r.Accommodation}
 		u, err := scanUserWith(rows, dest...)
 		if err != nil {
 			return nil, err
@@ -479,9 +620,9 @@ func (s *Store) SeriesSubscribers(ctx context.Context, seriesID int64) ([]*conve
 func (s *Store) RegistrationOf(ctx context.Context, callID, userID int64) (*convene.Registration, error) {
 	var r convene.Registration
 	var answers string
-	u, err := scanUserWith(s.read().row(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, r.ical_sequence, `+prefixed("u.", userColumns)+`
+	u, err := scanUserWith(s.read().row(ctx, `SELECT r.id, r.call_id, r.status, r.answers, r.created_at, r.updated_at, r.ical_sequence, r.mode, r.accommodation, `+prefixed("u.", userColumns)+`
 		FROM registrations r JOIN users u ON u.id = r.user_id WHERE r.call_id = ? AND r.user_id = ?`, callID, userID),
-		&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt, &r.ICalSequence)
+		&r.ID, &r.CallID, &r.Status, &answers, &r.CreatedAt, &r.UpdatedAt, &r.ICalSequence, &r.Mode, &r.Accommodation)
 	if err != nil {
 		return nil, notFound(err, "registration.not_found")
 	}

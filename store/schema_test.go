@@ -147,7 +147,7 @@ func readSchema(t *testing.T, s *store.Store) schema {
 
 // counters are the integer columns with a default that count something; any other integer column
 // with a default is a flag, and flags are BOOLEAN on PostgreSQL (SQLite has no boolean type).
-var counters = []string{"agenda_items.minutes", "attendance.minutes", "calls.capacity", "calls.sequence", "jobs.attempts",
+var counters = []string{"agenda_items.minutes", "attendance.minutes", "calls.capacity", "calls.in_person_capacity", "calls.sequence", "jobs.attempts",
 	"jobs.max_attempts", "outbox.attempts", "reach_calls.attended", "reach_calls.registered", "registrations.ical_sequence",
 	"series.reveal_minutes", "topics.minutes"}
 

@@ -3,19 +3,21 @@ package store
 import (
 	"context"
 	"database/sql"
+	"reflect"
 	"slices"
 	"time"
 
 	"github.com/opengovcall/convene"
 )
 
-const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, join_visibility, reveal_minutes, reminders, created_at, updated_at, translations`
+const seriesColumns = `id, community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes, join_visibility, reveal_minutes, reminders, created_at, updated_at, translations, accessibility`
 
 func scanSeries(row interface{ Scan(...any) error }) (*convene.Series, error) {
 	var s convene.Series
 	var startsOn string
 	err := row.Scan(&s.ID, &s.CommunityID, &s.Title, &s.Description, &s.RRule, &startsOn, &s.StartTime,
-		&s.TimeZone, &s.DurationMinutes, &s.JoinVisibility, &s.RevealMinutes, &s.Reminders, &s.CreatedAt, &s.UpdatedAt, texts(&s.Texts))
+		&s.TimeZone, &s.DurationMinutes, &s.JoinVisibility, &s.RevealMinutes, &s.Reminders, &s.CreatedAt, &s.UpdatedAt, texts(&s.Texts),
+		accessColumn(&s.Accessibility))
 	s.StartsOn = parseDateText(startsOn)
 	return &s, err
 }
@@ -31,10 +33,10 @@ func (s *Store) CreateSeries(ctx context.Context, sr *convene.Series) error {
 		return err
 	}
 	id, err := s.read().insert(ctx, `INSERT INTO series (community_id, title, description, rrule, starts_on, start_time, time_zone, duration_minutes,
-		join_visibility, reveal_minutes, reminders, created_at, updated_at, translations)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		join_visibility, reveal_minutes, reminders, created_at, updated_at, translations, accessibility)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sr.CommunityID, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-		sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.CreatedAt, sr.UpdatedAt, textsJSON(sr))
+		sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.CreatedAt, sr.UpdatedAt, textsJSON(sr), jsonOf(&sr.Accessibility))
 	if err != nil {
 		return err
 	}
@@ -80,9 +82,9 @@ func (s *Store) UpdateSeries(ctx context.Context, sr *convene.Series) error {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE series SET title = ?, description = ?, rrule = ?, starts_on = ?, start_time = ?, time_zone = ?, duration_minutes = ?,
-			join_visibility = ?, reveal_minutes = ?, reminders = ?, updated_at = ?, translations = ?
+			join_visibility = ?, reveal_minutes = ?, reminders = ?, updated_at = ?, translations = ?, accessibility = ?
 			WHERE id = ?`, sr.Title, sr.Description, sr.RRule, dateText(sr.StartsOn), sr.StartTime, sr.TimeZone,
-			sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.UpdatedAt, textsJSON(sr), sr.ID); err != nil {
+			sr.DurationMinutes, sr.JoinVisibility, sr.RevealMinutes, sr.Reminders, sr.UpdatedAt, textsJSON(sr), jsonOf(&sr.Accessibility), sr.ID); err != nil {
 			return err
 		}
 		if old.DurationMinutes != sr.DurationMinutes {
@@ -92,7 +94,8 @@ func (s *Store) UpdateSeries(ctx context.Context, sr *convene.Series) error {
 				return err
 			}
 		}
-		if old.JoinVisibility != sr.JoinVisibility || old.RevealMinutes != sr.RevealMinutes || old.Title != sr.Title {
+		if old.JoinVisibility != sr.JoinVisibility || old.RevealMinutes != sr.RevealMinutes || old.Title != sr.Title ||
+			!reflect.DeepEqual(old.Accessibility, sr.Accessibility) {
 			// What calendars show of each future call changes with these.
 			if _, err := tx.exec(ctx, `UPDATE calls SET sequence = sequence + 1, updated_at = ? WHERE series_id = ? AND starts_at > ?`,
 				now, sr.ID, now); err != nil {

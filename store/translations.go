@@ -99,3 +99,59 @@ func callTitleColumns(c, s string) string {
 	return `COALESCE(NULLIF(` + c + `.title, ''), ` + s + `.title, ''),
 		COALESCE(CASE WHEN ` + c + `.title <> '' THEN ` + c + `.translations ELSE ` + s + `.translations END, '{}')`
 }
+
+// jsonOf is a JSON column's value for v: NULL for a nil pointer.
+func jsonOf[T any](v *T) any {
+	if v == nil {
+		return nil
+	}
+	raw, _ := json.Marshal(v)
+	return string(raw)
+}
+
+// jsonColumn scans a JSON column into *dst: NULL and "" leave it nil, anything else is decoded
+// into a new value.
+func jsonColumn[T any](dst **T) sql.Scanner { return jsonScanner[T]{dst} }
+
+type jsonScanner[T any] struct{ dst **T }
+
+func (s jsonScanner[T]) Scan(src any) error {
+	*s.dst = nil
+	var raw []byte
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case string:
+		raw = []byte(v)
+	case []byte:
+		raw = v
+	default:
+		return fmt.Errorf("json column: cannot scan %T", src)
+	}
+	if len(raw) == 0 {
+		return nil
+	}
+	v := new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return err
+	}
+	*s.dst = v
+	return nil
+}
+
+// accessColumn scans a series' accessibility, which is never NULL.
+func accessColumn(dst *convene.Accessibility) sql.Scanner { return accessScanner{dst} }
+
+type accessScanner struct{ dst *convene.Accessibility }
+
+func (s accessScanner) Scan(src any) error {
+	var p *convene.Accessibility
+	if err := jsonColumn(&p).Scan(src); err != nil {
+		return err
+	}
+	*s.dst = convene.Accessibility{}
+	if p != nil {
+		*s.dst = *p
+	}
+	return nil
+}

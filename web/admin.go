@@ -171,6 +171,11 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 			"starts_on": {sr.StartsOn.String()}, "start_time": {sr.StartTime}, "time_zone": {sr.TimeZone},
 			"duration": {strconv.Itoa(sr.DurationMinutes)}, "join_visibility": {sr.JoinVisibility},
 			"reveal_minutes": {strconv.Itoa(sr.RevealMinutes)}, "reminders": {l.Reminders(sr.ReminderMinutes())}}, sr.RRule), sr)
+		accessibilityValues(ed.initial, sr.Accessibility)
+	}
+	var offer convene.Accessibility
+	if sr != nil {
+		offer = sr.Accessibility
 	}
 	ed.languages = c.Languages
 	ed.fields = []Field{
@@ -184,13 +189,14 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "join_visibility", Label: l.T("field.join_visibility"), Type: "select", Options: joinLevelOptions(l, false), Hint: l.T("hint.join_visibility")},
 		{Name: "reveal_minutes", Label: l.T("field.reveal_minutes"), Type: "number", Hint: l.T("hint.reveal_minutes")},
 		{Name: "reminders", Label: l.T("field.reminders"), Type: "text", Hint: l.T("hint.reminders"), Max: 60},
+		accessibilityFields(l, offer),
 	}
 	read := func(vals url.Values) (*convene.Series, error) {
 		var parse []convene.FieldError
 		ns := &convene.Series{CommunityID: c.ID, Title: vals.Get("title"), Description: vals.Get("description"), RRule: scheduleRule(vals, &parse),
 			StartsOn: dateField(vals, "starts_on", &parse), StartTime: vals.Get("start_time"), TimeZone: vals.Get("time_zone"),
 			DurationMinutes: intField(vals, "duration", &parse), JoinVisibility: vals.Get("join_visibility"),
-			RevealMinutes: intField(vals, "reveal_minutes", &parse), Reminders: vals.Get("reminders")}
+			RevealMinutes: intField(vals, "reveal_minutes", &parse), Reminders: vals.Get("reminders"), Accessibility: readAccessibility(vals)}
 		if sr != nil {
 			ns.Translations = maps.Clone(sr.Translations)
 		}
@@ -361,6 +367,10 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 			"theme": {call.Theme}, "note": {call.Note}, "capacity": {strconv.Itoa(call.Capacity)}, "join_visibility": {call.JoinVisibility},
 			"outcome": {call.Outcome}}
 		versionValues(ed.initial, call)
+		hybridValues(ed.initial, call)
+	}
+	if call == nil || call.OwnAccessibility == nil {
+		accessibilityValues(ed.initial, sr.Accessibility)
 	}
 	ed.languages = c.Languages
 	ed.fields = []Field{
@@ -373,6 +383,7 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		{Name: "capacity", Label: l.T("field.capacity"), Type: "number", Hint: l.T("hint.capacity")},
 		{Name: "join_visibility", Label: l.T("field.join_visibility"), Type: "select", Options: joinLevelOptions(l, true)},
 	}
+	ed.fields = append(append(ed.fields, hybridFields(l)...), callAccessFields(l, call, sr)...)
 	ended := call != nil && !call.EndsAt().After(s.clock.Now())
 	if call != nil {
 		ed.fields = append(ed.fields, Field{Name: "status", Label: l.T("field.status"), Type: "select", Options: []Option{
@@ -391,6 +402,7 @@ func (s *Server) callForm(w http.ResponseWriter, r *http.Request) error {
 		nc := &convene.Call{SeriesID: sr.ID, CommunityID: c.ID, DurationMinutes: intField(vals, "duration", &parse),
 			Title: vals.Get("title"), Theme: vals.Get("theme"), Note: vals.Get("note"), Status: convene.CallScheduled,
 			Capacity: intField(vals, "capacity", &parse), JoinVisibility: vals.Get("join_visibility")}
+		readHybrid(vals, nc, &parse)
 		if call != nil {
 			nc.ID, nc.Status, nc.Outcome = call.ID, vals.Get("status"), call.Outcome
 			if ended {

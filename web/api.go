@@ -181,19 +181,48 @@ type apiCall struct {
 	Series   apiSeries       `json:"series"`
 	Agenda   []apiAgendaItem `json:"agenda"`
 	// Join is null when there is no join kit, or when the caller may not see it (see join_access).
-	Join            *apiJoinKit          `json:"join"`
-	JoinAccess      apiJoinAccess        `json:"join_access"`
-	RegisteredCount int                  `json:"registered_count"`
-	Capacity        *int                 `json:"capacity"`
-	Registration    string               `json:"registration,omitempty"` // the caller's: registered or waitlisted
-	Note            string               `json:"note,omitempty"`
-	Translations    convene.Translations `json:"translations"` // every version of its texts: language → field → text
+	Join            *apiJoinKit   `json:"join"`
+	JoinAccess      apiJoinAccess `json:"join_access"`
+	RegisteredCount int           `json:"registered_count"`
+	Capacity        *int          `json:"capacity"`
+	Registration    string        `json:"registration,omitempty"` // the caller's: registered or waitlisted
+	// RegistrationMode is how the caller attends when they registered: online or in_person.
+	RegistrationMode string `json:"registration_mode,omitempty"`
+	// AttendanceModes are the ways to attend (online, in_person); Venue is where it meets in person.
+	AttendanceModes  []string             `json:"attendance_modes"`
+	Venue            *convene.Venue       `json:"venue"`
+	InPersonCapacity *int                 `json:"in_person_capacity"`
+	Accessibility    apiAccessibility     `json:"accessibility"`
+	Note             string               `json:"note,omitempty"`
+	Translations     convene.Translations `json:"translations"` // every version of its texts: language → field → text
+}
+
+// apiAccessibility is what a call offers so that everyone can take part, every key present.
+type apiAccessibility struct {
+	Captions       *string  `json:"captions"` // null, "automatic" or "human" (CART)
+	Interpretation []string `json:"interpretation"`
+	SignLanguages  []string `json:"sign_languages"`
+	MaterialsAhead bool     `json:"materials_ahead"`
+	Contact        *string  `json:"contact"`
+}
+
+func toAPIAccessibility(a convene.Accessibility) apiAccessibility {
+	out := apiAccessibility{Interpretation: append([]string{}, a.Interpretation...), SignLanguages: append([]string{}, a.SignLanguages...),
+		MaterialsAhead: a.MaterialsAhead}
+	if a.Captions != "" {
+		out.Captions = &a.Captions
+	}
+	if a.Contact != "" {
+		out.Contact = &a.Contact
+	}
+	return out
 }
 
 // callContext is what shapes a call's JSON for one caller.
 type callContext struct {
 	standing     convene.Standing
 	registration string
+	mode         string
 	registered   int
 }
 
@@ -215,9 +244,20 @@ func (s *Server) toAPICall(c *convene.Community, call *convene.Call, agenda []*c
 		}
 	}
 	out.RegisteredCount, out.Registration = cc.registered, cc.registration
-	if call.Capacity > 0 {
+	if cc.registration != "" {
+		out.RegistrationMode = cc.mode
+	}
+	if call.Capacity > 0 && call.Online() {
 		capacity := call.Capacity
 		out.Capacity = &capacity
+	}
+	out.AttendanceModes, out.Accessibility = call.AttendanceModes(), toAPIAccessibility(call.Accessibility())
+	if call.InPerson() {
+		out.Venue = call.Venue
+		if call.InPersonCapacity > 0 {
+			capacity := call.InPersonCapacity
+			out.InPersonCapacity = &capacity
+		}
 	}
 	access := call.JoinAccessFor(cc.standing, s.clock.Now())
 	out.JoinAccess = apiJoinAccess{Level: call.JoinLevel(), Visible: access.Visible, Need: access.Need}
@@ -369,23 +409,20 @@ func (s *Server) callContexts(r *http.Request, c *convene.Community, calls []*co
 	if err != nil {
 		return nil, err
 	}
-	var base convene.Standing
-	statuses := map[int64]string{}
+	var rights convene.Rights
+	places := map[int64]convene.Place{}
 	if u := viewerOf(r).User; u != nil {
-		rights, err := s.rightsIn(r, c)
-		if err != nil {
+		if rights, err = s.rightsIn(r, c); err != nil {
 			return nil, err
 		}
-		base = rights.At("")
-		if statuses, err = s.store.RegistrationStatuses(ctx, u.ID, ids); err != nil {
+		if places, err = s.store.Places(ctx, u.ID, ids); err != nil {
 			return nil, err
 		}
 	}
 	out := make(map[int64]callContext, len(calls))
 	for _, call := range calls {
-		st := base
-		st.Registered = statuses[call.ID] == convene.RegRegistered
-		out[call.ID] = callContext{standing: st, registration: statuses[call.ID], registered: counts[call.ID]}
+		p := places[call.ID]
+		out[call.ID] = callContext{standing: rights.At(p), registration: p.Status, mode: p.Mode, registered: counts[call.ID]}
 	}
 	return out, nil
 }
@@ -413,8 +450,10 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	var body struct {
-		Answers map[string]string `json:"answers"`
-		Series  bool              `json:"series"`
+		Answers       map[string]string `json:"answers"`
+		Series        bool              `json:"series"`
+		Mode          string            `json:"mode"`
+		Accommodation string            `json:"accommodation"`
 	}
 	if r.ContentLength != 0 {
 		if err := decodeBody(w, r, &body); err != nil {
@@ -422,14 +461,16 @@ func (s *Server) apiRegistration(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	// The store checks the answers against the series' questions, for every path alike.
-	if _, err := s.acts.Register(ctx, action.Actor{User: u}, call, body.Series, body.Answers); err != nil {
+	in := convene.Signup{Answers: body.Answers, Mode: body.Mode, Accommodation: body.Accommodation}
+	if _, err := s.acts.Register(ctx, action.Actor{User: u}, call, body.Series, in); err != nil {
 		return err
 	}
-	statuses, err := s.store.RegistrationStatuses(ctx, u.ID, []int64{call.ID})
+	places, err := s.store.Places(ctx, u.ID, []int64{call.ID})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"call_id": call.ID, "status": statuses[call.ID], "series": body.Series})
+	p := places[call.ID]
+	return writeJSON(w, http.StatusOK, map[string]any{"call_id": call.ID, "status": p.Status, "mode": p.Mode, "series": body.Series})
 }
 
 // decodeBody reads a JSON request body of at most 64 KiB into v.

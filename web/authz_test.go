@@ -253,6 +253,7 @@ var routeAccess = map[string]access{
 	"POST /c/{slug}/calls/{id}/attendance/upload":                    organizer,
 	"POST /c/{slug}/calls/{id}/attended":                             signedIn,
 	"POST /c/{slug}/calls/{id}/cancel-registration":                  signedIn,
+	"POST /c/{slug}/calls/{id}/accommodation":                        signedIn,
 	"POST /c/{slug}/calls/{id}/edit":                                 organizer,
 	"POST /c/{slug}/calls/{id}/joinkit":                              organizer,
 	"POST /c/{slug}/calls/{id}/joinkit/delete":                       organizer,

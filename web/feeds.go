@@ -19,7 +19,7 @@ func feedLabels(l *Localizer) feed.Labels { return notify.FeedLabels(l) }
 
 // feedEntries turns calls of one community into feed entries for a reader: agendas, and join kits
 // only where the reader's standing allows. standing gives the reader's standing at each call.
-func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*convene.Call, standing func(*convene.Call) convene.Standing) ([]feed.Entry, error) {
+func (s *Server) feedEntries(r *http.Request, l *Localizer, c *convene.Community, calls []*convene.Call, standing func(*convene.Call) convene.Standing) ([]feed.Entry, error) {
 	ctx := r.Context()
 	kits, err := s.store.CallJoinKits(ctx, calls)
 	if err != nil {
@@ -28,9 +28,10 @@ func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*con
 	now := s.clock.Now()
 	out := make([]feed.Entry, 0, len(calls))
 	for _, call := range calls {
-		e := feed.Entry{Call: call, URL: s.absURL(callPath(c, call))}
-		if k := kits[call.ID]; k != nil {
-			if call.JoinAccessFor(standing(call), now).Visible {
+		st := standing(call)
+		e := feed.Entry{Call: call, URL: s.absURL(callPath(c, call)), Mode: attendsAs(st), Access: l.Accessibility(call.Accessibility())}
+		if k := kits[call.ID]; k != nil && call.Online() && !st.InPerson {
+			if call.JoinAccessFor(st, now).Visible {
 				e.Kit = k
 			} else {
 				e.KitHidden = true
@@ -39,6 +40,18 @@ func (s *Server) feedEntries(r *http.Request, c *convene.Community, calls []*con
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// attendsAs is how a reader with standing st attends: in person, online, or "" when they have no
+// place (a feed read by anyone).
+func attendsAs(st convene.Standing) string {
+	switch {
+	case st.InPerson:
+		return convene.AttendInPerson
+	case st.Registered:
+		return convene.AttendOnline
+	}
+	return ""
 }
 
 // serveFeed writes a calendar with its ETag, answering 304 to a client that has it already. The
@@ -175,7 +188,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, c *convene.Co
 	if err != nil {
 		return err
 	}
-	entries, err := s.feedEntries(r, c, calls, func(call *convene.Call) convene.Standing { return contexts[call.ID].standing })
+	entries, err := s.feedEntries(r, viewerOf(r).L, c, calls, func(call *convene.Call) convene.Standing { return contexts[call.ID].standing })
 	if err != nil {
 		return err
 	}
@@ -193,7 +206,7 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return convene.NotFound("page.not_found") // no hint of what exists
 	}
-	calls, statuses, err := s.store.RegisteredCalls(ctx, u.ID, s.clock.Now().AddDate(0, -3, 0))
+	calls, places, err := s.store.RegisteredCalls(ctx, u.ID, s.clock.Now().AddDate(0, -3, 0))
 	if err != nil {
 		return err
 	}
@@ -219,8 +232,8 @@ func (s *Server) personalFeed(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		rights := convene.RightsOf(u, roles[c.ID]) // the feed's owner, whoever fetches it
-		entries, err := s.feedEntries(r, c, byCommunity[id], func(call *convene.Call) convene.Standing {
-			return rights.At(statuses[call.ID])
+		entries, err := s.feedEntries(r, l, c, byCommunity[id], func(call *convene.Call) convene.Standing {
+			return rights.At(places[call.ID])
 		})
 		if err != nil {
 			return err

@@ -7,10 +7,8 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/locale"
 )
 
 // Organizers write a community's texts in several languages (convene.Texts). A page shows each
@@ -247,16 +245,7 @@ func writtenIn(lang string) template.HTMLAttr {
 }
 
 // languageName is a language's name as a reader of another writes it: "English", "anglais".
-func languageName(reader, lang string) string {
-	tag, err := language.Parse(lang)
-	if err != nil {
-		return lang
-	}
-	if name := display.Tags(language.Make(reader)).Name(tag); name != "" {
-		return name
-	}
-	return lang
-}
+func languageName(reader, lang string) string { return locale.LanguageName(reader, lang) }
 
 // localizeData shows every translatable item reachable from values (items, slices or maps of
 // them) in the viewer's language; the JSON API calls it on what it loaded before answering.

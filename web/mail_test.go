@@ -196,8 +196,8 @@ func TestRegisterWithoutAnAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, _ := a.store.RegistrationStatuses(ctx, u.ID, []int64{next.ID})
-		if st[next.ID] != convene.RegRegistered {
+		st, _ := a.store.Places(ctx, u.ID, []int64{next.ID})
+		if st[next.ID].Status != convene.RegRegistered {
 			t.Fatalf("status after confirming: %q", st[next.ID])
 		}
 		body := c.get(path).body

@@ -123,6 +123,7 @@ type callView struct {
 	AgendaForm      *Form        // adds an agenda item, for organizers
 	Next            bool         // the series' next call, highlighted in lists
 	Live            bool         // it starts within a quarter of an hour, or is under way
+	Hybrid          *callHybrid  // accessibility, the venue and how the viewer attends
 }
 
 // callCalendar are the ways a call page offers to put the call in a calendar.
@@ -439,22 +440,22 @@ type callPage struct {
 }
 
 // standing works out what the viewer is to a call: signed in, member, registered, organizer.
-func (s *Server) standing(r *http.Request, c *convene.Community, call *convene.Call) (convene.Standing, string, error) {
+func (s *Server) standing(r *http.Request, c *convene.Community, call *convene.Call) (convene.Standing, convene.Place, error) {
 	ctx := r.Context()
 	u := viewerOf(r).User
 	var st convene.Standing
 	if u == nil {
-		return st, "", nil
+		return st, convene.Place{}, nil
 	}
 	rights, err := s.rightsIn(r, c)
 	if err != nil {
-		return st, "", err
+		return st, convene.Place{}, err
 	}
-	statuses, err := s.store.RegistrationStatuses(ctx, u.ID, []int64{call.ID})
+	places, err := s.store.Places(ctx, u.ID, []int64{call.ID})
 	if err != nil {
-		return st, "", err
+		return st, convene.Place{}, err
 	}
-	return rights.At(statuses[call.ID]), statuses[call.ID], nil
+	return rights.At(places[call.ID]), places[call.ID], nil
 }
 
 func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
@@ -491,7 +492,7 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	for _, a := range cv.Agenda {
 		s.localize(r, c, a)
 	}
-	b.StructuredData = s.callEvent(c, call, cv.Agenda)
+	b.StructuredData = s.callEvent(c, call, cv.Agenda, b.L.Accessibility(call.Accessibility()))
 	if cv.Minutes, err = s.loadMinutes(ctx, call, cv.Agenda, s.clock.Now()); err != nil {
 		return err
 	}
@@ -499,8 +500,12 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return err
 	}
-	st, regStatus, err := s.standing(r, c, call)
+	st, place, err := s.standing(r, c, call)
 	if err != nil {
+		return err
+	}
+	regStatus := place.Status
+	if cv.Hybrid, err = s.loadHybrid(ctx, b.L, call, viewerOf(r).User, place); err != nil {
 		return err
 	}
 	if st.Organizer {
@@ -563,7 +568,7 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	if formErr != nil && cv.RegForm == nil {
 		cv.RegError = b.L.Err(formErr)
 	}
-	entry := feed.Entry{Call: call, URL: s.absURL(callPath(c, call))}
+	entry := feed.Entry{Call: call, URL: s.absURL(callPath(c, call)), Mode: attendsAs(st)}
 	details := entry.URL
 	for _, a := range cv.Agenda {
 		details += "\n" + strconv.Itoa(a.Position) + ". " + a.Title
@@ -594,6 +599,7 @@ func (s *Server) registrationForm(l *Localizer, anonymous bool, qs []*convene.Qu
 		}
 		f.Fields = append(f.Fields, fd)
 	}
+	f.Fields = append(f.Fields, signupFields(l, call)...)
 	f.Fields = append(f.Fields, Field{Name: "scope", Label: l.T("field.scope"), Type: "select", Options: []Option{
 		{Value: "call", Label: l.T("register.scope.call")}, {Value: "series", Label: l.T("register.scope.series", "Series", call.Series.Title)}}})
 	return f

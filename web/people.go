@@ -321,7 +321,7 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) error {
 		for i, call := range past {
 			ids[i] = call.ID
 		}
-		statuses, err := s.store.RegistrationStatuses(ctx, person.ID, ids)
+		places, err := s.store.Places(ctx, person.ID, ids)
 		if err == nil {
 			err = s.store.FillRecorded(ctx, past)
 		}
@@ -329,7 +329,7 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, call := range past {
-			if statuses[call.ID] == convene.RegRegistered && call.StatusAt(now) == convene.CallHeld {
+			if places[call.ID].Status == convene.RegRegistered && call.StatusAt(now) == convene.CallHeld {
 				p.Calls = append(p.Calls, s.viewCall(c, call, b.Zone))
 			}
 		}

@@ -125,6 +125,7 @@ type reachView struct {
 	GapProvinces, GapSectors                             []string
 	TileMap, SectorBars, CallBars                        template.HTML
 	SuppressedInCalls                                    bool
+	Modes                                                []reachRow // online and in person, when a call was held in a room
 }
 
 // reachBuilder shapes figures for one viewer.
@@ -265,6 +266,13 @@ func (s *Server) viewReach(l *Localizer, c *convene.Community, rep *convene.Reac
 	v.AttendanceRate = b.rate(v.RegistrationsAttended, v.Registrations)
 	v.AllTime = rep.Filter.AllTime()
 
+	if rep.Modes != nil {
+		for _, mode := range []string{convene.AttendOnline, convene.AttendInPerson} {
+			m := rep.Modes[mode]
+			v.Modes = append(v.Modes, reachRow{Code: mode, Label: l.T("register.mode." + mode), Registered: b.count(m.Registered, nil),
+				Attended: b.count(m.Attended, nil)})
+		}
+	}
 	byJ := rep.ByJurisdiction()
 	row := func(code, label, param string, tt convene.ReachTotals) reachRow {
 		return reachRow{Code: code, Label: label,

@@ -25,6 +25,14 @@ type reachData struct {
 	Concentration   reachDataConc       `json:"concentration"`
 	Previous        *reachDataPrevious  `json:"previous_season"`
 	Gaps            map[string][]string `json:"gaps"`
+	// Modes splits registrations and attendance by how people took part; absent when every call
+	// was online.
+	Modes map[string]reachDataMode `json:"modes,omitempty"`
+}
+
+type reachDataMode struct {
+	Registered *int `json:"registered"`
+	Attended   *int `json:"attended"`
 }
 
 type reachDataRange struct {
@@ -167,6 +175,12 @@ func dataOf(c *convene.Community, rep *convene.ReachReport, public bool) reachDa
 	}
 	gp, gs := rep.Gaps()
 	d.Gaps = map[string][]string{"provinces": append([]string{}, gp...), "sectors": append([]string{}, gs...)}
+	if rep.Modes != nil {
+		d.Modes = map[string]reachDataMode{}
+		for mode, m := range rep.Modes {
+			d.Modes[mode] = reachDataMode{Registered: num(m.Registered), Attended: num(m.Attended)}
+		}
+	}
 	return d
 }
 
@@ -252,6 +266,11 @@ func (s *Server) reachCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, m := range d.Matrix {
 		rows = append(rows, []string{"attended_by_jurisdiction_and_sector", m.Jurisdiction + "/" + m.Sector, n(m.Attended)})
+	}
+	for _, mode := range []string{convene.AttendOnline, convene.AttendInPerson} {
+		if m, ok := d.Modes[mode]; ok {
+			rows = append(rows, []string{"mode_registered", mode, n(m.Registered)}, []string{"mode_attended", mode, n(m.Attended)})
+		}
 	}
 	for _, call := range d.Calls {
 		at := call.StartsAt.UTC().Format(time.RFC3339)

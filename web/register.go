@@ -24,8 +24,8 @@ func answersFrom(vals url.Values, qs []*convene.Question) map[string]string {
 
 // registerViewer registers u for the call, or subscribes them to its series, and returns the flash
 // that says what happened.
-func (s *Server) registerViewer(r *http.Request, call *convene.Call, u *convene.User, series bool, answers map[string]string) (string, error) {
-	status, err := s.acts.Register(r.Context(), action.Actor{User: u}, call, series, answers)
+func (s *Server) registerViewer(r *http.Request, call *convene.Call, u *convene.User, series bool, in convene.Signup) (string, error) {
+	status, err := s.acts.Register(r.Context(), action.Actor{User: u}, call, series, in)
 	if err != nil {
 		return "", err
 	}
@@ -63,12 +63,15 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := viewerOf(r)
 	answers, aerr := convene.CleanAnswers(qs, answersFrom(vals, qs))
+	in := convene.Signup{Answers: answers, Mode: vals.Get("mode"), Accommodation: vals.Get("accommodation")}
+	in.Normalize()
+	aerr = signupErrors(call, in, aerr)
 	series := vals.Get("scope") == "series"
 	if v.User != nil {
 		if aerr != nil {
 			return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, aerr)
 		}
-		flash, err := s.registerViewer(r, call, v.User, series, answers)
+		flash, err := s.registerViewer(r, call, v.User, series, in)
 		if err != nil {
 			if _, ok := errorsOf(v.L, err); ok {
 				return s.showCall(w, r, c, call, statusOf(err), vals, err)
@@ -100,7 +103,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if len(fields) > 0 {
 		return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, convene.Invalid("form.invalid", nil, fields...))
 	}
-	p := linkPayload{Name: name, Lang: v.L.Lang, CallID: call.ID, Series: series, Answers: answers}
+	p := linkPayload{Name: name, Lang: v.L.Lang, CallID: call.ID, Series: series, Answers: answers, Mode: in.Mode, Accommodation: in.Accommodation}
 	s.localize(r, c, call, call.Series) // the mail names the call in the visitor's language
 	err = s.store.CreateAuthToken(ctx, store.TokenRegister, email, p, notify.LinkTTLMinutes*time.Minute, func(tok string) convene.Mail {
 		return s.mails.RegistrationLink(email, name, v.L.Lang, tok, call, v.Zone)
@@ -109,6 +112,26 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.checkEmail(w, r, email)
+}
+
+// signupErrors adds to the answers' errors (aerr) what is wrong with how the person attends and
+// their accommodation request, so the form says everything at once.
+func signupErrors(call *convene.Call, in convene.Signup, aerr error) error {
+	var fields []convene.FieldError
+	if e, ok := convene.AsError(aerr); ok {
+		fields = append(fields, e.Fields...)
+	} else if aerr != nil {
+		return aerr
+	}
+	for _, err := range []error{func() error { _, err := call.AttendMode(in.Mode, false); return err }(), convene.CheckAccommodation(in.Accommodation)} {
+		if e, ok := convene.AsError(err); ok {
+			fields = append(fields, e.Fields...)
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return convene.Invalid("form.invalid", nil, fields...)
 }
 
 // cancelRegistration gives up the viewer's place (or place in line) at a call.
@@ -184,6 +207,8 @@ type registrationsPage struct {
 	Questions     []*convene.Question
 	Registrations []*convene.Registration
 	Counts        map[string]int
+	// Accommodations are the requests of those registered or waiting, for the organizers to act on.
+	Accommodations []*convene.Registration
 }
 
 // registrations lists who registered for a call, for its organizers, as a page or as CSV.
@@ -211,7 +236,8 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		head := []string{l.T("field.name"), l.T("field.email"), l.T("field.organization"), l.T("field.status"), l.T("registrations.registered_at")}
+		head := []string{l.T("field.name"), l.T("field.email"), l.T("field.organization"), l.T("field.status"), l.T("registrations.registered_at"),
+			l.T("registrations.mode"), l.T("registrations.accommodation")}
 		for _, q := range qs {
 			head = append(head, q.Label)
 		}
@@ -220,7 +246,7 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, reg := range regs {
 			row := []string{reg.User.Name, reg.User.Email, reg.User.Organization, l.T("registration." + reg.Status),
-				reg.CreatedAt.UTC().Format(time.RFC3339)}
+				reg.CreatedAt.UTC().Format(time.RFC3339), l.T("register.mode." + reg.Mode), reg.Accommodation}
 			for _, q := range qs {
 				row = append(row, reg.Answers[strconv.FormatInt(q.ID, 10)])
 			}
@@ -233,6 +259,9 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
 	p := registrationsPage{base: b, Call: s.viewCall(c, call, b.Zone), Questions: qs, Registrations: regs, Counts: map[string]int{}}
 	for _, reg := range regs {
 		p.Counts[reg.Status]++
+		if reg.Accommodation != "" && reg.Status != convene.RegCancelled {
+			p.Accommodations = append(p.Accommodations, reg)
+		}
 	}
 	p.Title = l.T("registrations.title", "Call", call.DisplayTitle())
 	return s.render(w, http.StatusOK, "registrations", p)

@@ -236,6 +236,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /c/{slug}/calls/{id}/announcement", s.announce)
 	handle("POST /c/{slug}/calls/{id}/announcement", s.announce)
 	handle("POST /c/{slug}/calls/{id}/cancel-registration", s.cancelRegistration)
+	handle("POST /c/{slug}/calls/{id}/accommodation", s.accommodation)
 	handle("GET /c/{slug}/calls/{id}/registrations", s.registrations)
 	handle("GET /c/{slug}/calls/{id}/registrations.csv", s.registrations)
 	handle("GET /unsubscribe/{token}", s.unsubscribe)

@@ -28,6 +28,9 @@ type linkPayload struct {
 	CallID  int64             `json:"call_id,omitempty"`
 	Series  bool              `json:"series,omitempty"` // subscribe to the call's whole series
 	Answers map[string]string `json:"answers,omitempty"`
+	// Mode and Accommodation are how they attend a hybrid call and what they asked for to take part.
+	Mode          string `json:"mode,omitempty"`
+	Accommodation string `json:"accommodation,omitempty"`
 }
 
 // returnTo is where an emailed link brings someone back: the page they were on, unless it is
@@ -230,7 +233,7 @@ func (s *Server) authLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	flash, err := s.registerViewer(r, call, u, p.Series, p.Answers)
+	flash, err := s.registerViewer(r, call, u, p.Series, convene.Signup{Answers: p.Answers, Mode: p.Mode, Accommodation: p.Accommodation})
 	if err != nil {
 		if e, ok := convene.AsError(err); ok && e.Code == convene.EINVALID {
 			s.sessions.Put(ctx, "flash", e.Key)

@@ -43,6 +43,9 @@ type schemaEvent struct {
 	URL         string        `json:"url"`
 	InLanguage  []string      `json:"inLanguage,omitempty"`
 	Previous    string        `json:"previousStartDate,omitempty"`
+	// Features are schema.org accessibilityFeature terms; Summary says the whole offer in words.
+	Features []string `json:"accessibilityFeature,omitempty"`
+	Summary  string   `json:"accessibilitySummary,omitempty"`
 }
 
 type schemaPlace struct {
@@ -125,15 +128,25 @@ func jsonLD(v any) template.JS {
 
 func schemaTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// callEvent describes a call as a schema.org online event organized by its community. Join
+// callEvent describes a call as a schema.org event organized by its community: online, in its
+// venue, or both, with what it offers for accessibility (access, in the reader's words). Join
 // details are never in it: the page's URL is where people find them, at their level.
-func (s *Server) callEvent(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem) template.JS {
+func (s *Server) callEvent(c *convene.Community, call *convene.Call, agenda []*convene.AgendaItem, access []string) template.JS {
 	url := s.absURL(callPath(c, call))
 	e := schemaEvent{Context: "https://schema.org", Type: "Event", Name: call.DisplayTitle(), Description: summary(joinSentences(call.Theme, call.Note)),
 		Performers: performers(agenda),
 		StartDate:  schemaTime(call.StartsAt), EndDate: schemaTime(call.EndsAt()), Status: "https://schema.org/EventScheduled",
-		Mode: "https://schema.org/OnlineEventAttendanceMode", Location: []schemaPlace{{Type: "VirtualLocation", URL: url}},
-		Organizer: &schemaOrg{Type: "Organization", Name: c.Name, URL: s.absURL("/c/" + c.Slug)}, URL: url, InLanguage: c.Languages}
+		Organizer: &schemaOrg{Type: "Organization", Name: c.Name, URL: s.absURL("/c/" + c.Slug)}, URL: url, InLanguage: c.Languages,
+		Features: call.Accessibility().AccessibilityFeatures(), Summary: strings.Join(access, ". ")}
+	if v := call.Venue; call.InPerson() && v != nil {
+		e.Location = append(e.Location, schemaPlace{Type: "Place", Name: v.Title(),
+			Address: &schemaAddress{Type: "PostalAddress", Street: v.AddressLine()}, URL: v.MapURL})
+	}
+	if call.Online() {
+		e.Location = append(e.Location, schemaPlace{Type: "VirtualLocation", URL: url})
+	}
+	e.Mode = map[string]string{convene.CallOnline: "https://schema.org/OnlineEventAttendanceMode",
+		convene.CallInPerson: "https://schema.org/OfflineEventAttendanceMode", convene.CallHybrid: "https://schema.org/MixedEventAttendanceMode"}[call.Mode()]
 	switch {
 	case call.Status == convene.CallCancelled:
 		e.Status = "https://schema.org/EventCancelled"

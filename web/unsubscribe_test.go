@@ -152,8 +152,8 @@ func TestUnsubscribeFromReminders(t *testing.T) {
 			if err != nil || !after.RemindersOff {
 				t.Fatalf("reminders still on (%v)", err)
 			}
-			st, _ := a.store.RegistrationStatuses(ctx, u.ID, []int64{a.demo.RebootID})
-			if st[a.demo.RebootID] != convene.RegRegistered {
+			st, _ := a.store.Places(ctx, u.ID, []int64{a.demo.RebootID})
+			if st[a.demo.RebootID].Status != convene.RegRegistered {
 				t.Fatalf("turning reminders off changed the registration: %q", st[a.demo.RebootID])
 			}
 		})
