@@ -36,6 +36,7 @@ type Result struct {
 	Community *convene.Community
 	Series    *convene.Series
 	RebootID  int64 // the November 13, 2019 call
+	SummitID  int64 // the hybrid call during the OGP Global Summit, May 30, 2019
 	Calls     int
 }
 
@@ -78,6 +79,8 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 		StartsOn: date(2019, 1, 1), StartTime: "12:00", TimeZone: "America/Toronto", DurationMinutes: 60, Reminders: "1440,60",
 		// One Zoom meeting serves every call, so its passcode is one secret: registered people only.
 		JoinVisibility: convene.JoinRegistered,
+		// Zoom's automatic captions on every call; needs beyond that, the organizers arrange.
+		Accessibility: convene.Accessibility{Captions: convene.CaptionsAutomatic, Contact: OrganizerEmail},
 		Description: "Monthly, on the second Wednesday at noon Eastern. A pilot ran from January 2019 up to the OGP Global Summit " +
 			"in Ottawa (May 29–31, 2019) and was extended to June to build on its momentum; after a summer break to relax and " +
 			"reflect on lessons learned, the call rebooted in the fall because the feedback survey said, loud and clear, " +
@@ -142,6 +145,9 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 	if err := loadSurveys(ctx, st, c, res); err != nil {
 		return nil, err
 	}
+	if err := loadSummitWeek(ctx, st, c, res); err != nil {
+		return nil, err
+	}
 	// Ideas raised at the events link to the initiatives they became, so both must be loaded.
 	if err := linkIdeas(ctx, st, c); err != nil {
 		return nil, err
@@ -175,6 +181,9 @@ func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *co
 			call.Theme = "The reboot"
 			call.Note = "The Open Government Community Call is back after a summer break. Please share this with others who might be interested."
 			call.JoinVisibility = convene.JoinRegistered // against uninvited disruption
+			// The relaunch reached out across the country: interpreted, with a captioner.
+			call.OwnAccessibility = &convene.Accessibility{Captions: convene.CaptionsHuman, Interpretation: []string{"fr", "en"},
+				MaterialsAhead: true, Contact: OrganizerEmail}
 			res.RebootID = call.ID
 		default:
 			if next == nil && call.StartsAt.After(now) {

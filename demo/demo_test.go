@@ -59,8 +59,30 @@ func TestDemoCarriesOnToAYearFromNow(t *testing.T) {
 			t.Fatalf("%d members by jurisdiction %v: want three dozen, mostly from Ontario, across the country", len(members), byJurisdiction)
 		}
 		pilot, _ := s.Calls(ctx, convene.CallFilter{CommunityID: res.Community.ID, To: time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC)})
-		if len(pilot) != 6 {
-			t.Fatalf("pilot calls = %d, want January to June 2019", len(pilot))
+		var monthly []*convene.Call
+		for _, call := range pilot {
+			if !call.Extra() {
+				monthly = append(monthly, call)
+			}
+		}
+		if len(monthly) != 6 || len(pilot) != 7 {
+			t.Fatalf("pilot calls = %d monthly of %d, want January to June 2019 and the summit-week meet-up", len(monthly), len(pilot))
+		}
+		// The summit-week call met in a room at the summit's venue and online; six came in person.
+		summit, err := s.CallByID(ctx, res.SummitID)
+		if err != nil || summit.Mode() != convene.CallHybrid || summit.Venue == nil || summit.Venue.Name != "Shaw Centre" ||
+			summit.Venue.Address == "" || summit.InPersonCapacity != 30 {
+			t.Fatalf("summit-week call: %+v %v", summit, err)
+		}
+		if byMode, _ := s.RegisteredByMode(ctx, summit.ID); byMode[convene.AttendInPerson] != 6 || byMode[convene.AttendOnline] != 6 {
+			t.Fatalf("summit-week registrations by mode: %v", byMode)
+		}
+		rep, err := s.Reach(ctx, res.Community, convene.ReachFilter{SeasonID: summit.SeasonID})
+		if err != nil || rep.Modes[convene.AttendInPerson].Attended != 6 || rep.Modes[convene.AttendOnline].Attended < 60 {
+			t.Fatalf("pilot reach by mode: %+v %v", rep.Modes, err)
+		}
+		if a := reboot.Accessibility(); a.Captions != convene.CaptionsHuman || len(a.Interpretation) != 2 || a.Interpretation[0] != "fr" {
+			t.Fatalf("reboot call accessibility: %+v", a)
 		}
 		// The last three calls before today kept their records; older ones since the reboot show
 		// that none were kept, not a wall of "held".

@@ -27,7 +27,10 @@ var french = map[string]string{
 	// Calls and their agendas.
 	"Three weeks before the OGP Global Summit in Ottawa (May 29–31): planning how the community shows up and which sessions to coordinate.": "Trois semaines avant le Sommet mondial du PGO à Ottawa (du 29 au 31 mai) : préparer la présence de la communauté et les séances à coordonner.",
 	"Following up on the OGP Global Summit in Ottawa: what we learned, and keeping the momentum going.":                                     "Retour sur le Sommet mondial du PGO à Ottawa : ce que nous avons appris, et comment garder l’élan.",
-	"The reboot": "La relance",
+	"The reboot":             "La relance",
+	"Summit-week meet-up":    "Rencontre de la semaine du Sommet",
+	"In the room and online": "Dans la salle et en ligne",
+	"During the OGP Global Summit in Ottawa: those at the summit meet in the room, everyone else joins by video.":             "Pendant le Sommet mondial du PGO à Ottawa : les personnes présentes au sommet se retrouvent dans la salle, les autres se joignent par vidéo.",
 	"The Open Government Community Call is back after a summer break. Please share this with others who might be interested.": "L’appel communautaire sur le gouvernement ouvert est de retour après une pause estivale. N’hésitez pas à transmettre l’invitation aux personnes que cela pourrait intéresser.",
 	"What the Ontario Open Government Team has been up to":                                                                    "Les nouvelles de l’Équipe du gouvernement ouvert de l’Ontario",
 	"Ontario Open Government Team":                                          "Équipe du gouvernement ouvert de l’Ontario",

@@ -208,7 +208,10 @@ func (s *Store) signUp(ctx context.Context, callID, userID int64, in convene.Sig
 			if status, err = switchMode(ctx, tx, c, userID, status, mode, now); err != nil {
 				return err
 			}
-		case err == nil: // registered already, the same way
+		case err == nil: // registered already, the same way: the answers are still checked
+			if _, err := cleanAnswers(ctx, tx, c.SeriesID, in.Answers); err != nil {
+				return err
+			}
 		case notFound(err, "") != err:
 			answers, err := cleanAnswers(ctx, tx, c.SeriesID, in.Answers)
 			if err != nil {
@@ -593,16 +596,25 @@ func (s *Store) DeleteQuestion(ctx context.Context, communityID, seriesID, quest
 // ImportRegistration records a registration as it happened at a past moment, for imports of
 // earlier records and the demo; unlike Register it accepts calls already held.
 func (s *Store) ImportRegistration(ctx context.Context, callID, userID int64, at time.Time) error {
+	return s.ImportRegistrationIn(ctx, callID, userID, "", at)
+}
+
+// ImportRegistrationIn is ImportRegistration in a way of attending ("" for the call's own: in
+// person for a call held only in a room, online otherwise).
+func (s *Store) ImportRegistrationIn(ctx context.Context, callID, userID int64, mode string, at time.Time) error {
 	return s.inTx(ctx, func(tx conn) error {
-		var communityID int64
-		if err := tx.row(ctx, `SELECT community_id FROM calls WHERE id = ?`, callID).Scan(&communityID); err != nil {
+		c, err := scanCall(tx.row(ctx, `SELECT `+callColumns+callFrom+` WHERE c.id = ?`, callID))
+		if err != nil {
 			return notFound(err, "call.not_found")
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, created_at, updated_at) VALUES (?, ?, 'registered', '{}', ?, ?)
-			ON CONFLICT (call_id, user_id) DO NOTHING`, callID, userID, at.UTC(), at.UTC()); err != nil {
+		if mode, err = c.AttendMode(mode, true); err != nil {
 			return err
 		}
-		return joinCommunity(ctx, tx, communityID, userID, at.UTC())
+		if _, err := tx.exec(ctx, `INSERT INTO registrations (call_id, user_id, status, answers, mode, created_at, updated_at) VALUES (?, ?, 'registered', '{}', ?, ?, ?)
+			ON CONFLICT (call_id, user_id) DO NOTHING`, callID, userID, mode, at.UTC(), at.UTC()); err != nil {
+			return err
+		}
+		return joinCommunity(ctx, tx, c.CommunityID, userID, at.UTC())
 	})
 }
 

@@ -524,11 +524,9 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	}
 	cv.Access = call.JoinAccessFor(st, now)
 	cv.RegStatus = regStatus
-	counts, err := s.store.RegisteredCounts(ctx, []int64{call.ID})
-	if err != nil {
-		return err
+	for _, n := range cv.Hybrid.Counts {
+		cv.RegisteredCount += n
 	}
-	cv.RegisteredCount = counts[call.ID]
 	cv.Open = call.StatusAt(now) == convene.CallScheduled
 	cv.Live = cv.Open && !call.StartsAt.After(now.Add(liveBefore))
 	if cv.Comments, err = s.store.CountComments(ctx, c.ID, convene.CommentTarget{Kind: "call", ID: call.ID}); err != nil {

@@ -41,7 +41,7 @@ func TestPublicPages(t *testing.T) {
 
 		series := c.get(fmt.Sprintf("/c/open-gov-canada/series/%d", a.demo.Series.ID))
 		wantStatus(t, series, http.StatusOK)
-		mustContain(t, series.body, "Monthly, on the second Wednesday", "Pilot", "Fall reboot", "extended to June", "2019-01-01 to 2019-06-30", "6 calls", "2020–2021")
+		mustContain(t, series.body, "Monthly, on the second Wednesday", "Pilot", "Fall reboot", "extended to June", "2019-01-01 to 2019-06-30", "7 calls", "Summit-week meet-up", "2020–2021")
 
 		past, _ := a.store.Calls(context.Background(), convene.CallFilter{CommunityID: a.demo.Community.ID, To: testNow, Descending: true, Limit: 1})
 		held := c.get(fmt.Sprintf("/c/open-gov-canada/calls/%d", past[0].ID))

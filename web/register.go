@@ -62,6 +62,23 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		return s.showCall(w, r, c, call, http.StatusUnprocessableEntity, vals, err)
 	}
 	v := viewerOf(r)
+	if v.User != nil && vals.Get("mode") != "" {
+		// Someone with a place asking to attend the other way: their answers stand.
+		places, err := s.store.Places(ctx, v.User.ID, []int64{call.ID})
+		if err != nil {
+			return err
+		}
+		if places[call.ID].Status != "" && places[call.ID].Mode != vals.Get("mode") {
+			flash, err := s.registerViewer(r, call, v.User, false, convene.Signup{Mode: vals.Get("mode")})
+			if err != nil {
+				if _, ok := errorsOf(v.L, err); ok {
+					return s.showCall(w, r, c, call, statusOf(err), vals, err)
+				}
+				return err
+			}
+			return s.redirect(w, r, callPath(c, call)+"#register", flash)
+		}
+	}
 	answers, aerr := convene.CleanAnswers(qs, answersFrom(vals, qs))
 	in := convene.Signup{Answers: answers, Mode: vals.Get("mode"), Accommodation: vals.Get("accommodation")}
 	in.Normalize()
