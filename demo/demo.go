@@ -18,6 +18,10 @@ const Slug = "open-gov-canada"
 // OrganizerEmail is the demo organizer's sign-in address.
 const OrganizerEmail = "organizer@example.org"
 
+// AccessContact is where the demo's calls say to ask for accessibility needs: a shared address
+// the organizers publish, not a person's own.
+const AccessContact = "access@example.org"
+
 // SeedInvitation is the join information exactly as the reboot announcement printed it.
 const SeedInvitation = `Join Zoom Meeting
 Meeting ID: 912 323 161
@@ -80,7 +84,7 @@ func Load(ctx context.Context, st *store.Store, clock convene.Clock, organizerPa
 		// One Zoom meeting serves every call, so its passcode is one secret: registered people only.
 		JoinVisibility: convene.JoinRegistered,
 		// Zoom's automatic captions on every call; needs beyond that, the organizers arrange.
-		Accessibility: convene.Accessibility{Captions: convene.CaptionsAutomatic, Contact: OrganizerEmail},
+		Accessibility: convene.Accessibility{Captions: convene.CaptionsAutomatic, Contact: AccessContact},
 		Description: "Monthly, on the second Wednesday at noon Eastern. A pilot ran from January 2019 up to the OGP Global Summit " +
 			"in Ottawa (May 29–31, 2019) and was extended to June to build on its momentum; after a summer break to relax and " +
 			"reflect on lessons learned, the call rebooted in the fall because the feedback survey said, loud and clear, " +
@@ -183,7 +187,7 @@ func annotate(ctx context.Context, st *store.Store, c *convene.Community, sr *co
 			call.JoinVisibility = convene.JoinRegistered // against uninvited disruption
 			// The relaunch reached out across the country: interpreted, with a captioner.
 			call.OwnAccessibility = &convene.Accessibility{Captions: convene.CaptionsHuman, Interpretation: []string{"fr", "en"},
-				MaterialsAhead: true, Contact: OrganizerEmail}
+				MaterialsAhead: true, Contact: AccessContact}
 			res.RebootID = call.ID
 		default:
 			if next == nil && call.StartsAt.After(now) {

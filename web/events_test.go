@@ -228,8 +228,8 @@ func TestTimelineTellsTheDemoStory(t *testing.T) {
 		mustContain(t, r.body, "Building an open government movement", "Open Government Partnership Global Summit 2019")
 		mustNotContain(t, r.body, "The reboot", "A monthly open government strategy call")
 		// At most the next call is shown, not every future one.
-		if n := strings.Count(c.get("/c/open-gov-canada/timeline?kind=call").body, `class="timeline-call"`); n != 7 {
-			t.Errorf("timeline shows %d calls, want the 6 held ones of the pilot and the next", n)
+		if n := strings.Count(c.get("/c/open-gov-canada/timeline?kind=call").body, `class="timeline-call"`); n != 8 {
+			t.Errorf("timeline shows %d calls, want the 7 held ones of the pilot (the summit-week meet-up among them) and the next", n)
 		}
 
 		page := c.get("/c/open-gov-canada/events")

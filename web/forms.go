@@ -99,15 +99,7 @@ func errorsOf(l *Localizer, err error) (formErrors, bool) {
 func (f *Form) build(vals url.Values, errs formErrors, l *Localizer) {
 	f.expandVersions(l)
 	for i := range f.Fields {
-		fd := &f.Fields[i]
-		f.fill(fd, vals, errs)
-		for j := range fd.Versions {
-			v := &fd.Versions[j]
-			f.fill(v, vals, errs)
-			if fd.Type == "versions" && j > 0 && v.Value == "" && fd.Versions[0].Value != "" {
-				v.Missing = l.T("translation.missing")
-			}
-		}
+		f.fillAll(&f.Fields[i], vals, errs, l)
 	}
 	if msg, ok := errs[""]; ok {
 		f.Notice = msg
@@ -117,6 +109,18 @@ func (f *Form) build(vals url.Values, errs formErrors, l *Localizer) {
 			continue
 		}
 		f.Errors = append(f.Errors, Field{Label: l.T("field." + name), Error: msg})
+	}
+}
+
+// fillAll fills a control and, for a group or a translated field, each control in it.
+func (f *Form) fillAll(fd *Field, vals url.Values, errs formErrors, l *Localizer) {
+	f.fill(fd, vals, errs)
+	for j := range fd.Versions {
+		v := &fd.Versions[j]
+		f.fillAll(v, vals, errs, l)
+		if fd.Type == "versions" && j > 0 && v.Value == "" && fd.Versions[0].Value != "" {
+			v.Missing = l.T("translation.missing")
+		}
 	}
 }
 
@@ -131,7 +135,7 @@ func (f *Form) fill(fd *Field, vals url.Values, errs formErrors) {
 	for j := range fd.Options {
 		fd.Options[j].Selected = fd.Options[j].Value == fd.Value
 	}
-	if msg, ok := errs[fd.Name]; ok && fd.Type != "versions" && fd.Type != "group" {
+	if msg, ok := errs[fd.Name]; ok && fd.Type != "versions" {
 		fd.Error = msg
 		f.Errors = append(f.Errors, *fd)
 	}
@@ -162,13 +166,11 @@ func (f *Form) expandVersions(l *Localizer) {
 	}
 }
 
-func (f *Form) has(name string) bool {
-	for _, fd := range f.Fields {
-		if fd.Name == name || slices.ContainsFunc(fd.Versions, func(v Field) bool { return v.Name == name }) {
-			return true
-		}
-	}
-	return false
+func (f *Form) has(name string) bool { return hasField(f.Fields, name) }
+
+// hasField reports whether a control named name is among fields or in their groups.
+func hasField(fields []Field, name string) bool {
+	return slices.ContainsFunc(fields, func(fd Field) bool { return fd.Name == name || hasField(fd.Versions, name) })
 }
 
 // writtenInField asks a member which of the community's languages they write in, theirs first

@@ -399,7 +399,7 @@ func TestOrganizerControls(t *testing.T) {
 		pilot := seasons[0]
 		r = c.post(fmt.Sprintf("%s/seasons/%d/edit", seriesPath, pilot.ID), url.Values{"name": {"Pilot"}, "starts_on": {"2019-01-01"}, "ends_on": {"2019-07-31"}})
 		wantStatus(t, r, http.StatusSeeOther)
-		mustContain(t, c.get(seriesPath).body, "2019-01-01 to 2019-07-31 · 7 calls")
+		mustContain(t, c.get(seriesPath).body, "2019-01-01 to 2019-07-31 · 8 calls")
 
 		// Replace the series' join kit; calls without their own kit show it.
 		r = c.post(seriesPath+"/joinkit", url.Values{"provider": {"jitsi"}, "join_url": {"https://meet.jit.si/OpenGovCanada"}})

@@ -52,9 +52,10 @@ type reachJSON struct {
 		Attended *int   `json:"attended"`
 	} `json:"jurisdictions"`
 	Calls []struct {
-		Attended  *int `json:"attended"`
-		FirstTime *int `json:"first_time"`
-		Returning *int `json:"returning"`
+		ID        int64 `json:"id"`
+		Attended  *int  `json:"attended"`
+		FirstTime *int  `json:"first_time"`
+		Returning *int  `json:"returning"`
 	} `json:"calls"`
 	Concentration struct {
 		Largest      string   `json:"largest"`
@@ -260,11 +261,14 @@ func TestReachDemoTellsTheStory(t *testing.T) {
 		if d.Concentration.Largest != "ON" || d.Concentration.LargestShare == nil || *d.Concentration.LargestShare < 0.5 {
 			t.Errorf("the demo is not Ontario-centric: %+v", d.Concentration)
 		}
-		if !intIs(d.Totals.Attended, 28) || !intIs(d.Totals.FirstTime, 28) || len(d.Calls) != 8 {
+		if !intIs(d.Totals.Attended, 28) || !intIs(d.Totals.FirstTime, 28) || len(d.Calls) != 9 {
 			t.Errorf("demo totals: attended %d, first time %d, %d calls", *d.Totals.Attended, *d.Totals.FirstTime, len(d.Calls))
 		}
-		// Each month brought new faces, and most came back.
-		for i, call := range d.Calls[1:6] {
+		// Each month brought new faces, and most came back; the summit-week meet-up was of regulars.
+		for i, call := range d.Calls[1:7] {
+			if call.ID == a.demo.SummitID {
+				continue
+			}
 			if call.FirstTime == nil || *call.FirstTime == 0 || call.Returning == nil || *call.Returning <= *call.FirstTime {
 				t.Errorf("pilot call %d: %+v", i+2, call)
 			}

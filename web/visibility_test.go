@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/demo"
 )
 
 // signedIn makes a community member with a password and returns a client signed in as them.
@@ -107,6 +108,9 @@ var emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2
 // email address of any member.
 func TestNoEmailLeaks(t *testing.T) {
 	eachApp(t, func(t *testing.T, a *app) {
+		if _, err := a.store.UserByEmail(context.Background(), demo.AccessContact); convene.ErrorCode(err) != convene.ENOTFOUND {
+			t.Fatalf("the demo's accessibility contact is a member's address (%v)", err)
+		}
 		member, _ := a.signedIn(t, "crawler@example.net", "Crawler")
 		for _, c := range []*client{a.client(), member} {
 			seen := map[string]bool{}
@@ -126,6 +130,9 @@ func TestNoEmailLeaks(t *testing.T) {
 					continue
 				}
 				for _, e := range emailPattern.FindAllString(r.body, -1) {
+					if e == demo.AccessContact {
+						continue // published by the organizers for accessibility needs; nobody's own (checked below)
+					}
 					if e != "crawler@example.net" || c != member {
 						t.Errorf("%s shows the address %s", path, e)
 					}
