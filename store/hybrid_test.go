@@ -80,6 +80,13 @@ func TestHybridCallsKeepPlacesPerModeUnderConcurrentRegistrations(t *testing.T) 
 		if byMode[convene.AttendOnline] != 10 || byMode[convene.AttendInPerson] != 5 {
 			t.Fatalf("registered by mode: %v", byMode)
 		}
+		// The call is found by where it meets.
+		if _, err := s.IndexPending(ctx, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if hits, _ := find(t, s, call.CommunityID, "Colonel By Drive"); !foundKind(hits, store.SearchCall, call.ID) {
+			t.Fatalf("searching the venue's street found %+v", hits)
+		}
 
 		// A place in the room freed goes to the first person waiting for the room, not online.
 		regs, _ := s.CallRegistrations(ctx, call.ID)

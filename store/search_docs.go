@@ -110,8 +110,13 @@ func buildDoc(ctx context.Context, tx conn, kind string, id int64) (*searchDoc, 
 	case SearchCall:
 		var title, theme, note, series string
 		var seriesTexts sql.NullString
-		err = tx.row(ctx, `SELECT c.community_id, c.title, c.theme, c.note, c.starts_at, c.translations, s.title, s.translations FROM calls c
-			JOIN series s ON s.id = c.series_id WHERE c.id = ?`, id).Scan(&d.communityID, &title, &theme, &note, &d.at, &translations, &series, &seriesTexts)
+		var venue *convene.Venue
+		err = tx.row(ctx, `SELECT c.community_id, c.title, c.theme, c.note, c.starts_at, c.translations, s.title, s.translations, c.venue FROM calls c
+			JOIN series s ON s.id = c.series_id WHERE c.id = ?`, id).Scan(&d.communityID, &title, &theme, &note, &d.at, &translations, &series, &seriesTexts,
+			jsonColumn(&venue))
+		if err == nil && venue != nil {
+			texts = append(texts, venue.Place()) // "the call at the Shaw Centre"
+		}
 		if err == nil {
 			d.title, d.link = firstOf(title, series), "calls/"+strconv.FormatInt(id, 10)
 			d.titles = titlesIn(translations.String, "title")
