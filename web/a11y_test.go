@@ -87,11 +87,26 @@ func TestAccessibility(t *testing.T) {
 			axeCheck(t, ctx, axe, name, steps...)
 		}
 		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+		// The next call meets in a room and online: its page shows the venue and asks how one attends.
+		next, err := a.store.NextCall(context.Background(), a.demo.Community.ID, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		venue := convene.Venue{Name: "Bayview Yards", Address: "7 Bayview Station Road\nOttawa, ON K1Y 2C5", AccessNotes: "Step-free entrance."}
+		next.AttendanceMode, next.Venue, next.InPersonCapacity = convene.CallHybrid, &venue, 20
+		if err := a.store.UpdateCall(context.Background(), next); err != nil {
+			t.Fatal(err)
+		}
+		hybrid := fmt.Sprintf("/c/open-gov-canada/calls/%d", next.ID)
+		summit := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.SummitID)
 		for _, p := range []string{"/", "/c/open-gov-canada", call, series, "/signin", "/signup", "/privacy",
 			"/c/open-gov-canada/people", "/c/open-gov-canada/calls/999999", "/c/open-gov-canada/search?q=clearinghouse",
-			"/search?q=donn%C3%A9es+ouvertes", "/c/open-gov-canada/search?q=open&from=not-a-date"} {
+			"/search?q=donn%C3%A9es+ouvertes", "/c/open-gov-canada/search?q=open&from=not-a-date", summit, hybrid} {
 			check("visitor "+p, chromedp.Navigate(base+p), chromedp.WaitReady(css(`footer`)))
 		}
+		check("hybrid registration form with errors",
+			chromedp.Navigate(base+hybrid), chromedp.WaitVisible(css(`#f-reg-name`)),
+			chromedp.Submit(css(`#f-reg-name`)), chromedp.WaitVisible(css(`#e-f-reg-mode`)))
 		check("registration form with errors",
 			chromedp.Navigate(base+call), chromedp.WaitVisible(css(`#f-reg-name`)),
 			chromedp.Submit(css(`#f-reg-name`)), chromedp.WaitVisible(css(`#register div.errors-summary`)))
@@ -103,6 +118,20 @@ func TestAccessibility(t *testing.T) {
 			chromedp.SetValue(css(`#f-password`), organizerPassword), chromedp.Submit(css(`#f-password`)),
 			chromedp.WaitVisible(css(`div.flash`)), chromedp.Navigate(base+call), chromedp.WaitVisible(css(`div.item-actions`)))
 		check("organizer series page", chromedp.Navigate(base+series), chromedp.WaitVisible(css(`section.season`)))
+		check("call form with a venue missing its name", // the call interprets French and English: English unticked
+			chromedp.Navigate(base+hybrid+"/edit"), chromedp.WaitVisible(css(`#f-venue_name`)),
+			chromedp.SetValue(css(`#f-venue_name`), " "), chromedp.Click(css(`#f-interpretation\.en`)),
+			chromedp.Submit(css(`#f-venue_name`)), chromedp.WaitVisible(css(`#e-f-venue_name`)), chromedp.WaitVisible(css(`#e-f-interpretation`)))
+		rosalie := &convene.User{Email: "rosalie.room@example.net", Name: "Rosalie Room", Confirmed: true}
+		if err := a.store.CreateUser(context.Background(), rosalie); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.store.SignUp(context.Background(), next.ID, rosalie.ID, convene.Signup{Mode: convene.AttendInPerson,
+			Accommodation: "A space at the table for a wheelchair."}); err != nil {
+			t.Fatal(err)
+		}
+		check("registrations with an accommodation request",
+			chromedp.Navigate(base+hybrid+"/registrations"), chromedp.WaitVisible(css(`#accommodations ul`)))
 		check("series form with errors",
 			chromedp.Navigate(base+"/c/open-gov-canada/series/new"), chromedp.WaitVisible(css(`#f-title`)),
 			chromedp.SetValue(css(`#f-repeat`), "custom"), chromedp.SetValue(css(`#f-rrule`), "FREQ=NEVER"),
@@ -148,7 +177,7 @@ func TestAccessibility(t *testing.T) {
 		check("attendance list with a guest to invite", chromedp.Navigate(base+fmt.Sprintf("/c/open-gov-canada/calls/%d/attendance", held.ID)),
 			chromedp.WaitVisible(css(`details.invite`)), chromedp.Click(css(`details.invite > summary`)), chromedp.WaitVisible(css(`details.invite input[type=email]`)))
 		var token string
-		err := a.store.InviteToClaim(context.Background(), "guest.visitor@example.org", store.ClaimPayload{CommunityID: a.demo.Community.ID,
+		err = a.store.InviteToClaim(context.Background(), "guest.visitor@example.org", store.ClaimPayload{CommunityID: a.demo.Community.ID,
 			PersonKey: guest.PersonKey, GuestName: guest.GuestName, Lang: "en"}, func(tok string) convene.Mail {
 			token = tok
 			return convene.Mail{To: "guest.visitor@example.org", Subject: "claim", Text: tok}

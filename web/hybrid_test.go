@@ -48,8 +48,8 @@ func TestHybridCallsGiveEachPersonTheirWayIn(t *testing.T) {
 		}{
 			{url.Values{"attendance_mode": {"online"}, "venue_name": {""}, "venue_address": {""}, "venue_room": {""}, "venue_map_url": {""},
 				"venue_access_notes": {""}}, "An online call has no places in a room"},
-			{url.Values{"venue_address": {""}}, "Address"},
-			{url.Values{"own_accessibility": {"on"}, "interpretation.fr": {"on"}}, "Interpretation is between at least two languages"},
+			{url.Values{"venue_address": {""}}, `id="e-f-venue_address"`},
+			{url.Values{"own_accessibility": {"on"}, "interpretation.fr": {"on"}}, `<p class="field-error" id="e-f-interpretation">Interpretation is between at least two languages`},
 		} {
 			r := org.post(path+"/edit", hybridForm(tc.vals))
 			wantStatus(t, r, http.StatusUnprocessableEntity)
