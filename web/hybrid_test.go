@@ -88,7 +88,8 @@ func TestHybridCallsGiveEachPersonTheirWayIn(t *testing.T) {
 		access := []string{"Live captions by a captioner (CART)", "Interpretation: English ↔ French", "Langue des signes québécoise (LSQ) interpretation",
 			"access@example.org"}
 		anonymous := a.client().get(path)
-		mustContain(t, anonymous.body, append(append(append([]string{}, venue...), access...), "2 of 2 places in the room")...)
+		mustContain(t, anonymous.body, append(append(append([]string{}, venue...), access...), "2 of 2 places in the room",
+			`<p class="where">Hybrid: in person and online · <a href="#venue-heading">Bayview Yards, Room 3</a></p>`)...)
 		roomPage := room.get(path)
 		mustContain(t, roomPage.body, append(venue, "You attend in person.", "the video link goes to those who attend online", "Attend online instead",
 			"I use a wheelchair")...)
@@ -199,7 +200,7 @@ func TestHybridCallsGiveEachPersonTheirWayIn(t *testing.T) {
 		_ = gu
 		// The one in the room goes online instead: the page's button moves them, and the kit follows.
 		wantStatus(t, room.post(path+"/register", url.Values{"mode": {"online"}}), http.StatusSeeOther)
-		mustContain(t, room.get(path).body, append(secrets, "You attend online.")...)
+		mustContain(t, room.get(path).body, append(secrets, "You attend online.", "You now attend online: your calendar invitation follows.")...)
 	})
 }
 

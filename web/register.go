@@ -69,14 +69,14 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if places[call.ID].Status != "" && places[call.ID].Mode != vals.Get("mode") {
-			flash, err := s.registerViewer(r, call, v.User, false, convene.Signup{Mode: vals.Get("mode")})
+			status, err := s.acts.Register(ctx, action.Actor{User: v.User}, call, false, convene.Signup{Mode: vals.Get("mode")})
 			if err != nil {
 				if _, ok := errorsOf(v.L, err); ok {
 					return s.showCall(w, r, c, call, statusOf(err), vals, err)
 				}
 				return err
 			}
-			return s.redirect(w, r, callPath(c, call)+"#register", flash)
+			return s.redirect(w, r, callPath(c, call)+"#register", "flash.switched."+status+"."+vals.Get("mode"))
 		}
 	}
 	answers, aerr := convene.CleanAnswers(qs, answersFrom(vals, qs))
