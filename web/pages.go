@@ -492,7 +492,6 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	for _, a := range cv.Agenda {
 		s.localize(r, c, a)
 	}
-	b.StructuredData = s.callEvent(c, call, cv.Agenda, b.L.Accessibility(call.Accessibility()))
 	if cv.Minutes, err = s.loadMinutes(ctx, call, cv.Agenda, s.clock.Now()); err != nil {
 		return err
 	}
@@ -508,6 +507,7 @@ func (s *Server) showCall(w http.ResponseWriter, r *http.Request, c *convene.Com
 	if cv.Hybrid, err = s.loadHybrid(ctx, b.L, call, viewerOf(r).User, place); err != nil {
 		return err
 	}
+	b.StructuredData = s.callEvent(c, call, cv.Agenda, cv.Hybrid.Access)
 	if st.Organizer {
 		cv.AgendaForm = agendaAddForm(b.L, c, call)
 	}
