@@ -16,23 +16,15 @@ func texts(t *convene.Texts) sql.Scanner { return textsScanner{t} }
 type textsScanner struct{ t *convene.Texts }
 
 func (s textsScanner) Scan(src any) error {
-	var raw []byte
-	switch v := src.(type) {
-	case nil:
-		s.t.Translations = nil
-		return nil
-	case string:
-		raw = []byte(v)
-	case []byte:
-		raw = v
-	default:
-		return fmt.Errorf("translations: cannot scan %T", src)
+	var t *convene.Translations
+	if err := jsonColumn(&t).Scan(src); err != nil {
+		return fmt.Errorf("translations: %w", err)
 	}
 	s.t.Translations = nil
-	if len(raw) == 0 || string(raw) == "{}" {
-		return nil
+	if t != nil && len(*t) > 0 {
+		s.t.Translations = *t
 	}
-	return json.Unmarshal(raw, &s.t.Translations)
+	return nil
 }
 
 // textsJSON is what an item's translations column holds.

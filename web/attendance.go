@@ -479,11 +479,7 @@ func (s *Server) attendedSelf(w http.ResponseWriter, r *http.Request) error {
 	if u == nil {
 		return convene.Errorf(convene.EUNAUTHORIZED, "signin.required", nil)
 	}
-	c, err := s.communityOf(r)
-	if err != nil {
-		return err
-	}
-	call, err := s.callOf(r, c)
+	c, call, err := s.communityCall(r)
 	if err != nil {
 		return err
 	}

@@ -210,11 +210,7 @@ func (s *Server) loadHybrid(ctx context.Context, l *Localizer, call *convene.Cal
 
 // accommodation changes what a registrant asked for to take part in a call.
 func (s *Server) accommodation(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.communityOf(r)
-	if err != nil {
-		return err
-	}
-	call, err := s.callOf(r, c)
+	c, call, err := s.communityCall(r)
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,16 @@ func (s *Server) callOf(r *http.Request, c *convene.Community) (*convene.Call, e
 	return pathObject(r, "id", s.store.CallByID, func(call *convene.Call) int64 { return call.CommunityID }, c.ID, "call.not_found")
 }
 
+// communityCall loads the community and the call a page under /c/{slug}/calls/{id} is about.
+func (s *Server) communityCall(r *http.Request) (*convene.Community, *convene.Call, error) {
+	c, err := s.communityOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	call, err := s.callOf(r, c)
+	return c, call, err
+}
+
 // callOrSeriesOf loads what a form under /c/{slug}/series/{id}/… or /c/{slug}/calls/{id}/… is about:
 // the series alone, or the call with its series.
 func (s *Server) callOrSeriesOf(r *http.Request, c *convene.Community) (*convene.Call, *convene.Series, error) {
@@ -459,11 +469,7 @@ func (s *Server) standing(r *http.Request, c *convene.Community, call *convene.C
 }
 
 func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.communityOf(r)
-	if err != nil {
-		return err
-	}
-	call, err := s.callOf(r, c)
+	c, call, err := s.communityCall(r)
 	if err != nil {
 		return err
 	}

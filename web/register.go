@@ -42,11 +42,7 @@ func (s *Server) registerViewer(r *http.Request, call *convene.Call, u *convene.
 // anyone else gives a name and an address and confirms through a link.
 func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, err := s.communityOf(r)
-	if err != nil {
-		return err
-	}
-	call, err := s.callOf(r, c)
+	c, call, err := s.communityCall(r)
 	if err != nil {
 		return err
 	}
@@ -153,11 +149,7 @@ func signupErrors(call *convene.Call, in convene.Signup, aerr error) error {
 
 // cancelRegistration gives up the viewer's place (or place in line) at a call.
 func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.communityOf(r)
-	if err != nil {
-		return err
-	}
-	call, err := s.callOf(r, c)
+	c, call, err := s.communityCall(r)
 	if err != nil {
 		return err
 	}
