@@ -40,7 +40,10 @@ type Signup struct {
 }
 
 // Normalize trims the accommodation request.
-func (s *Signup) Normalize() { s.Accommodation = Para(s.Accommodation); s.Mode = strings.TrimSpace(s.Mode) }
+func (s *Signup) Normalize() {
+	s.Accommodation = Para(s.Accommodation)
+	s.Mode = strings.TrimSpace(s.Mode)
+}
 
 // CheckAccommodation refuses a request that is too long or not text.
 func CheckAccommodation(text string) error {

@@ -221,7 +221,7 @@ type recipient struct {
 	standing convene.Standing
 	status   string
 	mode     string // how they attend
-	sequence int // the last SEQUENCE they were sent for the call, -1 for none
+	sequence int    // the last SEQUENCE they were sent for the call, -1 for none
 }
 
 // callMailContext loads what every mail about a call needs: the call, its community, agenda and kit.
