@@ -24,6 +24,9 @@ type Community struct {
 	PublicReach bool     // everyone may see its reach analytics (aggregates, small counts suppressed)
 	// ApproveMembers makes joining a request an organizer approves; otherwise anyone signed in joins.
 	ApproveMembers bool
+	// Federation publishes the community's public calls over ActivityPub and lets it be followed
+	// from other instances and follow them; off, it is not an actor at all.
+	Federation bool
 	// RequireTranslations holds a call's announcement until its texts exist in every language.
 	RequireTranslations bool
 	// Logo and Cover are the community's pictures, nil when it has none; each shows only with its

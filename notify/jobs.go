@@ -38,11 +38,26 @@ type Runner struct {
 	LinkKey  []byte        // signs the unsubscribe links in mail
 	Lease    time.Duration // how long a claimed job is a worker's before another may take it
 	Wake     func()        // tells the mail worker there is mail to send; may be nil
+	// Federation, when set, publishes what changed to followers on other servers and delivers
+	// what is due, each round (package activitypub).
+	Federation Federator
 
 	lastRun atomic.Int64 // when a batch last ran to its end, in Unix nanoseconds of the machine's clock
 	// indexBehind is set when a round left search documents to bring up to date (a large upgrade).
 	indexBehind atomic.Bool
 }
+
+// Federator is the instance's part in the fediverse, as the worker drives it.
+type Federator interface {
+	PublishOnce(ctx context.Context) (int, error)
+	DeliverOnce(ctx context.Context, limit, workers int) (int, error)
+}
+
+// Deliveries per round, and how many are posted at once.
+const (
+	deliveryRound   = 1000
+	deliveryWorkers = 32
+)
 
 // indexRound is how many search documents one round of jobs brings up to date.
 const indexRound = 2000
@@ -166,8 +181,21 @@ func (n *Runner) RunJobsOnce(ctx context.Context) (int, error) {
 	if len(jobs) > 0 {
 		n.wake()
 	}
+	done := len(jobs)
+	if n.Federation != nil {
+		// A server that does not answer must not hold up the mail: failures are retried later.
+		published, err := n.Federation.PublishOnce(ctx)
+		if err != nil {
+			n.Log.Warn("federation: publishing", "err", err)
+		}
+		delivered, err := n.Federation.DeliverOnce(ctx, deliveryRound, deliveryWorkers)
+		if err != nil {
+			n.Log.Warn("federation: delivering", "err", err)
+		}
+		done += published + delivered
+	}
 	n.lastRun.Store(time.Now().UnixNano())
-	return len(jobs), nil
+	return done, nil
 }
 
 // retryDelay backs off from 30 seconds, doubling up to an hour.

@@ -99,14 +99,24 @@ func (s *Store) EnqueueJob(ctx context.Context, kind string, payload any, unique
 
 // ClaimJobs leases up to limit due jobs to one worker; several workers, on one machine or many,
 // never hold the same job at once.
+// Deliveries to other servers are claimed apart (ClaimJobsOf), by a worker that posts many at once.
 func (s *Store) ClaimJobs(ctx context.Context, limit int, lease time.Duration) ([]Job, error) {
+	return s.claimJobs(ctx, "kind <> ?", JobDeliver, limit, lease)
+}
+
+// ClaimJobsOf leases up to limit due jobs of one kind.
+func (s *Store) ClaimJobsOf(ctx context.Context, kind string, limit int, lease time.Duration) ([]Job, error) {
+	return s.claimJobs(ctx, "kind = ?", kind, limit, lease)
+}
+
+func (s *Store) claimJobs(ctx context.Context, kindCond, kind string, limit int, lease time.Duration) ([]Job, error) {
 	now := s.now()
 	var out []Job
 	err := s.inTx(ctx, func(tx conn) error {
 		rows, err := tx.query(ctx, `UPDATE jobs SET locked_until = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ?
+			WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ? AND `+kindCond+`
 				AND (locked_until IS NULL OR locked_until <= ?) ORDER BY run_at, id LIMIT ?`+s.dialect.skipLocked()+`)
-			RETURNING id, kind, payload, run_at, attempts`, now.Add(lease), now, now, limit)
+			RETURNING id, kind, payload, run_at, attempts`, now.Add(lease), now, kind, now, limit)
 		if err != nil {
 			return err
 		}

@@ -333,3 +333,10 @@ func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (
 	}
 	return rows.Err()
 }
+
+// collectAll scans every row into a slice.
+func collectAll[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	var out []T
+	err := collect(rows, scan, func(x T) { out = append(out, x) })
+	return out, err
+}

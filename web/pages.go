@@ -12,6 +12,7 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/feed"
+	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/notify"
 )
 
@@ -242,6 +243,8 @@ type communityPage struct {
 	ToTranslate int
 	// Setup, for organizers, is what is left to set up, in order; nil once all is done.
 	Setup []setupStep
+	// Movement are the coming events of the remote communities it follows.
+	Movement []store.RemoteEvent
 }
 
 func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
@@ -306,6 +309,9 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) error {
 		if next == nil || call.ID != next.ID {
 			p.Past = append(p.Past, s.viewCall(c, call, b.Zone))
 		}
+	}
+	if p.Movement, err = s.movementEvents(r, c, 10); err != nil {
+		return err
 	}
 	return s.render(w, http.StatusOK, "community", p)
 }

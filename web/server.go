@@ -16,6 +16,7 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/action"
+	"github.com/opengovcall/convene/activitypub"
 	"github.com/opengovcall/convene/metrics"
 	"github.com/opengovcall/convene/notify"
 	"github.com/opengovcall/convene/proxy"
@@ -54,6 +55,11 @@ type Config struct {
 	// SetupCode, while the instance has no administrator, is the one-time code that /setup asks
 	// for to make the first one (the console shows it); empty turns the setup page off.
 	SetupCode string
+	// FederationAllowHTTP lets federation reach http:// addresses beyond loopback ones (a test
+	// network); never for an instance on the internet.
+	FederationAllowHTTP bool
+	// Version is the build's version, as NodeInfo tells it.
+	Version string
 
 	asWritten bool // pages render from their templates as written, every message looked up (tests compare)
 	unkept    bool // nothing is kept by stamp: every answer and fragment is made (benchmarks of a first request)
@@ -72,6 +78,7 @@ type Server struct {
 	mails    notify.Writer
 	acts     *action.Actions // the write actions the pages and the API share
 	jobs     *notify.Runner
+	fed      *activitypub.Federation
 	// dbTimeout bounds each request's database work.
 	dbTimeout time.Duration
 	feeds     feedCache
@@ -85,6 +92,7 @@ type Server struct {
 	metrics        *metrics.Metrics
 	access         *AccessLog
 	handler        http.Handler
+	version        string
 	// apiRoutes lists the JSON API's route patterns ("GET /api/v1/…"), which the OpenAPI
 	// description must cover.
 	apiRoutes []string
@@ -145,6 +153,10 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.fed = activitypub.New(st, base.String(), s.clock, s.log)
+	s.fed.AllowHTTP = cfg.FederationAllowHTTP
+	s.jobs.Federation = s.fed
+	s.version = cfg.Version
 	s.handler = s.routes()
 	return s, nil
 }
@@ -188,7 +200,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /setup", s.setupPage)
 	handle("GET /communities/new", s.communityForm)
 	handle("POST /communities/new", s.communityForm)
-	handle("GET /c/{slug}", s.cached(s.communityPage))
+	handle("GET /c/{slug}", s.negotiated(s.cached(s.communityPage), s.apGroup))
 	handle("GET /c/{slug}/edit", s.communityForm)
 	handle("GET /c/{slug}/images/{file}", s.image)
 	handle("GET /c/{slug}/translate", s.translatePage)
@@ -213,7 +225,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /c/{slug}/series/{id}/joinkit", s.joinKitForm)
 	handle("POST /c/{slug}/series/{id}/join-visibility", s.seriesJoinVisibility)
 
-	handle("GET /c/{slug}/calls/{id}", s.cached(s.callPage))
+	handle("GET /c/{slug}/calls/{id}", s.negotiated(s.cached(s.callPage), s.apCall))
 	handle("GET /c/{slug}/calls/{id}/calendar.ics", s.communityFeed)
 	handle("GET /c/{slug}/series/{id}/calendar.ics", s.communityFeed)
 	handle("GET /c/{slug}/calendar.ics", s.communityFeed)
@@ -266,6 +278,7 @@ func (s *Server) routes() http.Handler {
 	s.surveyRoutes(handle, api)
 	s.reachRoutes(handle, api)
 	s.attendanceRoutes(handle, api)
+	s.federationRoutes(mux, handle)
 	api("GET /api/v1/openapi.json", s.openAPI)
 	api("/api/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("api.not_found") })
 	handle("/", func(http.ResponseWriter, *http.Request) error { return convene.NotFound("page.not_found") })
@@ -281,6 +294,9 @@ func (s *Server) routes() http.Handler {
 	// The one-click unsubscribe POST comes from mail providers' servers; the signed link it
 	// carries is its only authority, and it can only stop mail.
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
+	// Other servers deliver to the inboxes; the HTTP signature is their authority.
+	cop.AddInsecureBypassPattern("POST /inbox")
+	cop.AddInsecureBypassPattern("POST /c/{slug}/inbox")
 	gzip, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipETagSuffix))
 	if err != nil {
 		panic(err) // the options are constants
