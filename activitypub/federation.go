@@ -166,7 +166,7 @@ func (f *Federation) fetch(ctx context.Context, raw string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := sign(req, nil, f.InstanceActorID()+"#main-key", key, f.Clock.Now()); err != nil {
+	if err := Sign(req, nil, f.InstanceActorID()+"#main-key", key, f.Clock.Now()); err != nil {
 		return err
 	}
 	resp, err := f.Client.Do(req)

@@ -251,7 +251,7 @@ func (f *Federation) deliver(ctx context.Context, j store.Job) error {
 		return nil // an address federation does not reach never will
 	}
 	req.Header.Set("Content-Type", ContentType)
-	if err := sign(req, []byte(p.Body), f.CommunityID(c)+"#main-key", key, f.Clock.Now()); err != nil {
+	if err := Sign(req, []byte(p.Body), f.CommunityID(c)+"#main-key", key, f.Clock.Now()); err != nil {
 		return err
 	}
 	resp, err := f.Client.Do(req)

@@ -30,8 +30,9 @@ var (
 // outside it is refused, and signatures are remembered this long to refuse replays.
 const SkewWindow = 5 * time.Minute
 
-// sign signs a request (with body for a POST, nil for a GET) with a private key under keyID.
-func sign(r *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now time.Time) error {
+// Sign signs a request (with body for a POST, nil for a GET) with a private key under keyID, as
+// every delivery and fetch is signed.
+func Sign(r *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now time.Time) error {
 	r.Header.Set("Date", now.UTC().Format(http.TimeFormat))
 	if r.Header.Get("Host") == "" {
 		r.Header.Set("Host", r.URL.Host)
@@ -164,6 +165,9 @@ func parsePublicKey(p string) (*rsa.PublicKey, error) {
 	}
 	return x509.ParsePKCS1PublicKey(block.Bytes)
 }
+
+// ParsePrivateKey reads an RSA private key in PEM, for peers that sign as a community.
+func ParsePrivateKey(p string) (*rsa.PrivateKey, error) { return parsePrivateKey(p) }
 
 // parsePrivateKey reads an RSA private key in PEM (PKCS#8 or PKCS#1).
 func parsePrivateKey(p string) (*rsa.PrivateKey, error) {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/opengovcall/convene"
 	"github.com/opengovcall/convene/feed"
-	"github.com/opengovcall/convene/store"
 	"github.com/opengovcall/convene/notify"
+	"github.com/opengovcall/convene/store"
 )
 
 // communityOf loads the community named in the path.
