@@ -22,6 +22,8 @@ go test -run XXX -bench 'Invitations10k' -benchtime 3x ./web/ | tee "$out/go-ben
 echo "==> A ten-year movement (2,000 initiatives, 50,000 updates, 20,000 comments): timeline, news and search, SQLite and PostgreSQL"
 go test -run XXX -bench 'Movement|BareHandler' -benchmem -benchtime "${BENCH_TIME:-2s}" ./web/ | tee "$out/go-bench-movement.txt"
 echo "==> What search adds to a write, and indexing one document, SQLite and PostgreSQL"
+go test -run XXX -bench 'DeliverToTenThousandFollowers' -benchtime 1x ./activitypub/ | tee "$out/go-bench-federation.txt"
+go test -run XXX -bench 'InboxVerification' -benchtime 3000x ./activitypub/ | tee -a "$out/go-bench-federation.txt"
 go test -run XXX -bench 'SearchWrites' -benchtime 3000x ./store/ | tee "$out/go-bench-search-writes.txt"
 echo "==> Importing a 10,000-row participant report, SQLite and PostgreSQL"
 go test -run XXX -bench 'ImportReport10k' -benchtime 3x ./store/ | tee "$out/go-bench-attendance.txt"

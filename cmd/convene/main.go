@@ -183,6 +183,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	metricsAddr := fs.String("metrics-addr", env("CONVENE_METRICS_ADDR", ""), "host:port of a separate listener serving /metrics for Prometheus, e.g. 127.0.0.1:9090; off when empty (env CONVENE_METRICS_ADDR)")
 	logFormat := fs.String("log-format", env("CONVENE_LOG_FORMAT", "text"), "text or json (env CONVENE_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("CONVENE_LOG_LEVEL", "info"), "debug, info, warn or error (env CONVENE_LOG_LEVEL)")
+	allowHTTP := fs.Bool("federation-allow-http", env("CONVENE_FEDERATION_ALLOW_HTTP", "") == "true",
+		"let federation reach http:// servers beyond loopback ones, for a test network; never on the internet (env CONVENE_FEDERATION_ALLOW_HTTP=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -255,10 +257,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		m = metrics.New(st, metrics.Build{Version: v, Commit: commit})
 		worker.Delivered = m.MailDelivered
 	}
+	version, _, _ := buildInfo()
 	srv, err := web.New(st, web.Config{BaseURL: *baseURL, Logger: logger, Clock: clock, PageCacheTTL: cacheTTL, DBTimeout: requestDBTimeout, WakeMail: worker.Wake,
-		MailFrom: *mailCfg.from, JobLease: *jobLease, SetupCode: setupCode, TrustedProxies: proxies, Metrics: m, AccessLog: accessLog})
+		MailFrom: *mailCfg.from, JobLease: *jobLease, SetupCode: setupCode, TrustedProxies: proxies, Metrics: m, AccessLog: accessLog,
+		FederationAllowHTTP: *allowHTTP, Version: version})
 	if err != nil {
 		return err
+	}
+	// Every community is an ActivityPub actor with its own key pair: those made before federation
+	// get theirs now, before anyone asks for them.
+	if made, err := st.EnsureCommunityKeys(ctx); err != nil {
+		return err
+	} else if made > 0 {
+		logger.Info("federation keys made", "communities", made)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
