@@ -27,6 +27,9 @@ type Community struct {
 	// Federation publishes the community's public calls over ActivityPub and lets it be followed
 	// from other instances and follow them; off, it is not an actor at all.
 	Federation bool
+	// FederateNotes also sends its published minutes and initiative updates to its followers, as
+	// posts (opt-in).
+	FederateNotes bool
 	// RequireTranslations holds a call's announcement until its texts exist in every language.
 	RequireTranslations bool
 	// Logo and Cover are the community's pictures, nil when it has none; each shows only with its

@@ -185,9 +185,10 @@ func (f *Federation) Followers(w http.ResponseWriter, r *http.Request, c *conven
 		Type: "OrderedCollection", TotalItems: n})
 }
 
-// CallObject answers a call as an Event, as its outbox last published it.
-func (f *Federation) CallObject(w http.ResponseWriter, r *http.Request, c *convene.Community, callID int64) {
-	p, err := f.Store.PublishedOf(r.Context(), "call", callID)
+// Object answers a call or an event as an Event, as its outbox last published it ("call" or
+// "event"), or 410 once deleted.
+func (f *Federation) Object(w http.ResponseWriter, r *http.Request, c *convene.Community, kind string, refID int64) {
+	p, err := f.Store.PublishedOf(r.Context(), kind, refID)
 	if err != nil || p == nil || p.CommunityID != c.ID || !c.Federation {
 		refuse(w, http.StatusNotFound, "not published")
 		return

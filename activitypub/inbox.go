@@ -226,7 +226,21 @@ func (f *Federation) accept(ctx context.Context, c *convene.Community, follower,
 	if err != nil {
 		return err
 	}
-	return f.Store.Deliver(ctx, c.ID, a.ID, string(body), inbox)
+	if err := f.Store.Deliver(ctx, c.ID, a.ID, string(body), inbox); err != nil {
+		return err
+	}
+	// The new follower gets what is coming, as it was last published, so its calendar is whole
+	// from the start rather than from the next change.
+	coming, err := f.Store.Upcoming(ctx, c.ID, 100)
+	if err != nil {
+		return err
+	}
+	for _, p := range coming {
+		if err := f.Store.Deliver(ctx, c.ID, p.ActivityID+"@"+followID, p.Body, inbox); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AcceptPending accepts a follow an organizer approved.

@@ -18,70 +18,179 @@ import (
 // day ago are history, not news.
 const publishFrom = 24 * time.Hour
 
-// PublishOnce publishes what changed since the last round: a Create for a call never published,
-// an Update for one changed since (cancelled included), a Delete for one removed. Whoever changed
-// it (any instance, a command), the next round says it, once: what was said is kept, and each
-// delivery is a job keyed by activity and inbox. It returns how many activities it published.
+// PublishOnce publishes what changed since the last round: a Create for a call or an event never
+// published, an Update for one changed since (cancelled included), a Delete for one removed; and,
+// for communities that opted in, minutes and initiative updates as Notes to their followers.
+// Whoever changed it (any instance, a command), the next round says it, once: what was said is
+// kept, and each delivery is a job keyed by activity and inbox. It returns how many activities it
+// published.
 func (f *Federation) PublishOnce(ctx context.Context) (int, error) {
 	now := f.Clock.Now()
+	p := publisher{f: f, communities: map[int64]*convene.Community{}}
 	calls, err := f.Store.CallsToPublish(ctx, now.Add(-publishFrom), 200)
 	if err != nil {
 		return 0, err
 	}
-	communities := map[int64]*convene.Community{}
-	n := 0
 	for _, call := range calls {
-		c := communities[call.CommunityID]
-		if c == nil {
-			if c, err = f.Store.CommunityByID(ctx, call.CommunityID); err != nil {
-				return n, err
-			}
-			communities[c.ID] = c
-		}
-		prev, err := f.Store.PublishedOf(ctx, "call", call.ID)
+		c, err := p.community(ctx, call.CommunityID)
 		if err != nil {
-			return n, err
+			return p.n, err
 		}
 		agenda, err := f.Store.Agenda(ctx, call.ID)
 		if err != nil {
-			return n, err
+			return p.n, err
 		}
-		kind := "Create"
-		if prev != nil && prev.Activity != "Delete" {
-			kind = "Update"
+		if err := p.say(ctx, c, "call", call.ID, f.CallEvent(c, call, agenda), call.UpdatedAt); err != nil {
+			return p.n, err
 		}
-		ev := f.CallEvent(c, call, agenda)
-		if err := f.publish(ctx, c, "call", call.ID, kind, ev, call.UpdatedAt); err != nil {
-			return n, err
-		}
-		n++
 	}
-	removed, err := f.Store.RemovedCalls(ctx, 200)
-	if err != nil {
-		return n, err
-	}
-	for _, p := range removed {
-		c, err := f.Store.CommunityByID(ctx, p.CommunityID)
+	for _, kind := range []string{"event", "minutes", "update"} {
+		things, err := f.Store.ThingsToPublish(ctx, kind, now.Add(-publishFrom), 200)
 		if err != nil {
-			return n, err
+			return p.n, err
 		}
-		id := f.CommunityID(c) + "/calls/" + itoa(p.RefID)
-		if err := f.publish(ctx, c, "call", p.RefID, "Delete", Tombstone{ID: id, Type: "Tombstone", FormerType: "Event",
-			Deleted: now.UTC().Format(time.RFC3339)}, now); err != nil {
-			return n, err
+		for _, t := range things {
+			c, err := p.community(ctx, t.CommunityID)
+			if err != nil {
+				return p.n, err
+			}
+			object, err := f.object(ctx, c, t)
+			if err != nil {
+				if convene.ErrorCode(err) == convene.ENOTFOUND {
+					continue // gone meanwhile: the next round says it deleted
+				}
+				return p.n, err
+			}
+			if err := p.say(ctx, c, kind, t.RefID, object, t.SourceAt); err != nil {
+				return p.n, err
+			}
 		}
-		n++
 	}
-	return n, nil
+	for _, kind := range []string{"call", "event", "minutes", "update"} {
+		removed, err := f.Store.RemovedThings(ctx, kind, 200)
+		if err != nil {
+			return p.n, err
+		}
+		for _, r := range removed {
+			c, err := p.community(ctx, r.CommunityID)
+			if err != nil {
+				return p.n, err
+			}
+			tomb := Tombstone{ID: f.objectID(c, kind, r.RefID), Type: "Tombstone", FormerType: "Event", Deleted: now.UTC().Format(time.RFC3339)}
+			if kind == "minutes" || kind == "update" {
+				tomb.FormerType = "Note"
+			}
+			if err := p.publish(ctx, c, kind, r.RefID, "Delete", tomb, now); err != nil {
+				return p.n, err
+			}
+		}
+	}
+	return p.n, nil
+}
+
+// publisher is one round of publishing.
+type publisher struct {
+	f           *Federation
+	communities map[int64]*convene.Community
+	n           int
+}
+
+func (p *publisher) community(ctx context.Context, id int64) (*convene.Community, error) {
+	if c := p.communities[id]; c != nil {
+		return c, nil
+	}
+	c, err := p.f.Store.CommunityByID(ctx, id)
+	if err == nil {
+		p.communities[id] = c
+	}
+	return c, err
+}
+
+// say publishes an object as a Create, or an Update when it was published before.
+func (p *publisher) say(ctx context.Context, c *convene.Community, kind string, refID int64, object any, at time.Time) error {
+	prev, err := p.f.Store.PublishedOf(ctx, kind, refID)
+	if err != nil {
+		return err
+	}
+	activity := "Create"
+	if prev != nil && prev.Activity != "Delete" {
+		activity = "Update"
+	}
+	return p.publish(ctx, c, kind, refID, activity, object, at)
+}
+
+func (p *publisher) publish(ctx context.Context, c *convene.Community, kind string, refID int64, activity string, object any, at time.Time) error {
+	if err := p.f.publish(ctx, c, kind, refID, activity, object, at); err != nil {
+		return err
+	}
+	p.n++
+	return nil
+}
+
+// objectID is the address of what a community published: a call's or an event's page, the
+// minutes on their call's page, an update on its initiative's page.
+func (f *Federation) objectID(c *convene.Community, kind string, refID int64) string {
+	id := f.CommunityID(c)
+	switch kind {
+	case "event":
+		return id + "/events/" + itoa(refID)
+	case "minutes":
+		return id + "/calls/" + itoa(refID) + "#minutes"
+	case "update":
+		return id + "/updates/" + itoa(refID)
+	}
+	return id + "/calls/" + itoa(refID)
+}
+
+// object builds what an event, minutes or an update say to the fediverse.
+func (f *Federation) object(ctx context.Context, c *convene.Community, t store.ToPublish) (any, error) {
+	id := f.CommunityID(c)
+	switch t.Kind {
+	case "event":
+		ev, err := f.Store.EventByID(ctx, t.RefID)
+		if err != nil {
+			return nil, err
+		}
+		return f.GatheringEvent(c, ev), nil
+	case "minutes":
+		call, err := f.Store.CallByID(ctx, t.RefID)
+		if err != nil {
+			return nil, err
+		}
+		m, err := f.Store.Minutes(ctx, t.RefID)
+		if err != nil {
+			return nil, err
+		}
+		page := id + "/calls/" + itoa(call.ID)
+		return Note{ID: f.objectID(c, "minutes", t.RefID), Type: "Note", AttributedTo: id, To: []string{id + "/followers"},
+			Content: "<p>" + htmlEscape(call.DisplayTitle()+" · "+call.StartsAt.In(call.Location()).Format("2006-01-02")) + "</p>" +
+				htmlParagraphs(m.Summary) + `<p><a href="` + htmlEscape(page) + `#minutes">` + htmlEscape(page) + "</a></p>",
+			URL: page + "#minutes", Published: m.UpdatedAt.UTC().Format(time.RFC3339), InReplyTo: page}, nil
+	case "update":
+		up, err := f.Store.UpdateByID(ctx, t.RefID)
+		if err != nil {
+			return nil, err
+		}
+		page := id + "/initiatives/" + itoa(up.InitiativeID) + "#update-" + itoa(up.ID)
+		// The update's words and its initiative, never its author: people are not actors here.
+		return Note{ID: f.objectID(c, "update", t.RefID), Type: "Note", AttributedTo: id, To: []string{id + "/followers"},
+			Content: "<p><strong>" + htmlEscape(up.InitiativeName.Text) + "</strong></p>" + htmlParagraphs(up.Body) +
+				`<p><a href="` + htmlEscape(page) + `">` + htmlEscape(page) + "</a></p>",
+			URL: page, Published: up.CreatedAt.UTC().Format(time.RFC3339)}, nil
+	}
+	return nil, fmt.Errorf("nothing to publish of kind %q", t.Kind)
 }
 
 // publish wraps an object in an activity, keeps it as the outbox's last word on the object and
 // queues it to every follower's inbox.
 func (f *Federation) publish(ctx context.Context, c *convene.Community, kind string, refID int64, activity string, object any, at time.Time) error {
 	id := f.CommunityID(c)
-	objectID := id + "/calls/" + itoa(refID)
-	a := Activity{Context: ldContext, ID: fmt.Sprintf("%s#%s/%d", objectID, strings.ToLower(activity), at.UnixNano()), Type: activity,
+	objectID := strings.TrimSuffix(f.objectID(c, kind, refID), "#minutes")
+	a := Activity{Context: ldContext, ID: fmt.Sprintf("%s#%s-%s/%d", objectID, kind, strings.ToLower(activity), at.UnixNano()), Type: activity,
 		Actor: id, Object: object, To: []string{Public}, Cc: []string{id + "/followers"}, Published: f.Clock.Now().UTC().Format(time.RFC3339)}
+	if kind == "minutes" || kind == "update" { // posts go to the followers
+		a.To, a.Cc = []string{id + "/followers"}, nil
+	}
 	body, err := json.Marshal(a)
 	if err != nil {
 		return err
@@ -92,6 +201,27 @@ func (f *Federation) publish(ctx context.Context, c *convene.Community, kind str
 	}
 	return f.Store.RecordPublished(ctx, store.Published{CommunityID: c.ID, Kind: kind, RefID: refID, Activity: activity, ActivityID: a.ID,
 		Body: string(body), SourceAt: at}, inboxes)
+}
+
+// GatheringEvent is one of the movement's events (a summit, a meetup) as an Event.
+func (f *Federation) GatheringEvent(c *convene.Community, e *convene.Event) Event {
+	id := f.CommunityID(c)
+	page := f.objectID(c, "event", e.ID)
+	ev := Event{ID: page, Type: "Event", Name: e.Name, Content: htmlParagraphs(e.Description), MediaType: "text/html",
+		StartTime: e.StartsAt.UTC().Format(time.RFC3339), EndTime: e.EndsAt.UTC().Format(time.RFC3339), Timezone: e.TimeZone, URL: page,
+		AttributedTo: id, To: []string{Public}, Cc: []string{id + "/followers"}, Status: "CONFIRMED",
+		Published: e.CreatedAt.UTC().Format(time.RFC3339), Updated: e.UpdatedAt.UTC().Format(time.RFC3339)}
+	if e.Place != "" {
+		pl := Place{Type: "Place", Name: e.Place}
+		if e.Address != "" {
+			pl.Address = &PostalAddress{Type: "PostalAddress", StreetAddress: e.Address}
+		}
+		ev.Location = append(ev.Location, pl)
+	}
+	if e.Online {
+		ev.Location = append(ev.Location, Place{Type: "VirtualLocation", URL: page})
+	}
+	return ev
 }
 
 // CallEvent is a call as an Event: its title, agenda as HTML, times, zone, page, where it meets

@@ -126,6 +126,18 @@ type Event struct {
 	Updated      string            `json:"updated,omitempty"`
 }
 
+// Note is a post: minutes published, an initiative's update.
+type Note struct {
+	ID           string   `json:"id"`
+	Type         string   `json:"type"`
+	AttributedTo string   `json:"attributedTo"`
+	To           []string `json:"to"`
+	Content      string   `json:"content"`
+	URL          string   `json:"url"`
+	InReplyTo    string   `json:"inReplyTo,omitempty"`
+	Published    string   `json:"published"`
+}
+
 // Tombstone stands for an object that was deleted.
 type Tombstone struct {
 	ID         string `json:"id"`

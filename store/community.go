@@ -113,7 +113,7 @@ func languageUnused(ctx context.Context, tx conn, communityID int64, lang string
 
 // communityColumns and communityFrom read a community with its pictures' places.
 var (
-	communityColumns = `c.id, c.slug, c.name, c.description, c.time_zone, c.languages, c.created_at, c.updated_at, c.public_reach, c.approve_members, c.federation,
+	communityColumns = `c.id, c.slug, c.name, c.description, c.time_zone, c.languages, c.created_at, c.updated_at, c.public_reach, c.approve_members, c.federation, c.federate_notes,
 		c.translations, c.require_translations, c.logo_alt, c.cover_alt, ` + imageRefColumns("li") + `, ` + imageRefColumns("ci")
 	communityFrom = ` FROM communities c LEFT JOIN images li ON li.id = c.logo_image_id LEFT JOIN images ci ON ci.id = c.cover_image_id`
 )
@@ -122,7 +122,7 @@ func scanCommunity(row interface{ Scan(...any) error }) (*convene.Community, err
 	var c convene.Community
 	var langs string
 	var logo, cover imageRef
-	dest := []any{&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers, &c.Federation,
+	dest := []any{&c.ID, &c.Slug, &c.Name, &c.Description, &c.TimeZone, &langs, &c.CreatedAt, &c.UpdatedAt, &c.PublicReach, &c.ApproveMembers, &c.Federation, &c.FederateNotes,
 		texts(&c.Texts), &c.RequireTranslations, &c.LogoAlt, &c.CoverAlt}
 	if err := row.Scan(append(append(dest, logo.targets()...), cover.targets()...)...); err != nil {
 		return nil, err

@@ -110,6 +110,74 @@ func (s *Store) SetFederation(ctx context.Context, communityID int64, on bool) e
 	return err
 }
 
+// SetFederateNotes turns on or off the posts of a community's minutes and initiative updates.
+func (s *Store) SetFederateNotes(ctx context.Context, communityID int64, on bool) error {
+	_, err := s.read().exec(ctx, `UPDATE communities SET federate_notes = ?, updated_at = ? WHERE id = ?`, on, s.now(), communityID)
+	return err
+}
+
+// ToPublish is something a community has that its outbox has not said as it is now.
+type ToPublish struct {
+	Kind        string
+	RefID       int64
+	CommunityID int64
+	SourceAt    time.Time // its last change
+}
+
+// publishable are, per kind, what may be published and when it last changed: public events, the
+// minutes of calls that have them, and the updates of initiatives not deleted; the last two only
+// for communities that opted in to posts.
+var publishable = map[string]string{
+	"event": `SELECT e.id AS id, e.community_id AS community_id, e.updated_at AS at FROM events e JOIN communities co ON co.id = e.community_id
+		WHERE co.federation = ? AND e.ends_at >= ?`,
+	"minutes": `SELECT m.call_id AS id, c.community_id AS community_id, m.updated_at AS at FROM minutes m JOIN calls c ON c.id = m.call_id
+		JOIN communities co ON co.id = c.community_id
+		WHERE co.federation = ? AND co.federate_notes = ? AND m.summary <> '' AND m.updated_at >= ?`,
+	"update": `SELECT u.id AS id, i.community_id AS community_id, u.created_at AS at FROM initiative_updates u JOIN initiatives i ON i.id = u.initiative_id
+		JOIN communities co ON co.id = i.community_id
+		WHERE co.federation = ? AND co.federate_notes = ? AND i.deleted_at IS NULL AND u.created_at >= ?`,
+}
+
+// ThingsToPublish lists, of a kind ("event", "minutes" or "update"), what changed since it was
+// last published (or never was), from since on.
+func (s *Store) ThingsToPublish(ctx context.Context, kind string, since time.Time, limit int) ([]ToPublish, error) {
+	q, ok := publishable[kind]
+	if !ok {
+		return nil, convene.Invalid("federation.kind", nil)
+	}
+	args := []any{true}
+	if kind != "event" {
+		args = append(args, true)
+	}
+	args = append(args, since, kind, limit)
+	rows, err := s.read().query(ctx, `SELECT x.id, x.community_id, x.at FROM (`+q+`) x
+		LEFT JOIN ap_published p ON p.kind = ? AND p.ref_id = x.id
+		WHERE p.id IS NULL OR x.at > p.source_at ORDER BY x.at, x.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collectAll(rows, func(r interface{ Scan(...any) error }) (ToPublish, error) {
+		t := ToPublish{Kind: kind}
+		return t, r.Scan(&t.RefID, &t.CommunityID, &t.SourceAt)
+	})
+}
+
+// RemovedThings lists what a community published of a kind that no longer exists (or may no
+// longer be shown) and was not yet said deleted.
+func (s *Store) RemovedThings(ctx context.Context, kind string, limit int) ([]Published, error) {
+	gone := map[string]string{
+		"call":    `NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = p.ref_id)`,
+		"event":   `NOT EXISTS (SELECT 1 FROM events e WHERE e.id = p.ref_id)`,
+		"minutes": `NOT EXISTS (SELECT 1 FROM minutes m WHERE m.call_id = p.ref_id AND m.summary <> '')`,
+		"update": `NOT EXISTS (SELECT 1 FROM initiative_updates u JOIN initiatives i ON i.id = u.initiative_id
+			WHERE u.id = p.ref_id AND i.deleted_at IS NULL)`,
+	}[kind]
+	if gone == "" {
+		return nil, convene.Invalid("federation.kind", nil)
+	}
+	return s.published(ctx, `p.kind = ? AND p.activity <> 'Delete' AND `+gone+` ORDER BY p.id LIMIT ?`, kind, limit)
+}
+
 // Follower is a remote account following a community.
 type Follower struct {
 	Actor, Inbox, SharedInbox, FollowID string
@@ -222,13 +290,6 @@ func (s *Store) CallsToPublish(ctx context.Context, since time.Time, limit int) 
 	return collectAll(rows, scanCall)
 }
 
-// RemovedCalls lists the calls a community published that no longer exist and were not yet
-// said deleted.
-func (s *Store) RemovedCalls(ctx context.Context, limit int) ([]Published, error) {
-	return s.published(ctx, `p.kind = 'call' AND p.activity <> 'Delete' AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = p.ref_id)
-		ORDER BY p.id LIMIT ?`, limit)
-}
-
 // PublishedOf is what was last published of a call or event, or nil.
 func (s *Store) PublishedOf(ctx context.Context, kind string, refID int64) (*Published, error) {
 	ps, err := s.published(ctx, `p.kind = ? AND p.ref_id = ?`, kind, refID)
@@ -271,6 +332,16 @@ func (s *Store) RecordPublished(ctx context.Context, p Published, inboxes []stri
 		}
 		return nil
 	})
+}
+
+// Upcoming lists the last activities a community published of its calls and events still to
+// come, soonest first: what a new follower is sent so its calendar is whole from the start.
+func (s *Store) Upcoming(ctx context.Context, communityID int64, limit int) ([]Published, error) {
+	now := s.now()
+	return s.published(ctx, `p.community_id = ? AND p.activity <> 'Delete' AND (
+		(p.kind = 'call' AND EXISTS (SELECT 1 FROM calls c WHERE c.id = p.ref_id AND c.starts_at >= ?)) OR
+		(p.kind = 'event' AND EXISTS (SELECT 1 FROM events e WHERE e.id = p.ref_id AND e.ends_at >= ?)))
+		ORDER BY p.source_at, p.id LIMIT ?`, communityID, now, now, limit)
 }
 
 // Deliver queues one activity to some inboxes (an Accept to the follower who asked).
@@ -515,4 +586,16 @@ func (s *Store) DomainBlocked(ctx context.Context, host string) (bool, error) {
 	var n int
 	err := s.read().row(ctx, `SELECT COUNT(*) FROM ap_blocked_domains WHERE domain IN (`+placeholders(len(candidates))+`)`, candidates...).Scan(&n)
 	return n > 0, err
+}
+
+// UpdateByID is one initiative update with its initiative's name.
+func (s *Store) UpdateByID(ctx context.Context, id int64) (*convene.InitiativeUpdate, error) {
+	ups, err := s.updates(ctx, `up.id = ?`, id, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(ups) == 0 {
+		return nil, convene.NotFound("update.not_found")
+	}
+	return ups[0], nil
 }

@@ -19,7 +19,7 @@ func (s *Server) eventRoutes(handle, api func(string, func(http.ResponseWriter, 
 	handle("GET /c/{slug}/events", s.eventsPage)
 	handle("GET /c/{slug}/events/new", s.eventForm)
 	handle("POST /c/{slug}/events/new", s.eventForm)
-	handle("GET /c/{slug}/events/{id}", s.eventPage)
+	handle("GET /c/{slug}/events/{id}", s.negotiated(s.eventPage, s.apObject("event")))
 	handle("GET /c/{slug}/events/{id}/edit", s.eventForm)
 	handle("POST /c/{slug}/events/{id}/edit", s.eventForm)
 	handle("GET /c/{slug}/events/{id}/event.ics", s.eventCalendar)

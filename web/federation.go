@@ -64,16 +64,19 @@ func (s *Server) apGroup(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apCall(w http.ResponseWriter, r *http.Request) error {
-	s.apCommunity(func(w http.ResponseWriter, r *http.Request, c *convene.Community) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			w.WriteHeader(http.StatusNotFound)
-			return
-		}
-		s.fed.CallObject(w, r, c, id)
-	})(w, r)
-	return nil
+// apObject answers a call or an event (kind) as the outbox published it.
+func (s *Server) apObject(kind string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		s.apCommunity(func(w http.ResponseWriter, r *http.Request, c *convene.Community) {
+			id, err := pathID(r, "id")
+			if err != nil {
+				w.WriteHeader(http.StatusNotFound)
+				return
+			}
+			s.fed.Object(w, r, c, kind, id)
+		})(w, r)
+		return nil
+	}
 }
 
 type federationPage struct {
@@ -106,6 +109,11 @@ func (s *Server) federationPage(w http.ResponseWriter, r *http.Request) error {
 		switch vals.Get("action") {
 		case "on", "off":
 			if err := s.store.SetFederation(ctx, c.ID, vals.Get("action") == "on"); err != nil {
+				return err
+			}
+			return s.redirect(w, r, to, "flash.federation_"+vals.Get("action"))
+		case "notes_on", "notes_off":
+			if err := s.store.SetFederateNotes(ctx, c.ID, vals.Get("action") == "notes_on"); err != nil {
 				return err
 			}
 			return s.redirect(w, r, to, "flash.federation_"+vals.Get("action"))

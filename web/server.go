@@ -225,7 +225,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /c/{slug}/series/{id}/joinkit", s.joinKitForm)
 	handle("POST /c/{slug}/series/{id}/join-visibility", s.seriesJoinVisibility)
 
-	handle("GET /c/{slug}/calls/{id}", s.negotiated(s.cached(s.callPage), s.apCall))
+	handle("GET /c/{slug}/calls/{id}", s.negotiated(s.cached(s.callPage), s.apObject("call")))
 	handle("GET /c/{slug}/calls/{id}/calendar.ics", s.communityFeed)
 	handle("GET /c/{slug}/series/{id}/calendar.ics", s.communityFeed)
 	handle("GET /c/{slug}/calendar.ics", s.communityFeed)

@@ -4,6 +4,8 @@
 -- kept, so a change is published once as an Update and a removal as a Delete; organizers follow
 -- remote communities, whose public events are kept as they last said them.
 ALTER TABLE communities ADD COLUMN federation INTEGER NOT NULL DEFAULT 1;
+-- Minutes and initiative updates go out as Notes to followers only when a community opts in.
+ALTER TABLE communities ADD COLUMN federate_notes INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE ap_keys (
     community_id INTEGER PRIMARY KEY REFERENCES communities (id) ON DELETE CASCADE,
@@ -27,7 +29,7 @@ CREATE TABLE ap_followers (
 CREATE TABLE ap_published (
     id           INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
-    kind         TEXT NOT NULL CHECK (kind IN ('call', 'event')),
+    kind         TEXT NOT NULL CHECK (kind IN ('call', 'event', 'minutes', 'update')),
     ref_id       INTEGER NOT NULL,
     activity     TEXT NOT NULL CHECK (activity IN ('Create', 'Update', 'Delete')),
     activity_id  TEXT NOT NULL,
@@ -96,4 +98,5 @@ DROP TABLE ap_actors;
 DROP TABLE ap_published;
 DROP TABLE ap_followers;
 DROP TABLE ap_keys;
+ALTER TABLE communities DROP COLUMN federate_notes;
 ALTER TABLE communities DROP COLUMN federation;
