@@ -98,6 +98,23 @@ func TestAccessibility(t *testing.T) {
 			t.Fatal(err)
 		}
 		hybrid := fmt.Sprintf("/c/open-gov-canada/calls/%d", next.ID)
+		// The community follows another across the movement: its page lists that one's events.
+		peer := &store.RemoteActor{URI: "https://mobilizon.example/@opendata_ns", Host: "mobilizon.example", Kind: "Group",
+			Name: "Open Data Nova Scotia", Inbox: "https://mobilizon.example/@opendata_ns/inbox"}
+		bg := context.Background()
+		if err := a.store.SaveRemoteActor(bg, peer); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.store.FollowRemote(bg, a.demo.Community.ID, peer.URI, peer.URI+"#f"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.store.FollowAccepted(bg, peer.URI, peer.URI+"#f"); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.store.SaveRemoteEvent(bg, &store.RemoteEvent{URI: "https://mobilizon.example/events/1", Actor: peer.URI,
+			Name: "Open data meetup", URL: "https://mobilizon.example/events/1", StartsAt: testNow.Add(72 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
 		summit := fmt.Sprintf("/c/open-gov-canada/calls/%d", a.demo.SummitID)
 		for _, p := range []string{"/", "/c/open-gov-canada", call, series, "/signin", "/signup", "/privacy",
 			"/c/open-gov-canada/people", "/c/open-gov-canada/calls/999999", "/c/open-gov-canada/search?q=clearinghouse",
@@ -118,6 +135,9 @@ func TestAccessibility(t *testing.T) {
 			chromedp.SetValue(css(`#f-password`), organizerPassword), chromedp.Submit(css(`#f-password`)),
 			chromedp.WaitVisible(css(`div.flash`)), chromedp.Navigate(base+call), chromedp.WaitVisible(css(`div.item-actions`)))
 		check("organizer series page", chromedp.Navigate(base+series), chromedp.WaitVisible(css(`section.season`)))
+		check("federation page with a community not found",
+			chromedp.Navigate(base+"/c/open-gov-canada/federation"), chromedp.WaitVisible(css(`#f-who`)),
+			chromedp.SetValue(css(`#f-who`), "nobody@127.0.0.1:1"), chromedp.Submit(css(`#f-who`)), chromedp.WaitVisible(css(`div.errors-summary`)))
 		check("call form with a venue missing its name", // the call interprets French and English: English unticked
 			chromedp.Navigate(base+hybrid+"/edit"), chromedp.WaitVisible(css(`#f-venue_name`)),
 			chromedp.SetValue(css(`#f-venue_name`), " "), chromedp.Click(css(`#f-interpretation\.en`)),

@@ -15,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/opengovcall/convene"
+	"github.com/opengovcall/convene/activitypub"
 	"github.com/opengovcall/convene/locale"
 	"github.com/opengovcall/convene/mail"
 	"github.com/opengovcall/convene/notify"
@@ -114,6 +115,8 @@ func jobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		// Federation's rounds too: what changed is published, and due deliveries are posted.
+		runner.Federation = activitypub.New(st, base.String(), convene.SystemClock{}, logger)
 		return runAll(ctx, runner, mail.NewWorker(st, sender, logger, convene.SystemClock{}), st, stdout)
 	}
 	return errors.New(`jobs: unknown action; use status, retry or run`)
