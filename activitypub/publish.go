@@ -314,24 +314,21 @@ func (f *Federation) DeliverOnce(ctx context.Context, limit, workers int) (int, 
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	done := 0
+	var delivered []int64
 	next := make(chan store.Job)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				err := f.deliver(ctx, j)
-				if err == nil {
-					err = f.Store.FinishJob(ctx, j.ID, store.JobResult{})
-					mu.Lock()
-					done++
-					mu.Unlock()
-				}
-				if err != nil {
+				if err := f.deliver(ctx, j); err != nil {
 					f.Log.Debug("delivery failed", "job", j.ID, "attempt", j.Attempts, "err", err)
 					_ = f.Store.FailJob(ctx, j, err.Error(), f.Clock.Now().Add(backoff(j.Attempts)))
+					continue
 				}
+				mu.Lock()
+				delivered = append(delivered, j.ID)
+				mu.Unlock()
 			}
 		}()
 	}
@@ -340,7 +337,9 @@ func (f *Federation) DeliverOnce(ctx context.Context, limit, workers int) (int, 
 	}
 	close(next)
 	wg.Wait()
-	return done, nil
+	// Done in one write for the batch: a crash before it delivers the batch again, freshly signed,
+	// which receivers take as the same activities (their ids do not change).
+	return len(delivered), f.Store.FinishJobs(ctx, delivered)
 }
 
 // backoff waits 30 seconds after a first failure, doubling up to six hours: with the job's twelve

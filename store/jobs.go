@@ -197,6 +197,22 @@ func (s *Store) FinishJob(ctx context.Context, jobID int64, res JobResult) error
 	})
 }
 
+// FinishJobs marks several jobs done that wrote nothing, in one transaction (a batch of
+// deliveries): one finished by another worker meanwhile is left as it is.
+func (s *Store) FinishJobs(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	now := s.now()
+	args := []any{now}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	_, err := s.read().exec(ctx, `UPDATE jobs SET done_at = ?, locked_until = NULL, last_error = '' WHERE done_at IS NULL AND id IN (`+
+		placeholders(len(ids))+`)`, args...)
+	return err
+}
+
 // FailJob records a failed attempt: the job runs again at retryAt, or is given up (and shown to
 // the operator) after its last attempt.
 func (s *Store) FailJob(ctx context.Context, job Job, reason string, retryAt time.Time) error {
