@@ -165,8 +165,8 @@ func (f *Federation) handle(ctx context.Context, c *convene.Community, actor *st
 		if obj.ID == "" {
 			return http.StatusBadRequest, errors.New("a Delete names what it deletes")
 		}
-		if obj.ID == actor.URI {
-			return 0, nil // an account deleted: its follows go with the next delivery failure
+		if obj.ID == actor.URI { // an account deleted: it follows nothing here any more
+			return http.StatusInternalServerError, f.Store.RemoveFollowerEverywhere(ctx, actor.URI)
 		}
 		if hostOf(obj.ID) != actor.Host {
 			return http.StatusForbidden, errors.New("an actor may delete only its own objects")

@@ -251,11 +251,11 @@ func (f *Federation) CallEvent(c *convene.Community, call *convene.Call, agenda 
 		ev.Location = append(ev.Location, Place{Type: "VirtualLocation", URL: page})
 	}
 	if own := c.Primary(); len(c.Languages) > 1 {
-		ev.NameMap = map[string]string{}
+		ev.NameMap, ev.ContentMap = map[string]string{}, map[string]string{}
 		for _, lang := range c.Languages {
 			ev.NameMap[lang] = translated(call, lang, own, name)
+			ev.ContentMap[lang] = translatedContent(call, agenda, lang, own)
 		}
-		ev.ContentMap = map[string]string{own: ev.Content}
 	}
 	return ev
 }
@@ -284,6 +284,29 @@ func translated(call *convene.Call, lang, own, original string) string {
 		return title + ": " + theme
 	}
 	return title
+}
+
+// translatedContent is a call's note and agenda in a language: each text's version there, the
+// original where it has none.
+func translatedContent(call *convene.Call, agenda []*convene.AgendaItem, lang, own string) string {
+	if lang == own {
+		return callContent(call, agenda)
+	}
+	version := func(t convene.Translations, field, original string) string {
+		if v := t[lang][field]; v != "" {
+			return v
+		}
+		return original
+	}
+	c := *call
+	c.Note = version(call.Translations, "note", call.Note)
+	items := make([]*convene.AgendaItem, len(agenda))
+	for i, a := range agenda {
+		x := *a
+		x.Title = version(a.Translations, "title", a.Title)
+		items[i] = &x
+	}
+	return callContent(&c, items)
 }
 
 // callContent is a call's note and agenda as HTML, escaped.

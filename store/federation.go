@@ -224,6 +224,12 @@ func (s *Store) RemoveFollower(ctx context.Context, communityID int64, actor str
 	return n > 0, nil
 }
 
+// RemoveFollowerEverywhere ends every follow of an account deleted on its server.
+func (s *Store) RemoveFollowerEverywhere(ctx context.Context, actor string) error {
+	_, err := s.read().exec(ctx, `DELETE FROM ap_followers WHERE actor = ?`, actor)
+	return err
+}
+
 // FollowerCount counts a community's accepted followers.
 func (s *Store) FollowerCount(ctx context.Context, communityID int64) (int, error) {
 	var n int

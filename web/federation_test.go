@@ -106,6 +106,14 @@ func TestTwoInstancesFollowEachOther(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The call as an Event: both languages, the join kit nowhere.
+			_, ev, raw := getAP(t, a, fmt.Sprintf("/c/open-gov-canada/calls/%d", next.ID))
+			names, _ := ev["nameMap"].(map[string]any)
+			contents, _ := ev["contentMap"].(map[string]any)
+			if ev["type"] != "Event" || !strings.Contains(fmt.Sprint(names["fr"]), "La relance") || contents["fr"] == nil || ev["timezone"] != "America/Toronto" {
+				t.Fatalf("the call as an Event: %s", raw)
+			}
+			mustContain(t, raw, `"type":"VirtualLocation"`, `"ical:status":"CONFIRMED"`, "Launching Re:OpenGov")
 			home := b.client().get("/c/open-gov-canada?lang=en")
 			mustContain(t, home.body, "Across the movement", "The reboot", "from Open Government Community Call · Canada ("+hostA+")")
 			ics := b.client().get("/c/open-gov-canada/movement.ics")
