@@ -37,6 +37,7 @@ func benchCommunity(b *testing.B, clock convene.Clock) (*store.Store, *Federatio
 		b.Fatal(err)
 	}
 	f := New(s, "http://127.0.0.1:1", clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.AllowHTTP = true // the followers' servers are on loopback
 	return s, f, c
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/opengovcall/convene"
@@ -34,8 +35,10 @@ const (
 type Federation struct {
 	Store   *store.Store
 	BaseURL string // the instance's address, with no slash at the end
-	// AllowHTTP lets remote actors live at http:// addresses. Loopback hosts always may (tests);
-	// anything else only with --federation-allow-http, never by default.
+	// AllowHTTP lets federation reach http:// addresses, and loopback and private networks: a
+	// test network (--federation-allow-http), never by default. Without it, only https:// servers
+	// on public addresses are reached, whatever a name resolves to, so no remote actor can make
+	// this server fetch from its own network.
 	AllowHTTP bool
 	Client    *http.Client
 	Clock     convene.Clock
@@ -51,7 +54,20 @@ type Federation struct {
 // bodies.
 func New(st *store.Store, baseURL string, clock convene.Clock, log *slog.Logger) *Federation {
 	f := &Federation{Store: st, BaseURL: strings.TrimSuffix(baseURL, "/"), Clock: clock, Log: log, keys: map[int64]*rsa.PrivateKey{}}
-	f.Client = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(network, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		if ip := net.ParseIP(host); !f.AllowHTTP && (ip == nil || !publicIP(ip)) {
+			return fmt.Errorf("federation does not reach %s: not a public address", host)
+		}
+		return nil
+	}}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DialContext = dialer.DialContext
+	transport.MaxIdleConnsPerHost = 4
+	f.Client = &http.Client{Timeout: 10 * time.Second, Transport: transport, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
 			return errors.New("too many redirects")
 		}
@@ -103,26 +119,21 @@ func (f *Federation) privateKey(ctx context.Context, communityID int64) (*rsa.Pr
 	return k, nil
 }
 
-// checkURL refuses addresses federation must not reach: other schemes, http to anything but a
-// loopback host unless allowed, and blocked domains are checked by callers that know the context.
+// checkURL refuses addresses federation must not reach: other schemes, and http unless allowed.
+// Blocked domains are checked by callers that know the context, and private networks by the
+// dialer, on the address a name resolves to.
 func (f *Federation) checkURL(u *url.URL) error {
-	switch u.Scheme {
-	case "https":
+	if u.Scheme == "https" || (u.Scheme == "http" && f.AllowHTTP) {
 		return nil
-	case "http":
-		if f.AllowHTTP || isLoopback(u.Hostname()) {
-			return nil
-		}
 	}
 	return fmt.Errorf("federation does not reach %s addresses (%s)", u.Scheme, u.Host)
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// publicIP reports whether an address is on the internet: not loopback, private, link-local,
+// multicast or unspecified.
+func publicIP(ip net.IP) bool {
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified())
 }
 
 // hostOf is a URL's host (with its port), lowercased; "" when it is not an absolute URL.

@@ -85,8 +85,8 @@ func (f *Federation) resolve(ctx context.Context, who string) (string, error) {
 		return "", fmt.Errorf("not a handle: %q", who)
 	}
 	scheme := "https"
-	if h, _, _ := strings.Cut(host, ":"); isLoopback(h) || f.AllowHTTP {
-		scheme = "http" // a test network: loopback, or allowed by --federation-allow-http
+	if f.AllowHTTP {
+		scheme = "http" // a test network, allowed by --federation-allow-http
 	}
 	q := url.Values{"resource": {"acct:" + name + "@" + strings.Split(host, ":")[0]}}
 	var jrd struct {

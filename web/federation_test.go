@@ -17,11 +17,12 @@ import (
 	"github.com/opengovcall/convene/web"
 )
 
-// federated starts an instance with its own clock, set to testNow, for federation tests.
+// federated starts an instance that federates over http on loopback, with its own clock, set to testNow, for federation tests.
 func federated(t *testing.T, engine string) (*app, *settableClock) {
 	t.Helper()
 	clock := &settableClock{t: testNow}
-	return newApp(t, engine, func(c *web.Config) { c.Clock = clock }), clock
+	// Two instances on loopback over http: a test network, allowed only by this setting.
+	return newApp(t, engine, func(c *web.Config) { c.Clock, c.FederationAllowHTTP = clock, true }), clock
 }
 
 // eachPair runs fn, per engine, on two federating instances A and B with their clocks.

@@ -55,7 +55,7 @@ type Config struct {
 	// SetupCode, while the instance has no administrator, is the one-time code that /setup asks
 	// for to make the first one (the console shows it); empty turns the setup page off.
 	SetupCode string
-	// FederationAllowHTTP lets federation reach http:// addresses beyond loopback ones (a test
+	// FederationAllowHTTP lets federation reach http:// addresses and private networks (a test
 	// network); never for an instance on the internet.
 	FederationAllowHTTP bool
 	// Version is the build's version, as NodeInfo tells it.

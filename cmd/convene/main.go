@@ -184,7 +184,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logFormat := fs.String("log-format", env("CONVENE_LOG_FORMAT", "text"), "text or json (env CONVENE_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("CONVENE_LOG_LEVEL", "info"), "debug, info, warn or error (env CONVENE_LOG_LEVEL)")
 	allowHTTP := fs.Bool("federation-allow-http", env("CONVENE_FEDERATION_ALLOW_HTTP", "") == "true",
-		"let federation reach http:// servers beyond loopback ones, for a test network; never on the internet (env CONVENE_FEDERATION_ALLOW_HTTP=true)")
+		"let federation reach http:// servers and private and loopback addresses, for a test network; never on the internet (env CONVENE_FEDERATION_ALLOW_HTTP=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
