@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -83,6 +84,12 @@ func BenchmarkDeliverToTenThousandFollowers(b *testing.B) {
 				if _, err := f.PublishOnce(ctx); err != nil {
 					b.Fatal(err)
 				}
+				// The 10,000 followers written one by one left a long write-ahead log: fold it in
+				// now, so its checkpoint is not timed as delivery.
+				if _, err := s.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
 				received.Store(0)
 				b.StartTimer()
 				start := time.Now()

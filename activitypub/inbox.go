@@ -96,7 +96,7 @@ func (f *Federation) verify(r *http.Request, body []byte) (*store.RemoteActor, i
 	if err != nil {
 		return nil, http.StatusUnauthorized, ErrSignature
 	}
-	replayed, err := f.Store.SeenSignature(ctx, replayKey(sig), 2*SkewWindow)
+	replayed, err := f.Store.SeenSignature(ctx, replayKey(sig))
 	if err != nil {
 		return nil, http.StatusServiceUnavailable, err
 	}
@@ -186,8 +186,11 @@ func (f *Federation) localCommunity(ctx context.Context, c *convene.Community, o
 	if !ok || strings.Contains(slug, "/") {
 		return nil, fmt.Errorf("%s is not a community here", object)
 	}
-	if c != nil && c.Slug != slug {
-		return nil, errors.New("the activity names another community than the inbox it was sent to")
+	if c != nil {
+		if c.Slug != slug {
+			return nil, errors.New("the activity names another community than the inbox it was sent to")
+		}
+		return c, nil // its inbox already found it federating
 	}
 	target, ok := f.federating(ctx, slug)
 	if !ok {

@@ -26,6 +26,9 @@ const publishFrom = 24 * time.Hour
 // published.
 func (f *Federation) PublishOnce(ctx context.Context) (int, error) {
 	now := f.Clock.Now()
+	if err := f.Store.ForgetSignatures(ctx, 2*SkewWindow); err != nil { // what no longer needs remembering
+		return 0, err
+	}
 	p := publisher{f: f, communities: map[int64]*convene.Community{}}
 	calls, err := f.Store.CallsToPublish(ctx, now.Add(-publishFrom), 200)
 	if err != nil {
@@ -338,13 +341,14 @@ func (f *Federation) DeliverOnce(ctx context.Context, limit, workers int) (int, 
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var delivered []int64
+	r := &deliveryRound{communities: map[int64]*convene.Community{}, blocked: map[string]bool{}}
 	next := make(chan store.Job)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				if err := f.deliver(ctx, j); err != nil {
+				if err := f.deliver(ctx, r, j); err != nil {
 					f.Log.Debug("delivery failed", "job", j.ID, "attempt", j.Attempts, "err", err)
 					_ = f.Store.FailJob(ctx, j, err.Error(), f.Clock.Now().Add(backoff(j.Attempts)))
 					continue
@@ -375,16 +379,54 @@ func backoff(attempts int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
+// deliveryRound is what a round of deliveries reads once, not once per delivery: the communities
+// that sign, and whether each host is blocked.
+type deliveryRound struct {
+	mu          sync.Mutex
+	communities map[int64]*convene.Community
+	blocked     map[string]bool
+}
+
+func (r *deliveryRound) community(ctx context.Context, f *Federation, id int64) (*convene.Community, error) {
+	r.mu.Lock()
+	c := r.communities[id]
+	r.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	c, err := f.Store.CommunityByID(ctx, id)
+	if err == nil {
+		r.mu.Lock()
+		r.communities[id] = c
+		r.mu.Unlock()
+	}
+	return c, err
+}
+
+func (r *deliveryRound) isBlocked(ctx context.Context, f *Federation, inbox string) bool {
+	host := hostOf(inbox)
+	r.mu.Lock()
+	b, ok := r.blocked[host]
+	r.mu.Unlock()
+	if !ok {
+		b = f.blocked(ctx, inbox)
+		r.mu.Lock()
+		r.blocked[host] = b
+		r.mu.Unlock()
+	}
+	return b
+}
+
 // deliver posts one activity, signed.
-func (f *Federation) deliver(ctx context.Context, j store.Job) error {
+func (f *Federation) deliver(ctx context.Context, r *deliveryRound, j store.Job) error {
 	var p store.DeliverPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return err
 	}
-	if f.blocked(ctx, p.Inbox) {
+	if r.isBlocked(ctx, f, p.Inbox) {
 		return nil // a domain blocked since: nothing goes there
 	}
-	c, err := f.Store.CommunityByID(ctx, p.CommunityID)
+	c, err := r.community(ctx, f, p.CommunityID)
 	if err != nil {
 		if convene.ErrorCode(err) == convene.ENOTFOUND {
 			return nil // the community is gone

@@ -535,19 +535,22 @@ func (s *Store) MovementEvents(ctx context.Context, communityID int64, from time
 	})
 }
 
-// SeenSignature records a signature's digest and reports whether it was already seen within the
-// window: a replayed request. Older records are forgotten as they expire.
-func (s *Store) SeenSignature(ctx context.Context, digest string, window time.Duration) (bool, error) {
-	now := s.now()
-	if _, err := s.read().exec(ctx, `DELETE FROM ap_seen WHERE seen_at < ?`, now.Add(-window)); err != nil {
-		return false, err
-	}
-	res, err := s.read().exec(ctx, `INSERT INTO ap_seen (digest, seen_at) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING`, digest, now)
+// SeenSignature records a signature's digest and reports whether it was already seen: a replayed
+// request. Records outlive the window a signature's Date is accepted in (ForgetSignatures drops
+// them after), so a replay is always either seen or stale.
+func (s *Store) SeenSignature(ctx context.Context, digest string) (bool, error) {
+	res, err := s.read().exec(ctx, `INSERT INTO ap_seen (digest, seen_at) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING`, digest, s.now())
 	if err != nil {
 		return false, err
 	}
 	n, _ := res.RowsAffected()
 	return n == 0, nil
+}
+
+// ForgetSignatures drops the replay records older than window; the worker does it each round.
+func (s *Store) ForgetSignatures(ctx context.Context, window time.Duration) error {
+	_, err := s.read().exec(ctx, `DELETE FROM ap_seen WHERE seen_at < ?`, s.now().Add(-window))
+	return err
 }
 
 // BlockDomain stops federation with a domain and its subdomains; UnblockDomain lifts it.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -27,9 +28,15 @@ func (s *Server) feedEntries(r *http.Request, l *Localizer, c *convene.Community
 	}
 	now := s.clock.Now()
 	out := make([]feed.Entry, 0, len(calls))
+	access := map[string][]string{} // calls of a series offer the same: said once per offer
 	for _, call := range calls {
 		st := standing(call)
-		e := feed.Entry{Call: call, URL: s.absURL(callPath(c, call)), Mode: attendsAs(st), Access: l.Accessibility(call.Accessibility())}
+		a := call.Accessibility()
+		key := fmt.Sprint(a)
+		if _, ok := access[key]; !ok {
+			access[key] = l.Accessibility(a)
+		}
+		e := feed.Entry{Call: call, URL: s.absURL(callPath(c, call)), Mode: attendsAs(st), Access: access[key]}
 		if k := kits[call.ID]; k != nil && call.Online() && !st.InPerson {
 			if call.JoinAccessFor(st, now).Visible {
 				e.Kit = k
